@@ -1,0 +1,29 @@
+"""The `sync-pipeline` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sync-pipeline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    sandbox = commands.add_parser("sandbox", help="serve the 24SevenOffice and Ongoing WMS sandboxes")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--erp-port", type=int, default=8024)
+    sandbox.add_argument("--wms-port", type=int, default=8025)
+    sandbox.add_argument("--state", default=None, help="SQLite file to keep the sandboxes' data in (memory if omitted)")
+    sandbox.add_argument("--seed-demo", action="store_true", help="load a demo catalogue, customers, suppliers, orders")
+    args = parser.parse_args(argv)
+    if args.command == "sandbox":
+        # Imported here: the pipeline itself never depends on the sandbox package.
+        from sync_pipeline.sandbox.main import serve
+
+        return serve(host=args.host, erp_port=args.erp_port, wms_port=args.wms_port,
+                     state=args.state, seed_demo=args.seed_demo)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

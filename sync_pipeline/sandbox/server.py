@@ -1,0 +1,197 @@
+"""The HTTP side of a sandbox: SOAP endpoints, `?WSDL`, the `/_sandbox/` admin API, injected faults."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from sync_pipeline.sandbox.calls import CallLog
+from sync_pipeline.sandbox.faults import DROP, ERROR, MALFORMED, TIMEOUT, FaultConfig, FaultInjector
+from sync_pipeline.sandbox.soap import RequestContext, SoapService, render_fault
+
+log = logging.getLogger(__name__)
+ADMIN = "/_sandbox/"
+
+
+class AdminError(Exception):
+    """An admin request the sandbox refuses; answered as JSON `{"error": ...}` with `status`."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+class SandboxSystem(Protocol):
+    """What one simulated system (ERP or WMS) provides to the HTTP server."""
+
+    name: str
+    services: dict[str, SoapService]  # URL path -> endpoint
+
+    def admin(self, method: str, path: str, body: Any) -> Any:
+        """Answer a system-specific admin route (path without /_sandbox/); raise AdminError(…, 404) if unknown."""
+
+    def reset(self) -> None: ...
+
+    def state(self) -> dict[str, Any]: ...
+
+    def expire_sessions(self) -> None:
+        """Forget every live session (a no-op for systems without sessions)."""
+
+
+class SandboxServer:
+    """Serves one system on one port, in background threads."""
+
+    def __init__(self, system: SandboxSystem, host: str = "127.0.0.1", port: int = 0):
+        self.system = system
+        self.faults = FaultInjector()
+        self.calls = CallLog()
+        self._services = {path.lower(): service for path, service in system.services.items()}
+        self._httpd = ThreadingHTTPServer((host, port), _handler_class(self))
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "SandboxServer":
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"sandbox-{self.system.name}",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    # -- routing -----------------------------------------------------------------------------
+
+    def service_for(self, path: str) -> SoapService | None:
+        return self._services.get(path.lower().rstrip("/"))
+
+    def admin(self, method: str, path: str, body: Any) -> Any:
+        route = path[len(ADMIN):].strip("/")
+        if (method, route) == ("POST", "reset"):
+            self.system.reset()
+            self.faults.reset()
+            self.calls.reset()
+            return {"reset": True}
+        if (method, route) == ("GET", "state"):
+            return self.system.state()
+        if route == "faults":
+            if method == "POST":
+                try:
+                    config = FaultConfig.from_json(body or {})
+                except (TypeError, ValueError) as exc:
+                    raise AdminError(str(exc)) from exc
+                self.faults.configure(config)
+                if config.expire_sessions:
+                    self.system.expire_sessions()
+            return self.faults.config.as_json()
+        if (method, route) == ("GET", "calls"):
+            return self.calls.snapshot()
+        if (method, route) == ("POST", "calls/reset"):
+            self.calls.reset()
+            return {"reset": True}
+        return self.system.admin(method, route, body)
+
+
+def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "sync-pipeline-sandbox"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            log.debug("%s %s", self.address_string(), format % args)
+
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            url = urlsplit(self.path)
+            if url.path.startswith(ADMIN):
+                return self._admin("GET", url.path, None)
+            service = server.service_for(url.path)
+            if service is not None and url.query.lower() == "wsdl":
+                host = self.headers.get("Host") or f"{server._httpd.server_address[0]}"
+                return self._send(200, service.wsdl_text(f"http://{host}{url.path}"), "text/xml; charset=utf-8")
+            self._send(404, b"Not found", "text/plain")
+
+        def do_POST(self) -> None:  # noqa: N802 - stdlib name
+            url = urlsplit(self.path)
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if url.path.startswith(ADMIN):
+                try:
+                    payload = json.loads(body) if body else None
+                except json.JSONDecodeError as exc:
+                    return self._json(400, {"error": f"invalid JSON: {exc}"})
+                return self._admin("POST", url.path, payload)
+            service = server.service_for(url.path)
+            if service is None:
+                return self._send(404, b"Not found", "text/plain")
+            self._soap(service, body)
+
+        def _admin(self, method: str, path: str, payload: Any) -> None:
+            try:
+                self._json(200, server.admin(method, path, payload))
+            except AdminError as exc:
+                self._json(exc.status, {"error": str(exc)})
+
+        def _soap(self, service: SoapService, body: bytes) -> None:
+            faults = server.faults
+            try:
+                operation = service.operation_of(body)
+            except Exception:  # noqa: BLE001 - unreadable requests get their fault from handle()
+                operation = "?"
+            if faults.latency():
+                time.sleep(faults.latency())
+            refusal = faults.quarantine_message()
+            if refusal:
+                server.calls.record(operation, "quarantined")
+                return self._send(500, render_fault(refusal), "text/xml; charset=utf-8")
+            fault = faults.draw()
+            if fault == ERROR:
+                server.calls.record(operation, "injected: error")
+                return self._send(500, render_fault("Server was unable to process request. (injected)"),
+                                  "text/xml; charset=utf-8")
+            if fault == DROP:
+                server.calls.record(operation, "injected: drop")
+                self.close_connection = True
+                return
+            cookies = SimpleCookie(self.headers.get("Cookie") or "")
+            context = RequestContext(operation=operation, cookies={k: m.value for k, m in cookies.items()},
+                                     headers=dict(self.headers.items()))
+            # Timeouts and garbled replies happen after the work was done: the caller cannot tell.
+            status, reply = service.handle(body, context)
+            outcome = "ok" if status == 200 else "fault"
+            if fault == TIMEOUT:
+                server.calls.record(operation, f"injected: timeout (after {outcome})", context.record_key)
+                time.sleep(faults.config.timeout_hold_seconds)
+                self.close_connection = True
+                return
+            if fault == MALFORMED:
+                server.calls.record(operation, f"injected: malformed (after {outcome})", context.record_key)
+                return self._send(200, reply[: max(len(reply) // 2, 10)], "text/xml; charset=utf-8")
+            server.calls.record(operation, outcome, context.record_key)
+            self._send(status, reply, "text/xml; charset=utf-8", context.set_cookies)
+
+        def _json(self, status: int, payload: Any) -> None:
+            self._send(status, json.dumps(payload, default=str, ensure_ascii=False).encode(), "application/json")
+
+        def _send(self, status: int, body: bytes, content_type: str, cookies: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (cookies or {}).items():
+                self.send_header("Set-Cookie", f"{name}={value}; path=/; HttpOnly")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler

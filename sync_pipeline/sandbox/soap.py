@@ -1,0 +1,120 @@
+"""A SOAP 1.1 endpoint driven by a service description: requests parsed and replies rendered by zeep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import zeep
+from lxml import etree
+from zeep.helpers import serialize_object
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+class SoapFault(Exception):
+    """Raised by a handler to answer with a SOAP fault (HTTP 500 by default)."""
+
+    def __init__(self, message: str, code: str = "soap:Server", http_status: int = 500):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.http_status = http_status
+
+
+@dataclass
+class RequestContext:
+    """What a handler may read from, and set on, the HTTP exchange."""
+
+    operation: str
+    cookies: Mapping[str, str]
+    headers: Mapping[str, str]
+    set_cookies: dict[str, str] = field(default_factory=dict)
+    record_key: str | None = None  # shown in the sandbox call log
+
+
+Handler = Callable[[dict[str, Any], RequestContext], Mapping[str, Any]]
+
+
+class SoapService:
+    """One SOAP endpoint: a service description plus a handler per operation."""
+
+    def __init__(self, wsdl_path: Path, handlers: Mapping[str, Handler]):
+        self.wsdl_path = wsdl_path
+        self.client = zeep.Client(str(wsdl_path))
+        self.namespace = _target_namespace(wsdl_path)
+        self.handlers = dict(handlers)
+        operations = {op for binding in self.client.wsdl.bindings.values() for op in binding._operations}
+        missing = set(self.handlers) - operations
+        if missing:
+            raise ValueError(f"handlers for operations not in {wsdl_path.name}: {sorted(missing)}")
+
+    def wsdl_text(self, address: str) -> bytes:
+        """The service description with its soap:address pointing at `address`."""
+        tree = etree.parse(str(self.wsdl_path), _SAFE_PARSER)
+        for node in tree.iter("{http://schemas.xmlsoap.org/wsdl/soap/}address"):
+            node.set("location", address)
+        return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+
+    def operation_of(self, body: bytes) -> str:
+        """The operation a request body asks for (the local name of the Body's first child)."""
+        return etree.QName(_body_child(_parse(body))).localname
+
+    def handle(self, body: bytes, context: RequestContext) -> tuple[int, bytes]:
+        """Answer one request: (HTTP status, envelope bytes)."""
+        try:
+            request = _body_child(_parse(body))
+            name = etree.QName(request)
+            if name.namespace != self.namespace:
+                raise SoapFault(f"Unknown namespace {name.namespace!r}", code="soap:Client")
+            handler = self.handlers.get(name.localname)
+            if handler is None:
+                raise SoapFault(f"Unknown operation {name.localname!r}", code="soap:Client")
+            element = self.client.get_element(f"{{{self.namespace}}}{name.localname}")
+            try:
+                values = serialize_object(element.parse(request, self.client.wsdl.types), dict) or {}
+            except Exception as exc:  # noqa: BLE001 - any parse failure is the caller's fault
+                raise SoapFault(f"Server was unable to read request. ---> {exc}", code="soap:Client") from exc
+            reply = handler(dict(values), context)
+            return 200, self._render(name.localname + "Response", reply)
+        except SoapFault as fault:
+            return fault.http_status, render_fault(fault.message, fault.code)
+
+    def _render(self, element_name: str, values: Mapping[str, Any]) -> bytes:
+        envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+        body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
+        element = self.client.get_element(f"{{{self.namespace}}}{element_name}")
+        element.render(body, element(**values))
+        return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+def render_fault(message: str, code: str = "soap:Server") -> bytes:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
+    fault = etree.SubElement(body, f"{{{SOAP_ENV}}}Fault")
+    etree.SubElement(fault, "faultcode").text = code
+    etree.SubElement(fault, "faultstring").text = message
+    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+def _parse(body: bytes) -> etree._Element:
+    try:
+        root = etree.fromstring(body, _SAFE_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise SoapFault(f"Server was unable to read request. ---> {exc}", code="soap:Client") from exc
+    if root.getroottree().docinfo.doctype:
+        raise SoapFault("DTD is prohibited in this XML document.", code="soap:Client")
+    return root
+
+
+def _body_child(envelope: etree._Element) -> etree._Element:
+    body = envelope.find(f"{{{SOAP_ENV}}}Body")
+    if body is None or len(body) == 0:
+        raise SoapFault("Request has no SOAP 1.1 Body.", code="soap:Client")
+    return body[0]
+
+
+def _target_namespace(wsdl_path: Path) -> str:
+    return etree.parse(str(wsdl_path), _SAFE_PARSER).getroot().get("targetNamespace")

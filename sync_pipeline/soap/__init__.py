@@ -1,0 +1,1 @@
+"""SOAP plumbing shared by the ERP and WMS clients: zeep clients, retries, error classes."""

@@ -1,0 +1,87 @@
+"""Building zeep clients with safe parsing and timeouts, and calling them with retries."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
+
+import requests
+import zeep
+from zeep.transports import Transport
+
+from sync_pipeline.soap.errors import QuarantineError, RetryableError, SyncError, classify
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def build_client(
+    wsdl: Path,
+    address: str,
+    *,
+    timeout: float,
+    session: requests.Session | None = None,
+    plugins: Iterable[zeep.Plugin] = (),
+) -> tuple[zeep.Client, Any]:
+    """A zeep client for one of our service descriptions and its service proxy bound to `address`."""
+    settings = zeep.Settings(
+        strict=True,
+        forbid_dtd=True,
+        forbid_entities=True,
+        forbid_external=True,
+        xml_huge_tree=True,  # large catalogues; entity expansion stays forbidden
+    )
+    transport = Transport(session=session or requests.Session(), timeout=timeout, operation_timeout=timeout)
+    client = zeep.Client(str(wsdl), settings=settings, transport=transport, plugins=list(plugins))
+    binding = next(iter(client.wsdl.bindings))
+    return client, client.create_service(binding, address)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long a retryable failure is tried again."""
+
+    attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    max_quarantine_wait: float = 300.0
+
+    def delay(self, attempt: int, error: RetryableError) -> float:
+        if isinstance(error, QuarantineError):
+            if error.retry_at is None:
+                return self.max_delay
+            wait = (error.retry_at - datetime.now(timezone.utc)).total_seconds()
+            return min(max(wait, 0.0) + 0.1, self.max_quarantine_wait)
+        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return random.uniform(backoff / 2, backoff)  # jitter keeps parallel clients from re-colliding
+
+
+def call_with_retry(
+    operation: str,
+    call: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    on_retry: Callable[[SyncError], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run `call`, retrying retryable failures by `policy`; terminal ones raise at once."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - every failure is sorted by classify()
+            error = classify(exc, operation)
+            if not error.retryable or attempt >= policy.attempts:
+                raise error from exc
+            if on_retry is not None:
+                on_retry(error)
+            wait = policy.delay(attempt, error)
+            log.warning("%s failed (attempt %d of %d), retrying in %.1fs: %s",
+                        operation, attempt, policy.attempts, wait, error)
+            sleep(wait)

@@ -1,0 +1,56 @@
+"""Shared fixtures: each test gets freshly started sandboxes on free ports (real HTTP)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+import requests
+
+from sync_pipeline.sandbox.server import SandboxServer
+from sync_pipeline.sandbox.store import Store
+
+
+class Admin:
+    """The sandbox's JSON admin API, as a test would call it over HTTP."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url.rstrip("/") + "/_sandbox/"
+
+    def get(self, route: str) -> Any:
+        reply = requests.get(self.base + route, timeout=10)
+        reply.raise_for_status()
+        return reply.json()
+
+    def post(self, route: str, payload: Any = None, expect: int = 200) -> Any:
+        reply = requests.post(self.base + route, json=payload, timeout=10)
+        assert reply.status_code == expect, reply.text
+        return reply.json()
+
+
+@pytest.fixture
+def erp_server() -> Iterator[SandboxServer]:
+    from sync_pipeline.sandbox.erp import ErpSandbox
+
+    server = SandboxServer(ErpSandbox(Store()), port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def wms_server() -> Iterator[SandboxServer]:
+    from sync_pipeline.sandbox.wms import WmsSandbox
+
+    server = SandboxServer(WmsSandbox(Store()), port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def erp_admin(erp_server: SandboxServer) -> Admin:
+    return Admin(erp_server.url)
+
+
+@pytest.fixture
+def wms_admin(wms_server: SandboxServer) -> Admin:
+    return Admin(wms_server.url)
