@@ -62,7 +62,7 @@ class SandboxServer:
         return f"http://{host}:{port}"
 
     def start(self) -> "SandboxServer":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"sandbox-{self.system.name}",
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"sandbox-{self.system.name}",
                                         daemon=True)
         self._thread.start()
         return self
@@ -109,6 +109,7 @@ class SandboxServer:
 def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # replies go out in two writes; do not hold the second back
         server_version = "sync-pipeline-sandbox"
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
@@ -159,8 +160,9 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             fault = faults.draw()
             if fault == ERROR:
                 server.calls.record(operation, "injected: error")
-                return self._send(500, render_fault("Server was unable to process request. (injected)"),
-                                  "text/xml; charset=utf-8")
+                # Worded like a passing server-side failure, so that classify() treats it as retryable.
+                message = "Server was unable to process request. ---> The service is temporarily unavailable. (injected)"
+                return self._send(500, render_fault(message), "text/xml; charset=utf-8")
             if fault == DROP:
                 server.calls.record(operation, "injected: drop")
                 self.close_connection = True

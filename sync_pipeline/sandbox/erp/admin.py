@@ -1,0 +1,57 @@
+"""The ERP's JSON admin routes: list and upsert products, orders and companies.
+
+Records use the WSDL's own field names, nested objects as objects and repeated elements as plain
+arrays, e.g. `{"OrderId": 7, "OrderStatus": "Confirmed", "InvoiceRows": [{"ProductId": 1, "Quantity": 2}]}`.
+An upsert changes only the fields given (null clears one); DateChanged is always set by the sandbox.
+A batch with one bad record is refused whole (HTTP 400 naming the record and field).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sync_pipeline.sandbox.erp.errors import InvalidRecord
+from sync_pipeline.sandbox.erp.records import from_json, public
+from sync_pipeline.sandbox.erp.repository import Repository
+from sync_pipeline.sandbox.server import AdminError
+
+
+class ErpAdmin:
+    def __init__(self, repositories: dict[str, Repository], seed_demo: Callable[[], dict[str, int]]):
+        self._repositories = repositories  # route name ("products") -> records
+        self._seed_demo = seed_demo
+
+    def handle(self, method: str, route: str, body: Any) -> Any:
+        repository = self._repositories.get(route)
+        if repository is not None and method == "GET":
+            return [public(document) for document in repository.all()]
+        if repository is not None and method == "POST":
+            records = [self._checked(repository, route, index, item) for index, item in enumerate(_as_list(body))]
+            return [public(document) for document in repository.upsert(records)]
+        if (method, route) == ("POST", "demo"):
+            return self._seed_demo()
+        known = ", ".join([f"GET/POST {name}" for name in self._repositories] + ["POST demo"])
+        raise AdminError(f"no admin route {method} /_sandbox/{route} (this sandbox has: {known})", 404)
+
+    @staticmethod
+    def _checked(repository: Repository, route: str, index: int, item: Any) -> dict[str, Any]:
+        label = f"{route}[{index}]"
+        if isinstance(item, dict) and item.get(repository.key) is not None:
+            label += f" ({repository.key} {item[repository.key]})"
+        try:
+            record = from_json(repository.shape, item, keep_nulls=True)
+            if record.get(repository.key, 0) is None:
+                raise InvalidRecord(repository.key, "the key cannot be cleared")
+            repository.check(record)
+        except InvalidRecord as error:
+            where = f", field {error.path}" if error.path else ""
+            raise AdminError(f"{label}{where}: {error.message}") from None
+        return record
+
+
+def _as_list(body: Any) -> list[Any]:
+    if isinstance(body, dict):
+        return [body]
+    if isinstance(body, list):
+        return body
+    raise AdminError("expected a JSON object or a list of objects")

@@ -1,0 +1,150 @@
+"""InvoiceService: GetOrderSyncList, GetInvoices and SaveInvoices over the sandbox's orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync_pipeline.sandbox.erp.auth import Sessions
+from sync_pipeline.sandbox.erp.clock import Clock, is_set, rounded_to_second
+from sync_pipeline.sandbox.erp.companies import Companies
+from sync_pipeline.sandbox.erp.errors import INVOICED_ORDER_LOCKED, InvalidRecord, service_fault
+from sync_pipeline.sandbox.erp.products import Products
+from sync_pipeline.sandbox.erp.records import (NOT_SET_INT, Document, call_key, changed_at, from_soap, requested,
+                                               to_reply)
+from sync_pipeline.sandbox.erp.repository import Repository
+from sync_pipeline.sandbox.erp.shapes import INVOICE_WSDL, shape_of
+from sync_pipeline.sandbox.soap import RequestContext
+from sync_pipeline.sandbox.store import Store
+
+INVOICED_STATES = frozenset({"Invoiced", "InvoicedCashAccount", "InvoicedPack"})
+MAX_ORDER_IDS = 1000  # per GetInvoices call
+NEW_ORDER_STATUS = "Offer"
+# What a query too wide for the service's database answers (a retryable-looking timeout, as in production).
+WIDE_QUERY_TIMEOUT = ("Execution Timeout Expired. The timeout period elapsed prior to completion of the "
+                      "operation or the server is not responding.")
+
+
+class Orders(Repository):
+    kind = "order"
+    key = "OrderId"
+    shape = shape_of(INVOICE_WSDL, "InvoiceOrder")
+    row_shape = shape.fields["InvoiceRows"].shape
+
+    def __init__(self, store: Store, clock: Clock, sessions: Sessions, products: Products, companies: Companies,
+                 wide_query_limit: int):
+        super().__init__(store, clock)
+        self._sessions = sessions
+        self._products = products
+        self._companies = companies
+        self._wide_query_limit = wide_query_limit
+
+    def complete(self, document: Document, created: bool) -> None:
+        if created:
+            document.setdefault("OrderStatus", NEW_ORDER_STATUS)
+            document.setdefault("IncludeVAT", True)
+            document["_Registered"] = self.clock.stamp().isoformat()
+        customer = self._companies.get(document["CustomerId"]) if "CustomerId" in document else None
+        if customer and "Name" in customer:
+            document.setdefault("CustomerName", customer["Name"])
+        rows = document.get("InvoiceRows") or []
+        next_row_id = max((row.get("RowId", 0) for row in rows), default=0) + 1
+        for row in rows:
+            if "RowId" not in row:
+                row["RowId"], next_row_id = next_row_id, next_row_id + 1
+            product = self._products.get(row["ProductId"]) if "ProductId" in row else None
+            if product:  # a row takes number, name and price from its product unless given
+                for row_field, product_field in (("ProductNo", "No"), ("Name", "Name"), ("Price", "Price")):
+                    if product_field in product:
+                        row.setdefault(row_field, product[product_field])
+
+    def handlers(self) -> dict:
+        return {"GetOrderSyncList": self.get_order_sync_list, "GetInvoices": self.get_invoices,
+                "SaveInvoices": self.save_invoices}
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def get_order_sync_list(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        """Ids of orders changed at or after ChangedAfter, or registered at or after RegisteredAfter."""
+        self._sessions.require(context)
+        params = values.get("syncParams") or {}
+        changed, registered = params.get("ChangedAfter"), params.get("RegisteredAfter")
+        found = self.all()
+        if is_set(changed) or is_set(registered):
+            found = [order for order in found
+                     if (is_set(changed) and changed_at(order) >= rounded_to_second(changed))
+                     or (is_set(registered) and changed_at(order, "_Registered") >= rounded_to_second(registered))]
+        return {"GetOrderSyncListResult": {"int": [order["OrderId"] for order in found]}}
+
+    def get_invoices(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        self._sessions.require(context)
+        params = values.get("searchParams") or {}
+        order_ids = _ints(params.get("OrderIds"))
+        if len(order_ids) > MAX_ORDER_IDS:
+            raise service_fault(f"Too many OrderIds: {len(order_ids)} given, at most {MAX_ORDER_IDS} per call")
+        wanted = requested(self.shape, values.get("invoiceReturnProperties"), "invoiceReturnProperties")
+        row_wanted = None
+        if "InvoiceRows" in wanted:
+            row_wanted = requested(self.row_shape, values.get("rowReturnProperties"), "rowReturnProperties")
+        found = self.search(params)
+        if not order_ids and len(found) > self._wide_query_limit:
+            raise service_fault(WIDE_QUERY_TIMEOUT)
+        context.record_key = call_key(order["OrderId"] for order in found)
+        replies = [to_reply(self.shape, order, wanted, {"InvoiceRows": row_wanted}) for order in found]
+        return {"GetInvoicesResult": {"InvoiceOrder": replies}}
+
+    def search(self, params: dict[str, Any]) -> list[Document]:
+        found = self.all()
+        if _ints(params.get("InvoiceIds")):
+            return []  # no sandbox order has been turned into an invoice with a number
+        for parameter, field in (("CustomerIds", "CustomerId"), ("OrderIds", "OrderId"),
+                                 ("ExternalStatus", "ExternalStatus")):
+            wanted = set(_ints(params.get(parameter)))
+            if wanted:
+                found = [order for order in found if order.get(field) in wanted]
+        states = set((params.get("OrderStates") or {}).get("OrderSlipStateType") or [])
+        if states:
+            found = [order for order in found if order.get("OrderStatus") in states]
+        if is_set(params.get("ChangedAfter")):
+            since = rounded_to_second(params["ChangedAfter"])
+            found = [order for order in found if changed_at(order) >= since]
+        return found
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def save_invoices(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
+        """Save each order on its own: a refused one carries an APIException, the others are saved."""
+        self._sessions.require(context)
+        items = (values.get("invoices") or {}).get("InvoiceOrder") or []
+        with self.store.lock:
+            results = [self._save_one(item or {}) for item in items]
+        context.record_key = call_key(result["OrderId"] for result in results if result.get("OrderId") is not None)
+        return {"SaveInvoicesResult": {"InvoiceOrder": results}}
+
+    def _save_one(self, item: dict[str, Any]) -> dict[str, Any]:
+        order_id = item.get("OrderId")
+        order_id = None if order_id == NOT_SET_INT else order_id
+        try:
+            change = from_soap(self.shape, item)
+        except InvalidRecord as error:
+            return _refused(order_id, str(error))
+        if order_id is not None:
+            existing = self.get(order_id)
+            if existing is None:
+                return _refused(order_id, f"Order {order_id} does not exist")
+            if existing.get("OrderStatus") in INVOICED_STATES:
+                return _refused(order_id, INVOICED_ORDER_LOCKED)
+        elif "CustomerId" not in change:
+            return _refused(None, "CustomerId is required to create an order")
+        saved = self.upsert([change])[0]
+        return to_reply(self.shape, saved)
+
+
+def _ints(array: dict[str, Any] | None) -> list[int]:
+    return list((array or {}).get("int") or [])
+
+
+def _refused(order_id: int | None, message: str) -> dict[str, Any]:
+    reply: dict[str, Any] = {"IncludeVAT": None, "APIException": {"Type": "Exception", "Message": message}}
+    if order_id is not None:
+        reply["OrderId"] = order_id
+    return reply

@@ -1,0 +1,325 @@
+"""The pipeline's settings, from the environment and a `.env` file, checked once at start.
+
+Every wrong value gets its own line naming the variable and what is expected. Passwords and the
+alert webhook URL are SecretStr: they never appear in repr(), logs or error messages (pydantic is
+told to hide input values in its errors; our own messages only echo values that are not secret).
+
+    settings = load_settings()          # raises SettingsError listing every wrong value
+    erp = ErpClient(settings.erp_connection())
+    wms = WmsClient(settings.wms_connection())
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from sync_pipeline.erp.connection import DEFAULT_BASE_URL as SO24_DEFAULT_BASE_URL
+from sync_pipeline.erp.connection import ErpConnection
+from sync_pipeline.erp.models import OrderStatus
+from sync_pipeline.mapping.extra import ExtraField
+from sync_pipeline.mapping.fieldmaps import MAPS
+from sync_pipeline.wms.connection import WmsConnection
+
+
+class SettingsError(ValueError):
+    """The configuration cannot be used; the message has one line per wrong value."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid settings:\n" + "\n".join(f"  {line}" for line in problems))
+
+
+_ON = {"on", "true", "yes", "1"}
+_OFF = {"off", "false", "no", "0"}
+_SWITCHES = ("sync_articles", "sync_orders", "sync_suppliers", "sync_stock", "sync_report_shipped", "sync_variations")
+_ORDER_STATES = ("sync_order_status", "sync_shipped_erp_status", "sync_imported_erp_status")
+
+
+class Settings(BaseSettings):
+    """One deployment: both systems' accounts and which processes run how."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # VAR= in .env means "not set", so defaults apply
+        extra="ignore",  # the same .env may carry other tools' variables
+        hide_input_in_errors=True,  # never echo a value (it could be a password) in a pydantic error
+        frozen=True,
+    )
+
+    # 24SevenOffice
+    so24_base_url: str = SO24_DEFAULT_BASE_URL
+    so24_application_id: UUID
+    so24_username: str
+    so24_password: SecretStr
+    so24_identity_id: UUID | None = None  # None: the user's default identity
+
+    # Ongoing WMS
+    ongoing_base_url: str  # the warehouse's API root: https://api.ongoingsystems.se/<Warehouse>
+    ongoing_goods_owner_code: str
+    ongoing_username: str
+    ongoing_password: SecretStr
+
+    # Processes (the seed's defaults)
+    sync_articles: bool = True
+    sync_orders: bool = True
+    sync_suppliers: bool = False
+    sync_stock: bool = True
+    sync_interval_minutes: int = 15
+    sync_order_status: OrderStatus = OrderStatus.CONFIRMED  # orders in this ERP status are pulled
+    sync_report_shipped: bool = True
+    sync_wms_sent_status: int = 450  # the WMS status number meaning "sent"
+    sync_shipped_erp_status: OrderStatus = OrderStatus.SENT  # set in the ERP when shipped
+    sync_imported_erp_status: OrderStatus | None = None  # set in the ERP when imported; None = off
+    # physical: the WMS's NumberOfItemsDecimal; sellable: SellableNumberOfItems (minus booked items).
+    # Physical is the default: 24SevenOffice reserves its own open orders against Stock, so writing
+    # sellable stock would count those orders twice.
+    sync_stock_basis: Literal["physical", "sellable"] = "physical"
+    sync_variations: bool = False
+    sync_extra_fields: Annotated[tuple[ExtraField, ...], NoDecode] = ()
+    sync_alert_webhook_url: SecretStr | None = None  # URLs often carry a token
+
+    @classmethod
+    def load(cls, env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+        """Settings from the environment, `env_file` (None: no file) and `overrides`.
+
+        Raises SettingsError with one line per wrong or missing value.
+        """
+        try:
+            return cls(_env_file=env_file, **overrides)
+        except ValidationError as invalid:
+            raise SettingsError([_problem(error) for error in invalid.errors()]) from None
+
+    # -- checks ----------------------------------------------------------------------------
+
+    @field_validator("so24_base_url", "ongoing_base_url", mode="before")
+    @classmethod
+    def _http_url(cls, value: Any, info: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        url = value.strip().rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be an http(s) URL, got {_shown_url(value)!r}")
+        if info.field_name == "ongoing_base_url":
+            if url.lower().endswith("/service.asmx"):
+                url = url[: -len("/service.asmx")]
+            if not urlsplit(url).path.strip("/"):
+                raise ValueError(
+                    f"must include the warehouse, like https://api.ongoingsystems.se/<Warehouse>, got {_shown_url(value)!r}"
+                )
+        return url
+
+    @field_validator("so24_application_id", "so24_identity_id", mode="before")
+    @classmethod
+    def _uuid(cls, value: Any, info: Any) -> Any:
+        if value is None or isinstance(value, UUID):
+            parsed = value
+        else:
+            try:
+                parsed = UUID(str(value).strip())
+            except ValueError:
+                raise ValueError(f"must be a UUID like 11111111-1111-1111-1111-111111111111, got {value!r}") from None
+        if parsed is not None and parsed.int == 0:
+            if info.field_name == "so24_identity_id":
+                return None  # all zeros is the service's own "default identity"
+            raise ValueError("must be your application's id, not all zeros")
+        return parsed
+
+    @field_validator("so24_username", "ongoing_goods_owner_code", "ongoing_username", mode="before")
+    @classmethod
+    def _not_blank(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                raise ValueError("must not be blank")
+        return value
+
+    @field_validator(*_SWITCHES, mode="before")
+    @classmethod
+    def _on_off(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _ON:
+            return True
+        if word in _OFF:
+            return False
+        raise ValueError(f"must be on or off, got {value!r}")
+
+    @field_validator("sync_interval_minutes", mode="before")
+    @classmethod
+    def _minutes(cls, value: Any) -> int:
+        try:
+            minutes = int(str(value).strip())
+        except ValueError:
+            minutes = None
+        if minutes is None or not 1 <= minutes <= 1440:
+            raise ValueError(f"must be a whole number of minutes from 1 to 1440 (one day), got {value!r}")
+        return minutes
+
+    @field_validator("sync_wms_sent_status", mode="before")
+    @classmethod
+    def _wms_status(cls, value: Any) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or number < 1:
+            raise ValueError(f"must be an Ongoing WMS order status number, like 450 (Sent), got {value!r}")
+        return number
+
+    @field_validator(*_ORDER_STATES, mode="before")
+    @classmethod
+    def _order_status(cls, value: Any) -> Any:
+        if value is None or isinstance(value, OrderStatus):
+            return value
+        name = str(value).strip()
+        if name in OrderStatus._value2member_map_:
+            return OrderStatus(name)
+        if name.lower() == "sent":
+            raise ValueError(f"{value!r} is not a 24SevenOffice order status: use OrderState_Sent (the service's name for Sent)")
+        names = [status.value for status in OrderStatus]
+        close = difflib.get_close_matches(name, names, n=1) or [n for n in names if n.lower() == name.lower()]
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"{value!r} is not a 24SevenOffice order status{hint}; one of: {', '.join(names)}")
+
+    @field_validator("sync_stock_basis", mode="before")
+    @classmethod
+    def _stock_basis(cls, value: Any) -> Any:
+        word = str(value).strip().lower()
+        if word not in ("physical", "sellable"):
+            raise ValueError(f"must be physical or sellable, got {value!r}")
+        return word
+
+    @field_validator("sync_extra_fields", mode="before")
+    @classmethod
+    def _extra_fields(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as bad:
+                raise ValueError(
+                    f'must be a JSON list like [{{"map": "order_line", "target": "LinePrice", "source": "Price"}}]: {bad}'
+                ) from None
+        if not isinstance(value, (list, tuple)):
+            raise ValueError('must be a JSON list of {"map": ..., "target": ..., "source": ...} objects')
+        fields: list[ExtraField] = []
+        problems: list[str] = []
+        for position, entry in enumerate(value, start=1):
+            try:
+                field = entry if isinstance(entry, ExtraField) else ExtraField.model_validate(entry)
+            except ValidationError as invalid:
+                problems.append(f"entry {position}: {_extra_field_problem(entry, invalid)}")
+                continue
+            if any(f.map == field.map and f.target == field.target for f in fields):
+                problems.append(f"entry {position}: {field.describe()} sets {field.map} {field.target} a second time")
+                continue
+            fields.append(field)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return tuple(fields)
+
+    @field_validator("sync_alert_webhook_url", mode="before")
+    @classmethod
+    def _webhook(cls, value: Any) -> Any:
+        secret = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if secret is None:
+            return None
+        parts = urlsplit(str(secret).strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL (the value is not shown: it may carry a token)")
+        return str(secret).strip()
+
+    @model_validator(mode="after")
+    def _status_sense(self) -> Settings:
+        if self.sync_imported_erp_status is not None and self.sync_imported_erp_status == self.sync_order_status:
+            raise ValueError(
+                "SYNC_IMPORTED_ERP_STATUS equals SYNC_ORDER_STATUS: imported orders would be pulled again"
+            )
+        return self
+
+    # -- for the pipeline --------------------------------------------------------------------
+
+    def extra_fields_for(self, *maps: str) -> tuple[ExtraField, ...]:
+        """The configured extra rows for the named tables (all of them when none are named).
+
+        map_order reads four tables (order_info, customer, invoice_address, order_line): give it
+        all of them, or simply `sync_extra_fields`; each mapper picks the rows of its own tables.
+        """
+        unknown = [name for name in maps if name not in MAPS]
+        if unknown:
+            raise ValueError(f"unknown map(s) {unknown}; use one of: {', '.join(MAPS)}")
+        return tuple(field for field in self.sync_extra_fields if not maps or field.map in maps)
+
+    def alert_webhook_url(self) -> str | None:
+        """The alert webhook URL in clear, for the one place that posts to it (never log it)."""
+        return self.sync_alert_webhook_url.get_secret_value() if self.sync_alert_webhook_url else None
+
+    # -- connections -------------------------------------------------------------------------
+
+    def erp_connection(self, **options: Any) -> ErpConnection:
+        """The 24SevenOffice connection; `options` (timeout, retry) override the client defaults."""
+        return ErpConnection(
+            base_url=self.so24_base_url,
+            application_id=self.so24_application_id,
+            username=self.so24_username,
+            password=self.so24_password,
+            identity_id=self.so24_identity_id,
+            **options,
+        )
+
+    def wms_connection(self, **options: Any) -> WmsConnection:
+        """The Ongoing WMS connection; `options` (timeout, retry, page_size) override the client defaults."""
+        return WmsConnection(
+            base_url=self.ongoing_base_url,
+            goods_owner_code=self.ongoing_goods_owner_code,
+            username=self.ongoing_username,
+            password=self.ongoing_password,
+            **options,
+        )
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Settings.load(): the environment and `env_file`, or SettingsError listing every wrong value."""
+    return Settings.load(env_file, **overrides)
+
+
+def _problem(error: Any) -> str:
+    location = error.get("loc") or ()
+    name = str(location[0]).upper() if location else "settings"
+    if error["type"] == "missing":
+        return f"{name}: not set (required; set it in the environment or in .env)"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{name}: {message}"
+
+
+def _extra_field_problem(entry: Any, invalid: ValidationError) -> str:
+    """One entry's problems; our own checks already name the entry, pydantic's do not."""
+    named = [str(e["msg"]).removeprefix("Value error, ") for e in invalid.errors() if e["type"] == "value_error"]
+    unnamed = [
+        f"{'.'.join(str(part) for part in e.get('loc') or ()) or 'entry'}: {e['msg']}"
+        for e in invalid.errors()
+        if e["type"] != "value_error"
+    ]
+    if unnamed:
+        shown = json.dumps(entry, ensure_ascii=False, default=str)
+        named.append(f"{shown}: " + "; ".join(unnamed))
+    return "; ".join(named)
+
+
+def _shown_url(value: str) -> str:
+    """`value` with any user:password@ part hidden."""
+    parts = urlsplit(value.strip())
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        return parts._replace(netloc=f"***@{host}" + (f":{parts.port}" if parts.port else "")).geturl()
+    return value
