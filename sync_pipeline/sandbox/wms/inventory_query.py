@@ -1,0 +1,45 @@
+"""GetInventoryByQuery: which articles' stock a query selects.
+
+Filters (each one given narrows the result): ArticleNumbersToGet, ProductCodesToGet, StockInfoChangedFrom
+(inclusive; refused when more than 24 hours back, as some real endpoints do, so delta readers need a
+periodic full sweep). Paging by ArticleSystemId, see paging.py (ArticleSystemIdFrom is inclusive).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping
+
+from sync_pipeline.sandbox.soap import SoapFault
+from sync_pipeline.sandbox.wms.inventory import MAX_DELTA_AGE
+from sync_pipeline.sandbox.wms.paging import page
+from sync_pipeline.sandbox.wms.values import as_utc, strings, to_datetime
+
+STALE_DELTA = ("Server was unable to process request. ---> StockInfoChangedFrom may not be more than 24 hours "
+               "back in time. Read the whole inventory (without StockInfoChangedFrom) instead.")
+
+
+def select_inventory(articles: list[dict[str, Any]], stock: Mapping[str, dict[str, Any]],
+                     query: Mapping[str, Any], now: datetime) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """(article, its stock or None) pairs for one page of the answer."""
+    numbers = strings(query.get("ArticleNumbersToGet"))
+    codes = strings(query.get("ProductCodesToGet"))
+    changed_from = query.get("StockInfoChangedFrom")
+    if changed_from is not None:
+        changed_from = as_utc(changed_from)
+        if changed_from < now - MAX_DELTA_AGE:
+            raise SoapFault(STALE_DELTA)
+
+    def wanted(article: dict[str, Any]) -> bool:
+        if numbers is not None and article["ArticleNumber"] not in numbers:
+            return False
+        if codes is not None and article.get("ProductCode") not in codes:
+            return False
+        if changed_from is not None:
+            changed = to_datetime((stock.get(article["ArticleNumber"]) or {}).get("StockInfoChanged"))
+            return changed is not None and changed >= changed_from
+        return True
+
+    selected = page((a for a in articles if wanted(a)), lambda a: a["SystemId"],
+                    query.get("ArticleSystemIdFrom"), query.get("MaxArticlesToGet"))
+    return [(article, stock.get(article["ArticleNumber"])) for article in selected]

@@ -1,0 +1,153 @@
+"""The simulated Ongoing WMS: one warehouse, one goods owner, the SOAP operations the pipeline uses."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from sync_pipeline.sandbox.soap import RequestContext, SoapFault, SoapService
+from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.wms import replies, statuses
+from sync_pipeline.sandbox.wms.admin import WmsAdmin, stock_summary
+from sync_pipeline.sandbox.wms.articles import ArticleRegistry
+from sync_pipeline.sandbox.wms.credentials import Credentials
+from sync_pipeline.sandbox.wms.demo import demo_stock
+from sync_pipeline.sandbox.wms.inventory import Inventory
+from sync_pipeline.sandbox.wms.inventory_query import select_inventory
+from sync_pipeline.sandbox.wms.order_query import select_orders
+from sync_pipeline.sandbox.wms.orders import OrderBook
+from sync_pipeline.sandbox.wms.results import Refused, refused_result
+from sync_pipeline.sandbox.wms.suppliers import SupplierRegistry
+from sync_pipeline.sandbox.wms.values import text
+from sync_pipeline.sandbox.wms.writes import WriteGuard, WriteInProgress
+
+ONGOING_WSDL = Path(__file__).resolve().parents[2] / "wms" / "wsdl" / "ongoing.wsdl"
+
+Reply = dict[str, Any]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class WmsSandbox:
+    """Implements sandbox.server.SandboxSystem for Ongoing WMS."""
+
+    name = "Ongoing WMS"
+
+    def __init__(self, store: Store, *, warehouse: str = "sandbox", goods_owner_code: str = "DEMO",
+                 username: str = "demo", password: str = "demo-password", write_wait_seconds: float = 2.0,
+                 now: Callable[[], datetime] = utc_now):
+        self.store = store
+        self.credentials = Credentials(goods_owner_code, username, password)
+        self.writes = WriteGuard(write_wait_seconds)
+        self.now = now
+        self.inventory = Inventory(store, now)
+        self.suppliers = SupplierRegistry(store)
+        self.articles = ArticleRegistry(store, self.suppliers, self.inventory, now)
+        self.orders = OrderBook(store, self.articles, self.inventory, now)
+        self._admin = WmsAdmin(self.orders, self.inventory, self._write, self.seed_demo)
+        handlers = {
+            "ProcessArticle": self.process_article,
+            "ProcessOrder": self.process_order,
+            "UpdateOrder": self.update_order,
+            "GetOrderStatuses": self.get_order_statuses,
+            "GetOrdersByQuery": self.get_orders_by_query,
+            "GetInventoryByQuery": self.get_inventory_by_query,
+        }
+        self.services = {f"/{warehouse}/service.asmx": SoapService(ONGOING_WSDL, handlers)}
+
+    # -- SandboxSystem ---------------------------------------------------------------------------
+
+    def admin(self, method: str, path: str, body: Any) -> Any:
+        return self._admin.handle(method, path, body)
+
+    def reset(self) -> None:
+        self.store.clear()
+
+    def state(self) -> dict[str, Any]:
+        with self.store.lock:
+            return {"articles": self.articles.all(), "suppliers": self.suppliers.all(),
+                    "orders": self.orders.all(), "stock": [stock_summary(s) for s in self.inventory.all()]}
+
+    def expire_sessions(self) -> None:
+        """Ongoing has no sessions: every call carries its credentials."""
+
+    def seed_demo(self) -> None:
+        for number, quantity in demo_stock().items():
+            self.inventory.set_physical(number, quantity)
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def _write(self) -> AbstractContextManager[None]:
+        return self.writes.write(self.credentials.goods_owner_code)
+
+    @contextmanager
+    def _soap_write(self, goods_owner_code: str) -> Iterator[None]:
+        try:
+            with self.writes.write(goods_owner_code):
+                yield
+        except WriteInProgress as exc:
+            raise SoapFault(str(exc)) from exc
+
+    def process_article(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
+        owner = self.credentials.check(values)
+        art = values.get("art") or {}
+        ctx.record_key = text(art.get("ArticleNumber")) or text(art.get("ProductCode")) or None
+        with self._soap_write(owner):
+            try:
+                result = self.articles.process(art)
+            except Refused as refusal:
+                result = refused_result(refusal.message)
+        return {"ProcessArticleResult": result}
+
+    def process_order(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
+        owner = self.credentials.check(values)
+        co = values.get("co") or {}
+        number = text((co.get("OrderInfo") or {}).get("GoodsOwnerOrderNumber")) or None
+        ctx.record_key = number
+        with self._soap_write(owner):
+            try:
+                result = self.orders.process(co)
+            except Refused as refusal:
+                result = refused_result(refusal.message, goods_owner_order_number=number)
+        return {"ProcessOrderResult": result}
+
+    def update_order(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
+        owner = self.credentials.check(values)
+        request = values.get("updateOrder") or {}
+        identification = request.get("OrderUpdateIdentification") or {}
+        ctx.record_key = text(identification.get("GoodsOwnerOrderNumber")) or (
+            str(identification["OrderId"]) if identification.get("OrderId") is not None else None)
+        with self._soap_write(owner):
+            return {"UpdateOrderResult": self.orders.update(request)}
+
+    # -- reads (never wait for writes) -----------------------------------------------------------
+
+    def get_order_statuses(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
+        self.credentials.check(values)
+        return {"GetOrderStatusesResult": {"OrderStatuses": {"OrderStatus": [
+            replies.order_status(number, name) for number, name in statuses.STANDARD_STATUSES.items()]}}}
+
+    def get_orders_by_query(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
+        self.credentials.check(values)
+        with self.store.lock:  # one consistent snapshot
+            selected = select_orders(self.orders.all(), values.get("query") or {})
+            articles = {article["SystemId"]: article for article in self.articles.all()}
+            suppliers = {supplier["SupplierNumber"]: supplier for supplier in self.suppliers.all()}
+        orders = [replies.order(order, articles, suppliers) for order in selected]
+        return {"GetOrdersByQueryResult": {"Orders": {"Order": orders}}}
+
+    def get_inventory_by_query(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
+        self.credentials.check(values)
+        with self.store.lock:
+            stock = {s["ArticleNumber"]: s for s in self.inventory.all()}
+            selected = select_inventory(self.articles.all(), stock, values.get("GetInventoryQuery") or {},
+                                        self.now())
+            suppliers = {supplier["SupplierNumber"]: supplier for supplier in self.suppliers.all()}
+        lines = [replies.inventory_line(article, line_stock, suppliers.get(article.get("MainSupplierNumber", "")))
+                 for article, line_stock in selected]
+        return {"GetInventoryByQueryResult": {"InventoryLines": {"InventoryLine": lines},
+                                              "GoodsOwnerId": replies.GOODS_OWNER_ID}}
