@@ -82,7 +82,9 @@ class FaultInjector:
             if self._quarantine_until is None or now >= self._quarantine_until:
                 self._quarantine_until = None
                 return None
-            ends = self._quarantine_until.replace(microsecond=0).isoformat()
+            # Rounded up to the second: a caller that waits until the announced end must be let in.
+            until = self._quarantine_until
+            ends = (until.replace(microsecond=0) + timedelta(seconds=1 if until.microsecond else 0)).isoformat()
         return f"Limit exceeded. Request is blocked. Quarantine ends at {ends}"
 
     def draw(self) -> str | None:

@@ -103,6 +103,9 @@ def classify(exc: BaseException, operation: str) -> SyncError:
     if isinstance(exc, TransportError):
         if exc.status_code >= 500 or exc.status_code in (408, 429):
             return RetryableError(f"{where}HTTP {exc.status_code}")
+        if 200 <= exc.status_code < 300:
+            # zeep reports a truncated or garbled 2xx reply as a TransportError, not XMLSyntaxError.
+            return RetryableError(f"{where}malformed reply (HTTP {exc.status_code})")
         return TerminalError(f"{where}HTTP {exc.status_code}")
     if isinstance(exc, (requests.Timeout, socket.timeout, TimeoutError)):
         return RetryableError(f"{where}timed out")

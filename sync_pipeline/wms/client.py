@@ -1,0 +1,166 @@
+"""The Ongoing WMS client the pipeline uses: article and order writes, stock and order reads.
+
+Every call has the connection's timeout and goes through call_with_retry: faults worth
+repeating (timeouts, dropped connections, 5xx, "Timeout expired" while another write runs,
+quarantine) are retried, the rest raise at once. A record the service refuses is not an
+exception but a WriteResult with success=False and the service's message.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import zeep
+from zeep.helpers import serialize_object
+
+from sync_pipeline.soap.client import build_client, call_with_retry
+from sync_pipeline.soap.errors import AuthenticationError, TerminalError
+from sync_pipeline.wms import payloads
+from sync_pipeline.wms.connection import WmsConnection
+from sync_pipeline.wms.log_redaction import install_zeep_log_redaction, register_secret
+from sync_pipeline.wms.models import (
+    InventoryLine,
+    OrderStatus,
+    WmsOrder,
+    WriteResult,
+    inventory_lines,
+    order_statuses_of,
+    orders_of,
+)
+from sync_pipeline.wms.paging import walk_pages
+from sync_pipeline.wms.write_lock import goods_owner_write_lock
+
+T = TypeVar("T")
+
+WSDL_PATH = Path(__file__).parent / "wsdl" / "ongoing.wsdl"
+_WRONG_CREDENTIALS = re.compile(r"wrong username|password or goodsownercode|not authori[sz]ed", re.IGNORECASE)
+
+
+class WmsClient:
+    """One goods owner in one Ongoing warehouse. Safe to share between threads."""
+
+    def __init__(self, connection: WmsConnection, plugins: Iterable[zeep.Plugin] = ()):
+        install_zeep_log_redaction()
+        register_secret(connection.password.get_secret_value())
+        self.connection = connection
+        self._zeep, self._service = build_client(
+            WSDL_PATH, connection.service_url, timeout=connection.timeout, plugins=plugins
+        )
+        self._write_lock: threading.Lock = goods_owner_write_lock(
+            connection.service_url, connection.goods_owner_code
+        )
+
+    def __repr__(self) -> str:
+        return f"WmsClient({self.connection.service_url!r}, goods_owner={self.connection.goods_owner_code!r})"
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def process_article(self, article: Mapping[str, Any]) -> WriteResult:
+        """Create or update one article by ArticleNumber (with its MainSupplier, if given)."""
+        art = payloads.article_definition(article)
+        key = art["ArticleNumber"]
+        reply = self._write("ProcessArticle", art=art)
+        return WriteResult.from_file_result(key, serialize_object(reply, dict))
+
+    def process_order(self, order: Mapping[str, Any]) -> WriteResult:
+        """Create or update one customer order by GoodsOwnerOrderNumber."""
+        co = payloads.customer_order(order)
+        key = co["OrderInfo"]["GoodsOwnerOrderNumber"]
+        reply = self._write("ProcessOrder", co=co)
+        return WriteResult.from_file_result(key, serialize_object(reply, dict))
+
+    def update_order_status(self, order_number: str, status: int, waybill: str | None = None) -> WriteResult:
+        """Set the status (and waybill) of the order with this goods owner order number."""
+        update = payloads.order_status_update(order_number, status, waybill)
+        reply = self._write("UpdateOrder", updateOrder=update)
+        return WriteResult.from_update_order_result(order_number, serialize_object(reply, dict))
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def order_statuses(self) -> list[OrderStatus]:
+        """The warehouse's own order statuses."""
+        return order_statuses_of(serialize_object(self._read("GetOrderStatuses"), dict))
+
+    def inventory(
+        self,
+        article_numbers: Iterable[str] | None = None,
+        changed_since: datetime | None = None,
+    ) -> Iterator[InventoryLine]:
+        """Stock per article, page by page (page_size articles per call), each article once."""
+        numbers = list(article_numbers) if article_numbers is not None else None
+        if numbers == []:
+            return iter(())
+        payloads.utc_filter_time(changed_since, "changed_since")  # refuse a naive time before the first call
+
+        def page(system_id_from: int) -> list[InventoryLine]:
+            query = payloads.inventory_query(
+                max_articles=self.connection.page_size,
+                article_system_id_from=system_id_from,
+                article_numbers=numbers,
+                changed_since=changed_since,
+            )
+            return inventory_lines(serialize_object(self._read("GetInventoryByQuery", GetInventoryQuery=query), dict))
+
+        return walk_pages(page, lambda line: line.ArticleSystemId)
+
+    def orders(
+        self,
+        status_from: int | None = None,
+        status_to: int | None = None,
+        changed_since: datetime | None = None,
+        order_numbers: Iterable[str] | None = None,
+    ) -> Iterator[WmsOrder]:
+        """Orders matching every given filter, page by page (page_size orders per call)."""
+        numbers = list(order_numbers) if order_numbers is not None else None
+        if numbers == []:
+            return iter(())
+        payloads.utc_filter_time(changed_since, "changed_since")
+
+        def page(order_id_from: int) -> list[WmsOrder]:
+            query = payloads.order_filters(
+                max_orders=self.connection.page_size,
+                order_id_from=order_id_from,
+                status_from=status_from,
+                status_to=status_to,
+                changed_since=changed_since,
+                order_numbers=numbers,
+            )
+            return orders_of(serialize_object(self._read("GetOrdersByQuery", query=query), dict))
+
+        return walk_pages(page, lambda order: order.OrderId)
+
+    # -- calling -----------------------------------------------------------------------------
+
+    def _credentials(self) -> dict[str, str]:
+        return {
+            "GoodsOwnerCode": self.connection.goods_owner_code,
+            "UserName": self.connection.username,
+            "Password": self.connection.password.get_secret_value(),
+        }
+
+    def _write(self, operation: str, **payload: Any) -> Any:
+        method = getattr(self._service, operation)
+
+        def attempt() -> Any:
+            # Held per attempt, not across the retry wait, so other writers are not kept waiting.
+            with self._write_lock:
+                return method(**self._credentials(), **payload)
+
+        return self._call(operation, attempt)
+
+    def _read(self, operation: str, **payload: Any) -> Any:
+        method = getattr(self._service, operation)
+        return self._call(operation, lambda: method(**self._credentials(), **payload))
+
+    def _call(self, operation: str, attempt: Callable[[], T]) -> T:
+        try:
+            return call_with_retry(operation, attempt, self.connection.retry)
+        except TerminalError as error:
+            if not isinstance(error, AuthenticationError) and _WRONG_CREDENTIALS.search(str(error)):
+                raise AuthenticationError(str(error)) from error
+            raise

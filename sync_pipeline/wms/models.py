@@ -1,0 +1,257 @@
+"""What the pipeline reads from and gets back from Ongoing WMS, with the WSDL's names.
+
+Replies arrive as plain dicts (zeep.helpers.serialize_object); the `from_reply` constructors
+pick the fields the pipeline uses and normalise them: times become aware UTC datetimes, the
+service's "not set" date (0001-01-01) becomes None, and missing arrays become empty lists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from sync_pipeline.soap.errors import RecordError
+
+
+class WmsModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def utc_or_none(value: datetime | None) -> datetime | None:
+    """An aware UTC datetime; None for missing values and .NET's DateTime.MinValue ("not set")."""
+    if value is None or value.year <= 1:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)  # the service speaks UTC
+    return value.astimezone(timezone.utc)
+
+
+def _items(array: Mapping[str, Any] | None, name: str) -> list[Mapping[str, Any]]:
+    """The members of a SOAP array wrapper such as {"InventoryLine": [...]}; [] when absent."""
+    if not array:
+        return []
+    return [item for item in (array.get(name) or []) if item is not None]
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(0) if value is None else Decimal(value)
+
+
+class WriteResult(WmsModel):
+    """The outcome of one write; `success=False` means the service refused this record."""
+
+    success: bool
+    key: str
+    message: str | None = None
+    order_id: int | None = None
+    article_def_id: int | None = None
+
+    @classmethod
+    def from_file_result(cls, key: str, result: Mapping[str, Any] | None) -> "WriteResult":
+        """From a FileResultClass (ProcessArticle, ProcessOrder)."""
+        if result is None:
+            return cls(success=False, key=key, message="the service returned no result")
+        message = result.get("ErrorMessage") or result.get("Message") or None
+        return cls(
+            success=bool(result.get("Success")),
+            key=key,
+            message=message,
+            order_id=result.get("OrderId") or None,  # 0 for writes that are not orders
+            article_def_id=result.get("ArticleDefId") or None,
+        )
+
+    @classmethod
+    def from_update_order_result(cls, key: str, result: Mapping[str, Any] | None) -> "WriteResult":
+        if result is None:
+            return cls(success=False, key=key, message="the service returned no result")
+        return cls(
+            success=bool(result.get("Success")),
+            key=key,
+            message=result.get("Message") or None,
+            order_id=result.get("OrderId") or None,
+        )
+
+    def record_error(self) -> RecordError | None:
+        """The refusal as a per-record error for the pipeline; None when the write succeeded."""
+        if self.success:
+            return None
+        return RecordError(key=self.key, message=self.message or "refused without a message")
+
+
+class InventoryLine(WmsModel):
+    """Stock of one article. NumberOfItems is physical stock (the service's NumberOfItemsDecimal);
+    SellableNumberOfItems already excludes booked items and may be negative."""
+
+    ArticleSystemId: int
+    ArticleNumber: str | None = None
+    ProductCode: str | None = None
+    ArticleName: str | None = None
+    NumberOfItems: Decimal
+    NumberOfBookedItems: Decimal
+    SellableNumberOfItems: Decimal
+
+    @classmethod
+    def from_reply(cls, line: Mapping[str, Any]) -> "InventoryLine":
+        article = line.get("Article") or {}
+        return cls(
+            ArticleSystemId=article["SystemId"],
+            ArticleNumber=article.get("ArticleNumber"),
+            ProductCode=article.get("ProductCode"),
+            ArticleName=article.get("Name"),
+            NumberOfItems=_decimal(line.get("NumberOfItemsDecimal")),
+            NumberOfBookedItems=_decimal(line.get("NumberOfBookedItemsDecimal")),
+            SellableNumberOfItems=_decimal(line.get("SellableNumberOfItems")),
+        )
+
+
+class OrderAddress(WmsModel):
+    Name: str | None = None
+    Address: str | None = None
+    PostCode: str | None = None
+    City: str | None = None
+    CountryCode: str | None = None
+    CountryStateCode: str | None = None
+    TelePhone: str | None = None
+    MobilePhone: str | None = None
+    Email: str | None = None
+
+    @classmethod
+    def _fields_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: data.get(name) for name in OrderAddress.model_fields}
+
+
+class OrderConsignee(OrderAddress):
+    """Where the order goes (the order's customer)."""
+
+    CustomerNumber: str | None = None
+
+    @classmethod
+    def from_reply(cls, data: Mapping[str, Any] | None) -> "OrderConsignee | None":
+        if not data:
+            return None
+        return cls(**cls._fields_from(data), CustomerNumber=data.get("CustomerNumber"))
+
+
+class OrderInvoiceAddress(OrderAddress):
+    @classmethod
+    def from_reply(cls, data: Mapping[str, Any] | None) -> "OrderInvoiceAddress | None":
+        if not data:
+            return None
+        return cls(**cls._fields_from(data))
+
+
+class PickedLine(WmsModel):
+    OrderLineSystemId: int | None = None
+    ExternalOrderLineCode: str | None = None
+    ArticleSystemId: int | None = None
+    ArticleNumber: str | None = None
+    ProductCode: str | None = None
+    OrderedNumberOfItems: Decimal
+    PickedNumberOfItems: Decimal
+
+    @classmethod
+    def from_reply(cls, line: Mapping[str, Any]) -> "PickedLine":
+        article = line.get("Article") or {}
+        return cls(
+            OrderLineSystemId=line.get("OrderLineSystemId"),
+            ExternalOrderLineCode=line.get("ExternalOrderLineCode"),
+            ArticleSystemId=article.get("SystemId"),
+            ArticleNumber=article.get("ArticleNumber"),
+            ProductCode=article.get("ProductCode"),
+            OrderedNumberOfItems=_decimal(line.get("OrderedNumberOfItems")),
+            PickedNumberOfItems=_decimal(line.get("PickedNumberOfItems")),
+        )
+
+
+class TrackingInfo(WmsModel):
+    Waybill: str | None = None
+    TrackingUrl: str | None = None
+    Created: datetime | None = None
+    IsReturn: bool = False
+
+    @classmethod
+    def from_reply(cls, data: Mapping[str, Any]) -> "TrackingInfo":
+        return cls(
+            Waybill=data.get("Waybill"),
+            TrackingUrl=data.get("TrackingUrl"),
+            Created=utc_or_none(data.get("Created")),
+            IsReturn=bool(data.get("IsReturn")),
+        )
+
+
+class WmsOrder(WmsModel):
+    OrderId: int
+    GoodsOwnerOrderNumber: str | None = None
+    ReferenceNumber: str | None = None
+    OrderStatusNumber: int
+    OrderStatusText: str | None = None
+    ShippedTime: datetime | None = None
+    WayBill: str | None = None
+    DeliveryDate: datetime | None = None
+    Consignee: OrderConsignee | None = None
+    InvoiceAddress: OrderInvoiceAddress | None = None
+    Lines: list[PickedLine] = []
+    Tracking: list[TrackingInfo] = []
+
+    @property
+    def waybills(self) -> list[str]:
+        """Every outbound waybill of the order, the order's own first, without repeats."""
+        found = [self.WayBill] + [t.Waybill for t in self.Tracking if not t.IsReturn]
+        return list(dict.fromkeys(w for w in found if w))
+
+    @classmethod
+    def from_reply(cls, order: Mapping[str, Any]) -> "WmsOrder":
+        info = order.get("OrderInfo") or {}
+        consignee = order.get("Consignee") or {}
+        return cls(
+            OrderId=info["OrderId"],
+            GoodsOwnerOrderNumber=info.get("GoodsOwnerOrderNumber"),
+            ReferenceNumber=info.get("ReferenceNumber"),
+            OrderStatusNumber=info["OrderStatusNumber"],
+            OrderStatusText=info.get("OrderStatusText"),
+            ShippedTime=utc_or_none(info.get("ShippedTime")),
+            WayBill=info.get("WayBill") or None,
+            DeliveryDate=utc_or_none(info.get("DeliveryDate")),
+            Consignee=OrderConsignee.from_reply(consignee),
+            InvoiceAddress=OrderInvoiceAddress.from_reply(consignee.get("InvoiceAddress")),
+            Lines=[PickedLine.from_reply(line) for line in _items(order.get("PickedOrderLines"), "PickedOrderLine")],
+            Tracking=[TrackingInfo.from_reply(t) for t in _items(order.get("Tracking"), "OrderTrackingInfo")],
+        )
+
+
+class OrderStatus(WmsModel):
+    """One of the warehouse's own order statuses; match on the number, never on the text."""
+
+    OrderStatusId: int
+    OrderStatusName: str | None = None
+
+    @classmethod
+    def from_reply(cls, data: Mapping[str, Any]) -> "OrderStatus":
+        return cls(OrderStatusId=data["OrderStatusId"], OrderStatusName=data.get("OrderStatusName"))
+
+
+def _array_in(result: Mapping[str, Any] | None, wrapper: str, item: str) -> list[Mapping[str, Any]]:
+    """The items of the array `wrapper` inside a result. zeep hands back a result whose only child
+    is the array as that array itself (e.g. GetOrdersResult -> ArrayOfOrder), so accept both."""
+    if not result:
+        return []
+    if wrapper in result:
+        return _items(result[wrapper], item)
+    return _items(result, item)
+
+
+def inventory_lines(result: Mapping[str, Any] | None) -> list[InventoryLine]:
+    """The lines of a GetInventoryByQueryResult (an InventoryResult)."""
+    return [InventoryLine.from_reply(line) for line in _array_in(result, "InventoryLines", "InventoryLine")]
+
+
+def orders_of(result: Mapping[str, Any] | None) -> list[WmsOrder]:
+    """The orders of a GetOrdersByQueryResult."""
+    return [WmsOrder.from_reply(order) for order in _array_in(result, "Orders", "Order")]
+
+
+def order_statuses_of(result: Mapping[str, Any] | None) -> list[OrderStatus]:
+    return [OrderStatus.from_reply(s) for s in _array_in(result, "OrderStatuses", "OrderStatus")]
