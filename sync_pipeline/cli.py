@@ -15,6 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--wms-port", type=int, default=8025)
     sandbox.add_argument("--state", default=None, help="SQLite file to keep the sandboxes' data in (memory if omitted)")
     sandbox.add_argument("--seed-demo", action="store_true", help="load a demo catalogue, customers, suppliers, orders")
+    demo = commands.add_parser("demo", help="sandboxes with demo data plus the Dagster UI (dagster dev)")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=3000, help="Dagster UI port")
+    demo.add_argument("--erp-port", type=int, default=8024)
+    demo.add_argument("--wms-port", type=int, default=8025)
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         # Imported here: the pipeline itself never depends on the sandbox package.
@@ -22,6 +27,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(host=args.host, erp_port=args.erp_port, wms_port=args.wms_port,
                      state=args.state, seed_demo=args.seed_demo)
+    if args.command == "demo":
+        from pathlib import Path
+
+        from sync_pipeline.sandbox.demo_stack import run_demo
+
+        return run_demo(Path.cwd(), host=args.host, ui_port=args.port, erp_port=args.erp_port,
+                        wms_port=args.wms_port)
     return 2
 
 

@@ -1,0 +1,1 @@
+"""Dagster assets, one group per sync process."""

@@ -1,0 +1,57 @@
+"""Sales orders: confirmed 24SevenOffice orders -> Ongoing WMS; shipped orders -> "Sent" in the ERP."""
+
+import dagster as dg
+
+from sync_pipeline.assets.reporting import (failed_records_check, last_cursor, no_failed_records_spec,
+                                            report_metadata)
+from sync_pipeline.resources import ErpResource, WmsResource
+from sync_pipeline.settings import load_settings
+from sync_pipeline.sync.orders import OrderOptions, push_orders, report_shipped
+
+OWNERS = ["team:integrations"]
+
+
+def order_options() -> OrderOptions:
+    settings = load_settings()
+    return OrderOptions(pull_status=settings.sync_order_status, imported_status=settings.sync_imported_erp_status,
+                        wms_sent_status=settings.sync_wms_sent_status,
+                        shipped_status=settings.sync_shipped_erp_status)
+
+
+@dg.asset(
+    group_name="orders",
+    kinds={"soap", "24sevenoffice", "ongoing"},
+    owners=OWNERS,
+    deps=["wms_articles"],
+    check_specs=[no_failed_records_spec("wms_orders")],
+    pool="ongoing_writes",
+    description=(
+        "Sales orders in the warehouse: every 24SevenOffice order in the pull status (default Confirmed) "
+        "changed since the last run, with its delivery customer, invoice address and lines. Pushed "
+        "with CreateOrUpdate under the ERP order number, so a retry never makes a second order."
+    ),
+)
+def wms_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource):
+    settings = load_settings()
+    report = push_orders(erp.client(), wms.client(), last_cursor(context), order_options(),
+                         extra=settings.extra_fields_for())
+    yield dg.MaterializeResult(metadata=report_metadata(report))
+    yield failed_records_check(report, context.asset_key)
+
+
+@dg.asset(
+    group_name="orders",
+    kinds={"soap", "24sevenoffice", "ongoing"},
+    owners=OWNERS,
+    deps=["wms_orders"],
+    check_specs=[no_failed_records_spec("erp_shipped_orders")],
+    description=(
+        "Shipped orders reported back: when the warehouse has sent an order (status number 450 or "
+        "the configured one, matched by number), its 24SevenOffice order gets status Sent "
+        "(OrderState_Sent), exactly once."
+    ),
+)
+def erp_shipped_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource):
+    report = report_shipped(erp.client(), wms.client(), last_cursor(context), order_options())
+    yield dg.MaterializeResult(metadata=report_metadata(report))
+    yield failed_records_check(report, context.asset_key)

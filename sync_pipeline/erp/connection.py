@@ -1,0 +1,34 @@
+"""Where and as whom the pipeline talks to 24SevenOffice."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from sync_pipeline.erp.services import ErpService
+from sync_pipeline.soap.client import RetryPolicy
+
+DEFAULT_BASE_URL = "https://api.24sevenoffice.com"
+
+
+class ErpConnection(BaseModel):
+    """Settings of one 24SevenOffice client. The password is a SecretStr: it never shows in repr or logs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str = DEFAULT_BASE_URL
+    application_id: UUID
+    username: str
+    password: SecretStr
+    identity_id: UUID | None = None  # None: the user's default identity
+    timeout: float = Field(default=30.0, gt=0, description="seconds, for connecting and for each reply")
+    retry: RetryPolicy = Field(default_factory=RetryPolicy)
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    def url(self, service: ErpService) -> str:
+        return self.base_url + service.path

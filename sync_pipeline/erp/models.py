@@ -1,0 +1,232 @@
+"""24SevenOffice records as immutable pydantic models.
+
+Attribute names are the service's element names, so field maps can name them as the vendor does.
+Build them from a zeep result with `from_zeep` (or `model_validate` on plain dicts): "not set"
+sentinels become None, decimals stay Decimal, datetimes become timezone-aware UTC (the service
+sends naive UTC), and arrays such as {"InvoiceRow": [...]} become plain lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
+from zeep.helpers import serialize_object
+
+from sync_pipeline.erp.sentinels import none_if_not_set
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+def unwrap_array(value: Any, item: str) -> list[Any]:
+    """A SOAP array ({"Item": [...]}, a list, or None) as a list without nil entries."""
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        value = value.get(item)
+        if value is None:
+            return []
+    if not isinstance(value, (list, tuple)):
+        value = [value]
+    return [entry for entry in value if entry is not None]
+
+
+class ErpModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sentinels_to_none(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            return {key: none_if_not_set(value) for key, value in data.items()}
+        return data
+
+    @classmethod
+    def from_zeep(cls, value: Any) -> Self:
+        return cls.model_validate(serialize_object(value, dict))
+
+
+class OrderStatus(StrEnum):
+    """OrderSlipStateType. "Sent" is OrderState_Sent: there is no plain "Sent"."""
+
+    NONE = "None"
+    OFFER = "Offer"
+    PACK = "Pack"
+    INVOICED = "Invoiced"
+    WEB = "Web"
+    REPEATING = "Repeating"
+    COLLECTING_ORDER = "CollectingOrder"
+    RETURN = "Return"
+    DISTRIBUTION = "Distribution"
+    REST = "Rest"
+    FOR_INVOICING = "ForInvoicing"
+    OVERTIME_RENT = "OvertimeRent"
+    CONFIRMED = "Confirmed"
+    SENT = "OrderState_Sent"
+    PRODUCTION = "Production"
+    PAYMENT_REMINDER = "PaymentReminder"
+    ON_ACCOUNT = "OnAccount"
+    LENDING = "Lending"
+    INVOICED_CASH_ACCOUNT = "InvoicedCashAccount"
+    INVOICED_PACK = "InvoicedPack"
+    INACTIVE = "Inactive"
+    HOURS = "Hours"
+    SUPER_STORE = "OrderState_SuperStore"
+    DRAFT = "Draft"
+
+    @classmethod
+    def parse(cls, value: "OrderStatus | str") -> "OrderStatus":
+        """The status named exactly as the service names it; ValueError otherwise (zeep would send anything)."""
+        try:
+            return cls(value)
+        except ValueError:
+            hint = " (did you mean OrderState_Sent?)" if str(value).lower() == "sent" else ""
+            raise ValueError(f"{value!r} is not a 24SevenOffice order status{hint}") from None
+
+
+class CompanyType(StrEnum):
+    NONE = "None"
+    LEAD = "Lead"
+    CONSUMER = "Consumer"
+    BUSINESS = "Business"
+    SUPPLIER = "Supplier"
+
+
+class ApiException(ErpModel):
+    """A per-record error inside a result (the service's StackTrace is dropped)."""
+
+    Type: str | None = None
+    Message: str | None = None
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.Type, self.Message) if part) or "unknown error"
+
+
+class Product(ErpModel):
+    Id: int | None = None
+    No: str | None = None
+    Name: str | None = None
+    Description: str | None = None
+    EAN1: str | None = None
+    Weight: Decimal | None = None  # kg
+    Stock: Decimal | None = None
+    StockControlled: bool | None = None
+    SupplierId: int | None = None
+    StatusId: int | None = None
+    DateChanged: UtcDateTime | None = None
+    Price: Decimal | None = None
+    InPrice: Decimal | None = None
+    APIException: ApiException | None = None
+
+
+class Address(ErpModel):
+    Street: str | None = None
+    State: str | None = None
+    PostalCode: str | None = None
+    PostalArea: str | None = None
+    Name: str | None = None
+    City: str | None = None
+    Country: str | None = None
+
+
+class Addresses(ErpModel):
+    Post: Address | None = None
+    Delivery: Address | None = None
+    Visit: Address | None = None
+    Invoice: Address | None = None
+
+
+class DeliveryMethod(ErpModel):
+    Id: int | None = None
+    Description: str | None = None
+
+
+class InvoiceRow(ErpModel):
+    ProductId: int | None = None
+    RowId: int | None = None
+    Quantity: Decimal | None = None
+    Price: Decimal | None = None
+    Name: str | None = None
+    ProductNo: str | None = None
+    QuantityDelivered: Decimal | None = None
+
+
+class PhoneNumber(ErpModel):
+    Description: str | None = None
+    Value: str | None = None
+
+
+class PhoneNumbers(ErpModel):
+    Home: PhoneNumber | None = None
+    Fax: PhoneNumber | None = None
+    Mobile: PhoneNumber | None = None
+    Primary: PhoneNumber | None = None
+    Work: PhoneNumber | None = None
+
+
+class EmailAddress(ErpModel):
+    Description: str | None = None
+    Name: str | None = None
+    Value: str | None = None
+
+
+class EmailAddresses(ErpModel):
+    Home: EmailAddress | None = None
+    Invoice: EmailAddress | None = None
+    Primary: EmailAddress | None = None
+    Work: EmailAddress | None = None
+    Alternative: EmailAddress | None = None
+
+
+# Fields named like their types (InvoiceOrder.OrderStatus: OrderStatus) would shadow the type
+# inside the class body, where pydantic resolves annotations; these aliases keep them apart.
+_OrderStatus = OrderStatus
+_DeliveryMethod = DeliveryMethod
+_Addresses = Addresses
+_PhoneNumbers = PhoneNumbers
+_EmailAddresses = EmailAddresses
+
+
+class InvoiceOrder(ErpModel):
+    OrderId: int | None = None
+    OrderStatus: _OrderStatus | None = None
+    DeliveryDate: UtcDateTime | None = None
+    ReferenceNumber: str | None = None
+    YourReference: str | None = None
+    DeliveryMethod: _DeliveryMethod | None = None
+    InvoiceTitle: str | None = None
+    CustomerId: int | None = None
+    CustomerName: str | None = None
+    CustomerDeliveryName: str | None = None
+    CustomerDeliveryPhone: str | None = None
+    InvoiceEmailAddress: str | None = None
+    Addresses: _Addresses | None = None
+    InvoiceRows: list[InvoiceRow] = []
+    DateChanged: UtcDateTime | None = None
+    ExternalStatus: int | None = None
+    APIException: ApiException | None = None
+
+    @field_validator("InvoiceRows", mode="before")
+    @classmethod
+    def _rows_as_list(cls, value: Any) -> list[Any]:
+        return unwrap_array(value, "InvoiceRow")
+
+
+class Company(ErpModel):
+    Id: int | None = None
+    Name: str | None = None
+    Type: CompanyType | None = None
+    Addresses: _Addresses | None = None
+    PhoneNumbers: _PhoneNumbers | None = None
+    EmailAddresses: _EmailAddresses | None = None
+    DateChanged: UtcDateTime | None = None
+    APIException: ApiException | None = None

@@ -1,0 +1,45 @@
+"""24SevenOffice's "not set" values.
+
+The service cannot say "missing" for ints, decimals, datetimes and guids, so it uses the smallest
+value of each type instead. They are read as None and must never be sent as data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+INT_NOT_SET = -2147483648
+DECIMAL_NOT_SET = Decimal("-79228162514264337593543950335")
+DATETIME_NOT_SET = datetime(1, 1, 1)
+GUID_NOT_SET = "00000000-0000-0000-0000-000000000000"
+
+
+def is_not_set(value: Any) -> bool:
+    """Whether `value` is one of the sentinels (compared by type: a Decimal -2147483648 is a real value)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value == INT_NOT_SET
+    if isinstance(value, Decimal):
+        return value == DECIMAL_NOT_SET
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None) == DATETIME_NOT_SET
+    if isinstance(value, UUID):
+        return value.int == 0
+    if isinstance(value, str):
+        return value == GUID_NOT_SET
+    return False
+
+
+def none_if_not_set(value: Any) -> Any:
+    return None if is_not_set(value) else value
+
+
+def require_set(name: str, value: Any) -> Any:
+    """`value` unchanged, or ValueError when it is a sentinel (sending one would mean "not set")."""
+    if value is None or is_not_set(value):
+        raise ValueError(f"{name} must be a real value, not {value!r} (24SevenOffice reads that as 'not set')")
+    return value

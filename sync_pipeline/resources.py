@@ -1,0 +1,83 @@
+"""Dagster resources: the two SOAP clients, configured from environment variables.
+
+A zeep client is neither picklable nor thread-safe, so each resource builds its client lazily,
+once per process and thread, and keeps it (and with it the ERP login session) across runs and
+sensor ticks of that process.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from uuid import UUID
+
+import dagster as dg
+
+from sync_pipeline.erp import ErpClient, ErpConnection
+from sync_pipeline.wms import WmsClient, WmsConnection
+
+_local = threading.local()
+
+
+def _cached(kind: str, key: tuple, build) -> Any:
+    cache = _local.__dict__.setdefault("clients", {})
+    if (kind, key) not in cache:
+        cache[(kind, key)] = build()
+    return cache[(kind, key)]
+
+
+class ErpResource(dg.ConfigurableResource):
+    """24SevenOffice: base URL, application id, user and password (from SO24_* variables)."""
+
+    base_url: str
+    application_id: str
+    username: str
+    password: str
+    identity_id: str | None = None
+    timeout_seconds: float = 30.0
+
+    def client(self) -> ErpClient:
+        key = (self.base_url, self.application_id, self.username, self.password, self.identity_id)
+        return _cached("erp", key, lambda: ErpClient(ErpConnection(
+            base_url=self.base_url, application_id=UUID(self.application_id), username=self.username,
+            password=self.password, identity_id=UUID(self.identity_id) if self.identity_id else None,
+            timeout=self.timeout_seconds)))
+
+
+class WmsResource(dg.ConfigurableResource):
+    """Ongoing WMS: warehouse URL, goods owner code, user and password (from ONGOING_* variables)."""
+
+    base_url: str
+    goods_owner_code: str
+    username: str
+    password: str
+    timeout_seconds: float = 30.0
+
+    def client(self) -> WmsClient:
+        key = (self.base_url, self.goods_owner_code, self.username, self.password)
+        return _cached("wms", key, lambda: WmsClient(WmsConnection(
+            base_url=self.base_url, goods_owner_code=self.goods_owner_code, username=self.username,
+            password=self.password, timeout=self.timeout_seconds)))
+
+
+def resources_from_env(settings) -> dict[str, Any]:
+    """Secrets as EnvVar, so the UI shows the variable's name and never its value.
+
+    The settings were validated already (clear messages per wrong value); the non-secret values
+    come from them, with their defaults applied.
+    """
+    return {
+        "erp": ErpResource(
+            base_url=settings.so24_base_url,
+            application_id=str(settings.so24_application_id),
+            username=settings.so24_username,
+            password=dg.EnvVar("SO24_PASSWORD"),
+            identity_id=str(settings.so24_identity_id) if settings.so24_identity_id else None,
+        ),
+        "wms": WmsResource(
+            base_url=settings.ongoing_base_url,
+            goods_owner_code=settings.ongoing_goods_owner_code,
+            username=settings.ongoing_username,
+            password=dg.EnvVar("ONGOING_PASSWORD"),
+        ),
+    }

@@ -1,0 +1,69 @@
+"""Changed-since cursors that neither skip nor repeat records at the boundary.
+
+The ERP rounds its changed-since filter, so the clients read from one second before the cursor.
+Records changed inside that overlap are read again; the cursor remembers the version (change time)
+of each record it handled near its moment, and an unchanged one is then not sent twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+OVERLAP = timedelta(seconds=2)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    moment: datetime | None = None
+    recent: dict[str, str] = field(default_factory=dict)  # record key -> change time handled
+
+    def already_handled(self, key: str, changed: datetime | None) -> bool:
+        return changed is not None and self.recent.get(key) == changed.isoformat()
+
+    def to_json(self) -> str:
+        return json.dumps({"moment": self.moment.isoformat() if self.moment else None, "recent": self.recent})
+
+    @classmethod
+    def from_json(cls, text: str) -> "Cursor":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:  # a bare timestamp, as an operator might type it
+            return cls(moment=datetime.fromisoformat(text))
+        moment = datetime.fromisoformat(data["moment"]) if data.get("moment") else None
+        return cls(moment=moment, recent=dict(data.get("recent") or {}))
+
+
+class CursorBuilder:
+    """Collects what a run handled and makes the next cursor from it."""
+
+    def __init__(self, previous: Cursor | None):
+        self.previous = previous or Cursor()
+        self._handled: dict[str, datetime] = {}
+        self._moment = self.previous.moment
+
+    def handled(self, key: str, changed: datetime | None) -> None:
+        if changed is None:
+            return
+        self._handled[key] = changed
+        self.passed(changed)
+
+    def passed(self, changed: datetime | None) -> None:
+        """A record this run gave up on (reported as failed): the cursor still moves past it."""
+        if changed is not None and (self._moment is None or changed > self._moment):
+            self._moment = changed
+
+    def build(self) -> Cursor:
+        if self._moment is None:
+            return Cursor()
+        floor = self._moment - OVERLAP
+        recent = {k: v for k, v in self.previous.recent.items() if datetime.fromisoformat(v) >= floor}
+        recent.update({k: v.isoformat() for k, v in self._handled.items() if v >= floor})
+        return Cursor(moment=self._moment, recent=recent)
+
+
+def unseen(records: list, cursor: Cursor, key) -> tuple[list, int]:
+    """The records this cursor has not handled in their current version, and how many it had."""
+    fresh = [r for r in records if not cursor.already_handled(key(r), r.DateChanged)]
+    return fresh, len(records) - len(fresh)

@@ -1,0 +1,35 @@
+"""What one run of a sync process did, in the counts and failures an operator reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.sync.cursor import Cursor
+
+
+@dataclass
+class SyncReport:
+    process: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[RecordError] = field(default_factory=list)
+    cursor: Cursor | None = None  # where the next delta read starts
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def fail(self, error: RecordError) -> None:
+        self.failures.append(error)
+
+    def counts(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged, "failed": self.failed}
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{name} {value}" for name, value in self.counts().items())
+        return f"{self.process}: {counts}"
