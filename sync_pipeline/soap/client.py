@@ -56,7 +56,9 @@ class RetryPolicy:
             if error.retry_at is None:
                 return self.max_delay
             wait = (error.retry_at - datetime.now(timezone.utc)).total_seconds()
-            return min(max(wait, 0.0) + 0.1, self.max_quarantine_wait)
+            # An end given to the whole second may have been truncated: wait out that second too.
+            margin = 1.0 if error.retry_at.microsecond == 0 else 0.1
+            return min(max(wait, 0.0) + margin, self.max_quarantine_wait)
         backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return random.uniform(backoff / 2, backoff)  # jitter keeps parallel clients from re-colliding
 

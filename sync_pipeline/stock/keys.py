@@ -19,7 +19,7 @@ much again as the whole match, because it reads every key string in random order
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Callable
 
 import numpy as np
@@ -76,8 +76,10 @@ def match_keys(
         left_fingerprints = key_fingerprints(left)
     if right_fingerprints is None:
         right_fingerprints = key_fingerprints(right)
-    hashes = np.concatenate([left_fingerprints[0], right_fingerprints[0]]).astype(np.uint64)
-    checks = np.concatenate([left_fingerprints[1], right_fingerprints[1]]).astype(np.uint64)
+    hashes, checks = (
+        np.concatenate([left_part, right_part]).astype(np.uint64, copy=False)
+        for left_part, right_part in zip(left_fingerprints, right_fingerprints)
+    )
     skip = np.zeros(total, dtype=bool)
     if left_skip is not None:
         skip[:left_count] = left_skip
@@ -165,7 +167,7 @@ def _by_key(
             left_rows.append(row)
         else:
             right_rows.append(row - left_count)
-    found: dict[str, list[int]] = {name: [] for name in KeyMatch.__dataclass_fields__}
+    found: dict[str, list[int]] = {field.name: [] for field in fields(KeyMatch)}
     for left_rows, right_rows in groups.values():
         if len(left_rows) > 1 or len(right_rows) > 1:
             found["left_repeated"] += left_rows
