@@ -15,6 +15,9 @@ Rules:
   product's No was changed in the ERP after the article was created in the warehouse.
 
 All tables are sorted by article_number (Python string order), so output is deterministic.
+Keys are matched by 128-bit fingerprints computed when the frames are built (keys.py explains
+why that is fast); by default compare() also compares the strings of matched keys, so a
+fingerprint collision can never join two different articles (verify_keys=False skips that check).
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ class StockComparison:
         }
 
 
-def compare(wms: pd.DataFrame, erp: pd.DataFrame, *, verify_keys: bool = False) -> StockComparison:
+def compare(wms: pd.DataFrame, erp: pd.DataFrame, *, verify_keys: bool = True) -> StockComparison:
     """Compare frames from wms_frame() and erp_frame().
 
     Keys are matched by their 128-bit fingerprints (see keys.py); `verify_keys` also compares the

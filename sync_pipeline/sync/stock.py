@@ -10,9 +10,13 @@ from sync_pipeline.sync.report import SyncReport
 
 
 def sync_stock(erp, wms, basis: str = "physical") -> tuple[SyncReport, StockSnapshot]:
-    """Compare every WMS balance with its ERP product and write only the differing ones."""
+    """Compare every WMS balance with its ERP product and write only the differing ones.
+
+    Products marked as not stock-controlled in the ERP keep no stock there and are left out.
+    """
     report = SyncReport("stock")
-    comparison = compare(wms_frame(wms.inventory(), basis), erp_frame(erp.products_changed_since(None)))
+    products = [p for p in erp.products_changed_since(None) if p.StockControlled is not False]
+    comparison = compare(wms_frame(wms.inventory(), basis), erp_frame(products))
     for write in planned_writes(comparison):
         error = erp.set_stock_quantity(write.product_id, write.quantity)
         if error is None:

@@ -19,7 +19,17 @@ def test_the_sixth_decimal_still_counts():
 
 @pytest.mark.parametrize(
     "value",
-    ["0", "1", "-3.25", "12345678.123456", "0.000001", "100", "1E+2", "-0.5", "9223372036854.775807"],
+    [
+        "0",
+        "1",
+        "-3.25",
+        "12345678.123456",
+        "0.000001",
+        "100",
+        "1E+2",
+        "-0.5",
+        "9223372036854.775807",
+    ],
 )
 def test_round_trip_gives_the_same_value_in_plain_notation(value):
     back = from_units(to_units(Decimal(value)))
