@@ -83,7 +83,8 @@ class Settings(BaseSettings):
     # Physical is the default: 24SevenOffice reserves its own open orders against Stock, so writing
     # sellable stock would count those orders twice.
     sync_stock_basis: Literal["physical", "sellable"] = "physical"
-    sync_variations: bool = False
+    sync_variations: bool = False  # on: variants get their own articles, named under their base
+    sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>" (mapping/variants.py)
     sync_extra_fields: Annotated[tuple[ExtraField, ...], NoDecode] = ()
     sync_alert_webhook_url: SecretStr | None = None  # URLs often carry a token
 
@@ -191,6 +192,13 @@ class Settings(BaseSettings):
         close = difflib.get_close_matches(name, names, n=1) or [n for n in names if n.lower() == name.lower()]
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise ValueError(f"{value!r} is not a 24SevenOffice order status{hint}; one of: {', '.join(names)}")
+
+    @field_validator("sync_variant_separator", mode="before")
+    @classmethod
+    def _variant_separator(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not value or value.strip() != value:
+            raise ValueError(f"must be one or more characters without surrounding spaces, like -, got {value!r}")
+        return value
 
     @field_validator("sync_stock_basis", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from .extra import configurable_targets, readable_sources
 from .fallbacks import FALLBACKS
 from .fieldmaps import MAPS, FieldMap
 from .values import CONVERTERS
+from .variants import DEFAULT_SEPARATOR, VariantRule
 
 _CUSTOMS_EXAMPLE = (
     '[{"map": "order_line", "target": "LinePrice", "source": "Price"},\n'
@@ -24,6 +25,7 @@ def render_field_maps() -> str:
     parts.append(_conversions())
     parts.append(_validation())
     parts.append(_extra_fields())
+    parts.append(_variations())
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
@@ -136,7 +138,8 @@ def _extra_fields() -> str:
         "(the name in brackets), `target` a WMS element relative to the table's WMS object and `source`",
         "a field of its 24SevenOffice record (dotted for nested fields, e.g. `Addresses.Delivery.Name`).",
         "",
-        "Example, prices for customs papers (line prices and article values):",
+        "Example, prices for customs papers (line prices and article values); the end-to-end test",
+        "`sync_pipeline_tests/sync/test_extra_fields.py` reads this very example from this file:",
         "",
         "```",
         f"SYNC_EXTRA_FIELDS='{_CUSTOMS_EXAMPLE}'",
@@ -160,5 +163,59 @@ def _extra_fields() -> str:
         targets = ", ".join(configurable_targets(fieldmap)) or "–"
         sources = ", ".join(readable_sources(fieldmap)) or "–"
         lines.append(f"| `{fieldmap.name}` | {targets} | {sources} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+# An example catalogue for the variations section; the names shown are computed by the rule itself.
+_VARIANT_EXAMPLE = (
+    ("TS", "T-skjorte"),
+    ("TS-RED", "T-skjorte rød"),
+    ("TS-RED-L", "T-skjorte rød L"),
+    ("TS-BLÅ-M", "T-skjorte blå M"),
+    ("SKU-1001", "Kaffe"),
+)
+
+
+def _variations() -> str:
+    products = [{"No": number, "Name": name} for number, name in _VARIANT_EXAMPLE]
+    catalogue = VariantRule().catalogue(products)
+    lines = [
+        "## Article variations (`SYNC_VARIATIONS`)",
+        "",
+        "Off (the default): one Ongoing WMS article per 24SevenOffice product, exactly as the article table",
+        "above (ArticleNumber = `Product ⇒ No`, ArticleName = `Product ⇒ Name`).",
+        "",
+        "On (`SYNC_VARIATIONS=on`):",
+        "",
+        "- A product is a *variant* when its number has the form `<base><separator><variant>` and `<base>` is",
+        "  the number of another product in 24SevenOffice. The separator is `SYNC_VARIANT_SEPARATOR`",
+        f"  (default `{DEFAULT_SEPARATOR}`). When several prefixes of the number are products, the longest one is",
+        "  the base. Numbers are compared exactly (no trimming, no case folding).",
+        "- Each variant is its own WMS article, mapped by the article table above: ArticleNumber is its full",
+        "  number, ProductCode its own Id, with its own barcode, weight and stock, so order lines and the",
+        "  stock sync find it as any other article. Only its ArticleName changes: `<base name> – <variant part>`.",
+        "- Grouping: the service description the project uses (`sync_pipeline/wms/wsdl/ongoing.wsdl`) has no",
+        "  element of `ArticleDefinition` that groups articles (the real service's `ArticleGroup`,",
+        "  `ArticleColor` and `ArticleSize` are not in it), so a variant is grouped under its base by the",
+        "  shared article-number prefix and by its name, which starts with the base's name.",
+        "- A base without a name leaves its variants' own names unchanged.",
+        "- When a base changes (renamed, or created so that existing products become its variants), its",
+        "  variants are sent again in the same run; the supplier registry names the articles it re-sends",
+        "  the same way. With variations on, each run that has changed products reads the whole catalogue",
+        "  once more (one `GetProducts`), to know which numbers exist.",
+        "- Switching variations off, or removing or renumbering a base, renames a former variant back to its",
+        "  own name only the next time that product changes in 24SevenOffice.",
+        "",
+        "Example (separator `-`):",
+        "",
+        "| Product ⇒ No | Product ⇒ Name | Variant of | ArticleName in Ongoing WMS |",
+        "|---|---|---|---|",
+    ]
+    for product in products:
+        variant = catalogue.variant(product)
+        article = catalogue.article(product, {"ArticleName": product["Name"]})
+        base = f"`{variant.base_number}`" if variant else "–"
+        lines.append(f"| `{product['No']}` | {product['Name']} | {base} | {article['ArticleName']} |")
     lines.append("")
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from sync_pipeline.mapping import ExtraField, map_article, map_supplier, supplier_key
+from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
 from sync_pipeline.sync.report import SyncReport
@@ -18,7 +19,9 @@ from sync_pipeline.sync.report import SyncReport
 SUPPLIER_TYPE = "Supplier"
 
 
-def sync_suppliers(erp, wms, cursor: Cursor | None, *, extra: Sequence[ExtraField] = ()) -> SyncReport:
+def sync_suppliers(erp, wms, cursor: Cursor | None, *, extra: Sequence[ExtraField] = (),
+                   variants: VariantRule | None = None) -> SyncReport:
+    """`variants`: as for sync_articles, so that re-sent variant articles keep their names."""
     cursor = cursor or Cursor()
     report = SyncReport("suppliers")
     progress = CursorBuilder(cursor)
@@ -37,7 +40,9 @@ def sync_suppliers(erp, wms, cursor: Cursor | None, *, extra: Sequence[ExtraFiel
     if not suppliers:
         return report
     carriers: dict[int, list] = {}
-    for product in erp.products_changed_since(None):
+    catalogue_products = erp.products_changed_since(None)
+    catalogue = variants.catalogue(catalogue_products) if variants else None
+    for product in catalogue_products:
         if product.SupplierId in suppliers:
             carriers.setdefault(product.SupplierId, []).append(product)
     waiting = []
@@ -46,19 +51,22 @@ def sync_suppliers(erp, wms, cursor: Cursor | None, *, extra: Sequence[ExtraFiel
         if not products:
             waiting.append(supplier["SupplierNumber"])
             continue
-        if _push_with_articles(wms, supplier, products, extra, report):
+        if _push_with_articles(wms, supplier, products, extra, report, catalogue):
             report.updated += 1
     report.details["waiting_for_an_article"] = waiting
     return report
 
 
-def _push_with_articles(wms, supplier: dict, products: list, extra, report: SyncReport) -> bool:
+def _push_with_articles(wms, supplier: dict, products: list, extra, report: SyncReport,
+                        catalogue: VariantCatalogue | None = None) -> bool:
     pushed = False
     for product in products:
         article = map_article(product, extra=extra)
         if isinstance(article, RecordError):
             report.fail(article)
             continue
+        if catalogue is not None:
+            article = catalogue.article(product, article)
         result = wms.process_article({**article, "MainSupplier": supplier})
         if result.success:
             pushed = True
