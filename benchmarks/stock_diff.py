@@ -67,25 +67,13 @@ def best_of(runs: int, *works: Callable[[], Any]) -> list[float]:
     return best
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=1_000_000)
-    parser.add_argument(
-        "--hash-only", action="store_true",
-        help="compare(verify_keys=False): match keys by fingerprint only, skipping the exact string check",
-    )
-    parser.add_argument(
-        "--rehash",
-        action="store_true",
-        help="drop the frames' key fingerprints, so compare() hashes every key itself",
-    )
-    args = parser.parse_args()
-
-    lines, products = build_records(args.articles)
+def measure(articles: int, *, hash_only: bool = False, rehash: bool = False) -> tuple[float, float]:
+    """Best seconds of compare() and of the polars full join on the same `articles`-row frames."""
+    lines, products = build_records(articles)
     wms = wms_frame(lines, "physical")
     erp = erp_frame(products)
     del lines, products
-    if args.rehash:
+    if rehash:
         wms = wms.drop(columns=list(FINGERPRINT_COLUMNS))
         erp = erp.drop(columns=list(FINGERPRINT_COLUMNS))
 
@@ -105,16 +93,34 @@ def main() -> None:
     )
 
     def pandas_diff() -> None:
-        compare(wms, erp, verify_keys=not args.hash_only)
+        compare(wms, erp, verify_keys=not hash_only)
 
     def polars_join() -> None:
         wms_pl.join(erp_pl, on="article_number", how="full")
 
-    comparison = compare(wms, erp, verify_keys=not args.hash_only)
-    assert comparison.changed == args.articles // 100, comparison.counts
-    assert comparison.compared == args.articles, comparison.counts
+    comparison = compare(wms, erp, verify_keys=not hash_only)
+    assert comparison.changed == articles // 100, comparison.counts
+    assert comparison.compared == articles, comparison.counts
 
     pandas_seconds, polars_seconds = best_of(3, pandas_diff, polars_join)
+    return pandas_seconds, polars_seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument(
+        "--hash-only", action="store_true",
+        help="compare(verify_keys=False): match keys by fingerprint only, skipping the exact string check",
+    )
+    parser.add_argument(
+        "--rehash",
+        action="store_true",
+        help="drop the frames' key fingerprints, so compare() hashes every key itself",
+    )
+    args = parser.parse_args()
+
+    pandas_seconds, polars_seconds = measure(args.articles, hash_only=args.hash_only, rehash=args.rehash)
     ratio = pandas_seconds / polars_seconds
     print(
         f"PF2 stock diff: pandas {pandas_seconds:.3f} s, polars full join {polars_seconds:.3f} s, "

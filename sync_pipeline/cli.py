@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--port", type=int, default=3000, help="Dagster UI port")
     demo.add_argument("--erp-port", type=int, default=8024)
     demo.add_argument("--wms-port", type=int, default=8025)
+    demo.add_argument("--dagster-home", default=None, help="DAGSTER_HOME folder (default: .dagster_home/)")
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         # Imported here: the pipeline itself never depends on the sandbox package.
@@ -33,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         from sync_pipeline.sandbox.demo_stack import run_demo
 
         return run_demo(Path.cwd(), host=args.host, ui_port=args.port, erp_port=args.erp_port,
-                        wms_port=args.wms_port)
+                        wms_port=args.wms_port,
+                        dagster_home=Path(args.dagster_home).resolve() if args.dagster_home else None)
     return 2
 
 

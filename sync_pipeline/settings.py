@@ -24,6 +24,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sync_pipeline.erp.connection import DEFAULT_BASE_URL as SO24_DEFAULT_BASE_URL
 from sync_pipeline.erp.connection import ErpConnection
 from sync_pipeline.erp.models import OrderStatus
+from sync_pipeline.ledger.engine import check_url as check_ledger_url
+from sync_pipeline.ledger.model import LedgerError
 from sync_pipeline.mapping.extra import ExtraField
 from sync_pipeline.mapping.fieldmaps import MAPS
 from sync_pipeline.wms.connection import WmsConnection
@@ -87,6 +89,8 @@ class Settings(BaseSettings):
     sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>" (mapping/variants.py)
     sync_extra_fields: Annotated[tuple[ExtraField, ...], NoDecode] = ()
     sync_alert_webhook_url: SecretStr | None = None  # URLs often carry a token
+    # The sync ledger's database (docs/ledger.md); None: sync_ledger.sqlite under DAGSTER_HOME.
+    sync_ledger_url: SecretStr | None = None  # a PostgreSQL URL carries its password
 
     @classmethod
     def load(cls, env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
@@ -246,6 +250,17 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL (the value is not shown: it may carry a token)")
         return str(secret).strip()
+
+    @field_validator("sync_ledger_url", mode="before")
+    @classmethod
+    def _ledger_url(cls, value: Any) -> Any:
+        url = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if url is None:
+            return None
+        try:
+            return check_ledger_url(str(url))
+        except LedgerError as unusable:  # its message hides the password
+            raise ValueError(str(unusable)) from None
 
     @model_validator(mode="after")
     def _status_sense(self) -> Settings:

@@ -10,6 +10,8 @@ PROCESS_ASSETS = {
     "orders": ["wms_orders", "erp_shipped_orders"],
     "stock": ["stock_snapshot"],
 }
+# The daily-partitioned assets an operator re-runs one UTC day of (sync_pipeline/assets/resync.py).
+PROCESS_RESYNC_ASSETS = {"orders": ["orders_resync"], "stock": ["stock_resync"]}
 
 
 def enabled_assets(settings) -> list[str]:
@@ -21,6 +23,11 @@ def enabled_assets(settings) -> list[str]:
     return assets
 
 
+def enabled_resync_assets(settings) -> list[str]:
+    switches = {"orders": settings.sync_orders, "stock": settings.sync_stock}
+    return [name for process, on in switches.items() if on for name in PROCESS_RESYNC_ASSETS[process]]
+
+
 def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition]:
     enabled = enabled_assets(settings)
     jobs = {"sync_all": dg.define_asset_job(
@@ -28,11 +35,21 @@ def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition]:
         description="One cycle of every enabled process, in dependency order (articles before orders).",
     )}
     if settings.sync_orders:
+        # Articles first: a new order often names a new product, and an order refused for a missing
+        # article is not retried until it changes again.
+        fast_path = [name for name in ("wms_articles", "wms_orders") if name in enabled]
         jobs["push_orders"] = dg.define_asset_job(
-            "push_orders", selection=dg.AssetSelection.assets("wms_orders"),
-            description="Push new or changed ERP orders to the warehouse (started by the ERP order sensor).")
+            "push_orders", selection=dg.AssetSelection.assets(*fast_path),
+            description="Push new or changed ERP orders to the warehouse, after any changed articles "
+                        "(started by the ERP order sensor).")
     if settings.sync_orders and settings.sync_report_shipped:
         jobs["report_shipped"] = dg.define_asset_job(
             "report_shipped", selection=dg.AssetSelection.assets("erp_shipped_orders"),
             description="Report shipped orders to the ERP (started by the WMS shipped-order sensor).")
+    resync = enabled_resync_assets(settings)
+    if resync:
+        jobs["resync_day"] = dg.define_asset_job(
+            "resync_day", selection=dg.AssetSelection.assets(*resync),
+            description="One UTC day again (daily partitions): that day's orders pushed once more, "
+                        "and the day's stock reconciliation.")
     return jobs

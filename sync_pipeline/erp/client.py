@@ -15,7 +15,7 @@ set absolute values, so repeating one after a timeout is harmless.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ import zeep
 from zeep.helpers import serialize_object
 
 from sync_pipeline.erp.connection import ErpConnection
+from sync_pipeline.erp.fast_decode import FastReader
 from sync_pipeline.erp.models import (
     ApiException,
     Company,
@@ -32,13 +33,13 @@ from sync_pipeline.erp.models import (
     InvoiceRow,
     OrderStatus,
     Product,
-    unwrap_array,
 )
 from sync_pipeline.erp.sentinels import require_set
 from sync_pipeline.erp.services import ErpService
 from sync_pipeline.erp.session import ErpSession
 from sync_pipeline.soap.client import build_client
 from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.soap.values import require_utc, string_array, unwrap_array
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=ErpModel)
@@ -73,6 +74,10 @@ class ErpClient:
         self._products = self._proxy(ErpService.PRODUCT, plugins)
         self._invoices = self._proxy(ErpService.INVOICE, plugins)
         self._companies = self._proxy(ErpService.COMPANY, plugins)
+        # Large reads skip zeep's slow decoding of replies and give the same records (see fast_decode).
+        self._readers = {operation: FastReader(proxy, operation, model, model.__name__) for operation, proxy, model in (
+            ("GetProducts", self._products, Product), ("GetInvoices", self._invoices, InvoiceOrder),
+            ("GetCompanies", self._companies, Company))}
 
     def __enter__(self) -> "ErpClient":
         return self
@@ -91,14 +96,10 @@ class ErpClient:
 
     def products_changed_since(self, since: datetime | None) -> list[Product]:
         """Products changed at or after `since` (None: all products)."""
-        search = {"DateChanged": changed_after(since)}
-        return self._get_products(search)
+        return self._get_products({"DateChanged": changed_after(since)})
 
     def products(self, ids: Sequence[int]) -> list[Product]:
-        found: list[Product] = []
-        for chunk in _chunks(ids):
-            found += self._get_products({"ProductIds": {"int": chunk}})
-        return found
+        return _in_chunks(ids, lambda chunk: self._get_products({"ProductIds": {"int": chunk}}))
 
     def set_stock_quantity(self, product_id: int, quantity: Decimal | int) -> RecordError | None:
         """Set the product's stock to `quantity` (absolute, not a delta)."""
@@ -116,12 +117,7 @@ class ErpClient:
                            message=f"24SevenOffice did not accept stock quantity {quantity}")
 
     def _get_products(self, search: dict[str, Any]) -> list[Product]:
-        result = self.session.call(
-            "GetProducts",
-            lambda: self._products.GetProducts(searchParams=search,
-                                               returnProperties=_strings(PRODUCT_RETURN_PROPERTIES)),
-        )
-        return _records(Product, result, "Product")
+        return self._search(self._products, "GetProducts", Product, search, PRODUCT_RETURN_PROPERTIES)
 
     # -- orders ------------------------------------------------------------------------------
 
@@ -138,21 +134,22 @@ class ErpClient:
                statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder]:
         """Orders by id (at most 1000 per GetInvoices call), optionally only those in `statuses`."""
         states = [OrderStatus.parse(s).value for s in statuses] if statuses is not None else None
-        found: list[InvoiceOrder] = []
-        for chunk in _chunks(order_ids):
+
+        def get_invoices(chunk: list[int]) -> list[InvoiceOrder]:
             search: dict[str, Any] = {"OrderIds": {"int": chunk}}
             if states:
                 search["OrderStates"] = {"OrderSlipStateType": states}
             result = self.session.call(
                 "GetInvoices",
-                lambda: self._invoices.GetInvoices(
+                lambda: self._readers["GetInvoices"](
                     searchParams=search,
-                    invoiceReturnProperties=_strings(INVOICE_RETURN_PROPERTIES),
-                    rowReturnProperties=_strings(ROW_RETURN_PROPERTIES),
+                    invoiceReturnProperties=string_array(INVOICE_RETURN_PROPERTIES),
+                    rowReturnProperties=string_array(ROW_RETURN_PROPERTIES),
                 ),
             )
-            found += _records(InvoiceOrder, result, "InvoiceOrder")
-        return found
+            return result
+
+        return _in_chunks(order_ids, get_invoices)
 
     def orders_changed_since(self, since: datetime | None,
                              statuses: Iterable[OrderStatus | str] | None = (OrderStatus.CONFIRMED,),
@@ -201,20 +198,20 @@ class ErpClient:
         return self._get_companies({"ChangedAfter": changed_after(since)})
 
     def companies(self, ids: Sequence[int]) -> list[Company]:
-        found: list[Company] = []
-        for chunk in _chunks(ids):
-            found += self._get_companies({"CompanyIds": {"int": chunk}})
-        return found
+        return _in_chunks(ids, lambda chunk: self._get_companies({"CompanyIds": {"int": chunk}}))
 
     def _get_companies(self, search: dict[str, Any]) -> list[Company]:
-        result = self.session.call(
-            "GetCompanies",
-            lambda: self._companies.GetCompanies(searchParams=search,
-                                                 returnProperties=_strings(COMPANY_RETURN_PROPERTIES)),
-        )
-        return _records(Company, result, "Company")
+        return self._search(self._companies, "GetCompanies", Company, search, COMPANY_RETURN_PROPERTIES)
 
     # -- plumbing ----------------------------------------------------------------------------
+
+    def _search(self, proxy: Any, operation: str, model: type[M], search: dict[str, Any],
+                properties: Sequence[str]) -> list[M]:
+        """GetProducts / GetCompanies: the records `search` selects, with the given return properties."""
+        method = self._readers[operation]
+        return self.session.call(
+            operation, lambda: method(searchParams=search, returnProperties=string_array(properties))
+        )
 
     def _proxy(self, service: ErpService, plugins: list[zeep.Plugin]) -> Any:
         _, proxy = build_client(service.wsdl, self.connection.url(service), timeout=self.connection.timeout,
@@ -231,24 +228,15 @@ def changed_after(since: datetime | None) -> datetime:
     """
     if since is None:
         return FAR_PAST
-    if since.tzinfo is None or since.utcoffset() is None:
-        raise ValueError(f"since must be timezone-aware (got naive {since.isoformat()}); the service works in UTC")
-    return since.astimezone(timezone.utc) - CURSOR_STEP_BACK
-
-
-def _strings(values: Sequence[str]) -> dict[str, list[str]]:
-    return {"string": list(values)}
-
-
-def _records(model: type[M], result: Any, item: str) -> list[M]:
-    return [model.model_validate(entry) for entry in unwrap_array(serialize_object(result, dict), item)]
+    return require_utc(since, "since") - CURSOR_STEP_BACK
 
 
 def _unique(ids: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def _chunks(ids: Sequence[int], size: int = MAX_IDS_PER_CALL) -> Iterator[list[int]]:
+def _in_chunks(ids: Sequence[int], fetch: Callable[[list[int]], list[M]]) -> list[M]:
+    """fetch(chunk) for every chunk of at most MAX_IDS_PER_CALL distinct ids, the results joined."""
     unique = _unique(ids)
-    for start in range(0, len(unique), size):
-        yield unique[start:start + size]
+    return [record for start in range(0, len(unique), MAX_IDS_PER_CALL)
+            for record in fetch(unique[start:start + MAX_IDS_PER_CALL])]

@@ -9,7 +9,7 @@ sends naive UTC), and arrays such as {"InvoiceRow": [...]} become plain lists.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -18,26 +18,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, mod
 from zeep.helpers import serialize_object
 
 from sync_pipeline.erp.sentinels import none_if_not_set
+from sync_pipeline.soap.values import as_utc, unwrap_array
 
-
-def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
-
-
-def unwrap_array(value: Any, item: str) -> list[Any]:
-    """A SOAP array ({"Item": [...]}, a list, or None) as a list without nil entries."""
-    if value is None:
-        return []
-    if isinstance(value, Mapping):
-        value = value.get(item)
-        if value is None:
-            return []
-    if not isinstance(value, (list, tuple)):
-        value = [value]
-    return [entry for entry in value if entry is not None]
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class ErpModel(BaseModel):

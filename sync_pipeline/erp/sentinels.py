@@ -11,9 +11,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from sync_pipeline.soap.values import DATETIME_MIN, is_datetime_min
+
 INT_NOT_SET = -2147483648
 DECIMAL_NOT_SET = Decimal("-79228162514264337593543950335")
-DATETIME_NOT_SET = datetime(1, 1, 1)
+DATETIME_NOT_SET = DATETIME_MIN
 GUID_NOT_SET = "00000000-0000-0000-0000-000000000000"
 
 
@@ -26,7 +28,7 @@ def is_not_set(value: Any) -> bool:
     if isinstance(value, Decimal):
         return value == DECIMAL_NOT_SET
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None) == DATETIME_NOT_SET
+        return is_datetime_min(value)
     if isinstance(value, UUID):
         return value.int == 0
     if isinstance(value, str):

@@ -21,13 +21,13 @@ import requests
 import zeep
 from zeep.exceptions import Fault
 
-from sync_pipeline.erp import redaction
 from sync_pipeline.erp.connection import ErpConnection
-from sync_pipeline.erp.redaction import SESSION_COOKIE
 from sync_pipeline.erp.sentinels import GUID_NOT_SET
 from sync_pipeline.erp.services import ErpService
+from sync_pipeline.soap import redaction
 from sync_pipeline.soap.client import build_client, call_with_retry
 from sync_pipeline.soap.errors import AuthenticationError, SessionExpiredError, SyncError, TerminalError
+from sync_pipeline.soap.redaction import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,8 +39,7 @@ class ErpSession:
     def __init__(self, connection: ErpConnection, plugins: Iterable[zeep.Plugin] = ()):
         self.connection = connection
         self.http = requests.Session()
-        self._redactor = redaction.install()
-        self._redactor.add_secret(connection.password.get_secret_value())
+        self._redactor = redaction.install(connection.password.get_secret_value())
         self._auth_client, self._auth = build_client(
             ErpService.AUTHENTICATE.wsdl, connection.url(ErpService.AUTHENTICATE),
             timeout=connection.timeout, session=self.http, plugins=plugins,

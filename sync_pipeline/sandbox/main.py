@@ -7,20 +7,27 @@ import threading
 from pathlib import Path
 
 from sync_pipeline.sandbox.erp import ErpSandbox
+from sync_pipeline.sandbox.erp.auth import Credentials as ErpCredentials
 from sync_pipeline.sandbox.server import SandboxServer
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline.sandbox.wms import WmsSandbox
+from sync_pipeline.sandbox.wms.credentials import Credentials as WmsCredentials
+from sync_pipeline.sandbox.wms.system import WAREHOUSE
 
-CREDENTIALS = """\
-24SevenOffice sandbox  {erp}
-  ApplicationId 11111111-1111-1111-1111-111111111111
-  Username      demo@example.com
-  Password      demo-password
-Ongoing WMS sandbox    {wms}/sandbox   (service: {wms}/sandbox/service.asmx)
-  GoodsOwnerCode DEMO
-  UserName       demo
-  Password       demo-password
-Admin API: {erp}/_sandbox/state and {wms}/_sandbox/state (see README)"""
+
+def login_banner(erp_url: str, wms_url: str) -> str:
+    """Where the sandboxes are and how to log in to them, as printed at start."""
+    erp, wms = ErpCredentials(), WmsCredentials()
+    return f"""\
+24SevenOffice sandbox  {erp_url}
+  ApplicationId {erp.application_id}
+  Username      {erp.username}
+  Password      {erp.password}
+Ongoing WMS sandbox    {wms_url}/{WAREHOUSE}   (service: {wms_url}/{WAREHOUSE}/service.asmx)
+  GoodsOwnerCode {wms.goods_owner_code}
+  UserName       {wms.username}
+  Password       {wms.password}
+Admin API: {erp_url}/_sandbox/state and {wms_url}/_sandbox/state (see README)"""
 
 
 def start(host: str, erp_port: int, wms_port: int, state: str | None, seed_demo: bool) -> tuple[SandboxServer, SandboxServer]:
@@ -35,10 +42,11 @@ def start(host: str, erp_port: int, wms_port: int, state: str | None, seed_demo:
 
 
 def serve(host: str, erp_port: int, wms_port: int, state: str | None, seed_demo: bool) -> int:
-    erp, wms = start(host, erp_port, wms_port, state, seed_demo)
-    print(CREDENTIALS.format(erp=erp.url, wms=wms.url), flush=True)
     stop = threading.Event()
+    # Before the banner: whoever starts us may send SIGTERM as soon as it has read it.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    erp, wms = start(host, erp_port, wms_port, state, seed_demo)
+    print(login_banner(erp.url, wms.url), flush=True)
     try:
         stop.wait()
     except KeyboardInterrupt:

@@ -1,1 +1,1 @@
-"""SOAP plumbing shared by the ERP and WMS clients: zeep clients, retries, error classes."""
+"""SOAP plumbing shared by the ERP and WMS clients: zeep clients, retries, error classes, values, log redaction."""

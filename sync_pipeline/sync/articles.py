@@ -1,62 +1,93 @@
-"""Process 1, article registry: ERP products changed since the cursor -> WMS articles."""
+"""Process 1, article registry: ERP products changed since the cursor -> WMS articles.
+
+Ledger key: the ERP product id (stable when a product's number changes); the article number names
+the record for operators.
+"""
 
 from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, article_key, map_article, map_supplier
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.gate import Gate, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.sync.writer import Outcome, RecordWriter
 
 
-def sync_articles(erp, wms, cursor: Cursor | None, *, with_suppliers: bool = False,
+def sync_articles(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None, with_suppliers: bool = False,
                   extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
-    """Push every product changed since the cursor as a CreateOrUpdate of its WMS article.
+    """Push every product changed since the cursor, or due for a retry, as a CreateOrUpdate of its article.
 
     With the supplier registry on, each article carries its main supplier (the WMS takes suppliers
     only inside an article), looked up once per batch from the products' SupplierId.
     With `variants` (SYNC_VARIATIONS on), variants are named under their base (mapping/variants.py),
     and the variants of a changed base are sent again.
     """
+    gate = gate or no_gate(Kind.ARTICLE)
     cursor = cursor or Cursor()
     report = SyncReport("articles")
     progress = CursorBuilder(cursor)
     products, report.unchanged = unseen(erp.products_changed_since(cursor.moment), cursor, article_key)
+    products += _due_retries(erp, gate, products)
     catalogue = variants.catalogue(erp.products_changed_since(None)) if variants and products else None
     if catalogue is not None:
         products = catalogue.with_variants_of_changed(products)
+    products = admitted(gate, products, report)
     suppliers = _suppliers_by_id(erp, products, extra) if with_suppliers else {}
     existing = _existing_articles(wms, products)
+    writer = RecordWriter(gate, report)
     for product in products:
-        if _push_article(wms, product, suppliers.get(product.SupplierId), existing, extra, report, catalogue):
-            progress.handled(article_key(product), product.DateChanged)
-        else:
+        outcome = _push_article(wms, writer, product, suppliers.get(product.SupplierId), existing, extra, catalogue)
+        if outcome is Outcome.FAILED:
             progress.passed(product.DateChanged)
+        else:
+            progress.handled(article_key(product), product.DateChanged)
     report.cursor = progress.build()
     return report
 
 
-def _push_article(wms, product, supplier: dict | None, existing: set[str], extra, report: SyncReport,
-                  catalogue: VariantCatalogue | None = None) -> bool:
+def admitted(gate: Gate, products: list, report: SyncReport) -> list:
+    """The products this run may write, oldest change first (so an aborted batch keeps its order)."""
+    admission = gate.admit({str(p.Id): version_of(p.DateChanged) for p in products})
+    report.note_admission(admission)
+    allowed = set(admission.keys)
+    return sorted((p for p in products if str(p.Id) in allowed), key=_changed_order)
+
+
+def _push_article(wms, writer: RecordWriter, product, supplier: dict | None, existing: set[str], extra,
+                  catalogue: VariantCatalogue | None) -> Outcome:
+    key, version = str(product.Id), version_of(product.DateChanged)
     article = map_article(product, extra=extra)
     if isinstance(article, RecordError):
-        report.fail(article)
-        return False
+        writer.fail(key, article, version=version)
+        return Outcome.FAILED
     if catalogue is not None:
         article = catalogue.article(product, article)
     if supplier is not None:
         article["MainSupplier"] = supplier
-    result = wms.process_article(article)
-    if not result.success:
-        report.fail(RecordError(key=article["ArticleNumber"], message=result.message or "refused"))
-        return False
-    if article["ArticleNumber"] in existing:
-        report.updated += 1
-    else:
-        report.created += 1
-    return True
+    outcome = writer.write(key, article["ArticleNumber"], article, lambda: wms.process_article(article),
+                           version=version, wms_id=lambda result: result.article_def_id)
+    if outcome is Outcome.WRITTEN:
+        if article["ArticleNumber"] in existing:
+            writer.report.updated += 1
+        else:
+            writer.report.created += 1
+    return outcome
+
+
+def _due_retries(erp, gate: Gate, products: list) -> list:
+    have = {str(p.Id) for p in products}
+    ids = [int(key) for key in gate.due_retries() if key.isdigit() and key not in have]
+    return erp.products(ids) if ids else []
+
+
+def _changed_order(record) -> tuple:
+    changed = record.DateChanged
+    return (changed is None, changed.timestamp() if changed else 0.0)
 
 
 def _existing_articles(wms, products: Iterable) -> set[str]:

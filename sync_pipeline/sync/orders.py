@@ -11,14 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
+from sync_pipeline.ledger import Kind, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.gate import Gate, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.sync.writer import Outcome, RecordWriter
 
 LAST_SHIPPED_STATUS = 999  # 1000 and above are cancellations
 CLOCK_SKEW = timedelta(minutes=1)
 FIRST_LOCKED_STATUS = 300  # from Released on, the warehouse refuses changes to an order
+PUSH_STAGES = (State.PENDING.value, State.ERROR.value)  # a failure at these stages retries the push
 
 
 @dataclass(frozen=True)
@@ -29,50 +33,65 @@ class OrderOptions:
     shipped_status: str = "OrderState_Sent"
 
 
-def push_orders(erp, wms, cursor: Cursor | None, options: OrderOptions,
-                *, extra: Sequence[ExtraField] = ()) -> SyncReport:
+def push_orders(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
+                extra: Sequence[ExtraField] = ()) -> SyncReport:
+    """Push every order in the pull status changed since the cursor, or due for a retry.
+
+    Ledger key: the ERP order id. An order the WMS already holds in exactly this version is not
+    pushed again; one the warehouse has started working on (status 300 on) is left alone.
+    """
+    gate = gate or no_gate(Kind.ORDER)
     cursor = cursor or Cursor()
     report = SyncReport("orders")
     progress = CursorBuilder(cursor)
-    orders, report.unchanged = unseen(erp.orders_changed_since(cursor.moment, statuses=(options.pull_status,)),
-                                      cursor, order_key)
+    pull = (options.pull_status,)
+    orders, report.unchanged = unseen(erp.orders_changed_since(cursor.moment, statuses=pull), cursor, order_key)
+    retry_ids = [int(k) for k in gate.due_retries(PUSH_STAGES) if k.isdigit() and k not in {order_key(o) for o in orders}]
+    orders += erp.orders(retry_ids, pull) if retry_ids else []
+    admission = gate.admit({order_key(o): version_of(o.DateChanged) for o in orders})
+    report.note_admission(admission)
+    allowed = set(admission.keys)
+    orders = sorted((o for o in orders if order_key(o) in allowed), key=_changed_order)
     companies = _contact_fallbacks(erp, orders)
     existing = _existing_orders(wms, orders)
+    writer = RecordWriter(gate, report)
     for order in orders:
-        key = str(order.OrderId)
-        status = existing.get(key)
-        if order.APIException is not None:
-            report.fail(RecordError(key=key, message=order.APIException.Message or "error from 24SevenOffice"))
+        if _push_one(erp, wms, writer, order, companies.get(order.CustomerId), existing.get(order_key(order)),
+                     options, extra) is Outcome.FAILED:
             progress.passed(order.DateChanged)
-        elif status is not None and status >= FIRST_LOCKED_STATUS:
-            report.unchanged += 1  # the warehouse is already working on it: nothing may change now
-            progress.handled(key, order.DateChanged)
-        elif _push_one(erp, wms, order, companies.get(order.CustomerId), status is not None, options, extra, report):
-            progress.handled(key, order.DateChanged)
         else:
-            progress.passed(order.DateChanged)
+            progress.handled(order_key(order), order.DateChanged)
     report.cursor = progress.build()
     return report
 
 
-def _push_one(erp, wms, order, company, exists: bool, options: OrderOptions, extra, report: SyncReport) -> bool:
+def _push_one(erp, wms, writer: RecordWriter, order, company, wms_status: int | None, options: OrderOptions,
+              extra) -> Outcome:
+    key, version = order_key(order), version_of(order.DateChanged)
+    if order.APIException is not None:
+        writer.fail(key, RecordError(key=key, message=order.APIException.Message or "error from 24SevenOffice"),
+                    version=version)
+        return Outcome.FAILED
+    if wms_status is not None and wms_status >= FIRST_LOCKED_STATUS:
+        writer.report.unchanged += 1  # the warehouse is already working on it: nothing may change now
+        return Outcome.UNCHANGED
     payload = map_order(order, company=company, extra=extra)
     if isinstance(payload, RecordError):
-        report.fail(payload)
-        return False
-    result = wms.process_order(payload)
-    if not result.success:
-        report.fail(RecordError(key=order_key(order), message=result.message or "refused by the WMS"))
-        return False
-    if exists:
-        report.updated += 1
-    else:
-        report.created += 1
-    if options.imported_status:
+        writer.fail(key, payload, version=version)
+        return Outcome.FAILED
+    outcome = writer.write(key, key, payload, lambda: wms.process_order(payload), version=version,
+                           wms_id=lambda result: result.order_id)
+    if outcome is Outcome.WRITTEN:
+        if wms_status is None:
+            writer.report.created += 1
+        else:
+            writer.report.updated += 1
+    if outcome is not Outcome.FAILED and options.imported_status:
+        # Still in the pull status means the imported status has not been set yet (or failed last time).
         error = erp.set_order_status(order.OrderId, options.imported_status)
         if error is not None:
-            report.fail(error)
-    return True
+            writer.report.fail(error)
+    return outcome
 
 
 def _existing_orders(wms, orders) -> dict[str, int]:
@@ -89,37 +108,54 @@ def _contact_fallbacks(erp, orders) -> dict[int, object]:
     return {c.Id: c for c in erp.companies(ids)} if ids else {}
 
 
-def report_shipped(erp, wms, cursor: Cursor | None, options: OrderOptions) -> SyncReport:
-    """Set the ERP status of every order the WMS shipped since the cursor, once per order.
+def report_shipped(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None) -> SyncReport:
+    """Set the ERP status of every order the WMS shipped since the cursor, exactly once per order.
 
     The cursor is the local time the read began, less a minute for clock skew between the two
-    machines: orders read twice are harmless, an ERP order already Sent is skipped.
+    machines: orders read again are harmless. The ledger marks each order shipped, then reported
+    once the ERP confirmed its status; an order reported before, or already in the shipped status
+    in the ERP, is not written again.
     """
+    gate = gate or no_gate(Kind.ORDER)
     started = datetime.now(timezone.utc)
     report = SyncReport("shipped", cursor=Cursor(moment=started - CLOCK_SKEW))
     shipped = list(wms.orders(status_from=options.wms_sent_status, status_to=LAST_SHIPPED_STATUS,
                               changed_since=cursor.moment if cursor else None))
-    by_number = {}
+    numbers = {o.GoodsOwnerOrderNumber for o in shipped if (o.GoodsOwnerOrderNumber or "").isdigit()}
     for order in shipped:
-        if (order.GoodsOwnerOrderNumber or "").isdigit():
-            by_number[int(order.GoodsOwnerOrderNumber)] = order
-        else:
+        if order.GoodsOwnerOrderNumber not in numbers:
             report.fail(RecordError(key=order.GoodsOwnerOrderNumber or f"WMS order {order.OrderId}",
                                     field="GoodsOwnerOrderNumber", message="not an ERP order number"))
-    current = {o.OrderId: o for o in erp.orders(sorted(by_number))} if by_number else {}
-    for order_id in sorted(by_number):
-        erp_order = current.get(order_id)
-        if erp_order is None:
-            report.fail(RecordError(key=str(order_id), message="shipped in the WMS but not found in 24SevenOffice"))
-        elif _status_name(erp_order.OrderStatus) == _status_name(options.shipped_status):
+    numbers |= set(gate.due_retries([State.SHIPPED.value]))
+    admission = gate.admit({number: None for number in sorted(numbers, key=int)})
+    report.note_admission(admission)
+    writer = RecordWriter(gate, report)
+    to_report = []
+    for number in admission.keys:
+        gate.advance(number, State.SHIPPED.value)
+        if gate.state(number) == State.REPORTED.value:
             report.unchanged += 1
         else:
-            error = erp.set_order_status(order_id, options.shipped_status)
-            if error is None:
-                report.updated += 1
-            else:
-                report.fail(error)
+            to_report.append(int(number))
+    current = {o.OrderId: o for o in erp.orders(to_report)} if to_report else {}
+    for order_id in to_report:
+        erp_order = current.get(order_id)
+        if erp_order is None:
+            writer.fail(str(order_id), RecordError(key=str(order_id),
+                                                   message="shipped in the WMS but not found in 24SevenOffice"))
+        elif _status_name(erp_order.OrderStatus) == _status_name(options.shipped_status):
+            gate.succeeded(str(order_id), state=State.REPORTED.value)
+            report.unchanged += 1
+        elif writer.write(str(order_id), str(order_id), {"OrderStatus": _status_name(options.shipped_status)},
+                          lambda: erp.set_order_status(order_id, options.shipped_status),
+                          state=State.REPORTED.value) is Outcome.WRITTEN:
+            report.updated += 1
     return report
+
+
+def _changed_order(record) -> tuple:
+    changed = record.DateChanged
+    return (changed is None, changed.timestamp() if changed else 0.0)
 
 
 def _status_name(value) -> str:

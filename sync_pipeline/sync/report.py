@@ -26,9 +26,20 @@ class SyncReport:
     def fail(self, error: RecordError) -> None:
         self.failures.append(error)
 
+    def note_admission(self, admission) -> None:
+        """Records the ledger kept out of this run: claimed by an overlapping run, backing off, dead."""
+        for name in ("held_by_other_run", "backing_off", "dead"):
+            keys = getattr(admission, name)
+            if keys:
+                self.details[name] = self.details.get(name, []) + list(keys)
+
+    @property
+    def dead_lettered(self) -> int:
+        return len(self.details.get("dead", []))
+
     def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "failed": self.failed}
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "failed": self.failed, "dead_lettered": self.dead_lettered}
 
     def summary(self) -> str:
         counts = ", ".join(f"{name} {value}" for name, value in self.counts().items())

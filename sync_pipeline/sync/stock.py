@@ -1,27 +1,79 @@
-"""Process 4, stock balances: WMS stock -> ERP product stock, only where the two differ."""
+"""Process 4, stock balances: WMS stock -> ERP product stock, only where the two differ.
+
+Two guards keep a write from doing harm:
+- lost update: just before writing, the ERP's balances are read again; a product whose ERP stock
+  is no longer what the comparison saw was changed in between and is left for the next cycle;
+- orders in flight: an article on an order that is between the systems (not yet in the WMS, or
+  shipped there but not yet reported to the ERP) is held, so its stock does not flap.
+"""
 
 from __future__ import annotations
 
+from typing import Iterable
+
+from sync_pipeline.ledger import Kind, State
 from sync_pipeline.stock.diff import compare
 from sync_pipeline.stock.frames import erp_frame, wms_frame
 from sync_pipeline.stock.snapshot import StockSnapshot
-from sync_pipeline.stock.writes import planned_writes
+from sync_pipeline.stock.writes import StockWrite, planned_writes
+from sync_pipeline.sync.gate import Gate, no_gate
 from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.sync.writer import Outcome, RecordWriter
+
+IN_FLIGHT_ORDER_STATES = (State.PENDING, State.ERROR, State.SHIPPED)
 
 
-def sync_stock(erp, wms, basis: str = "physical") -> tuple[SyncReport, StockSnapshot]:
+def sync_stock(erp, wms, basis: str = "physical", *, gate: Gate | None = None,
+               held_products: Iterable[int] = ()) -> tuple[SyncReport, StockSnapshot]:
     """Compare every WMS balance with its ERP product and write only the differing ones.
 
     Products marked as not stock-controlled in the ERP keep no stock there and are left out.
+    Ledger key: the ERP product id.
     """
+    gate = gate or no_gate(Kind.STOCK)
     report = SyncReport("stock")
     products = [p for p in erp.products_changed_since(None) if p.StockControlled is not False]
     comparison = compare(wms_frame(wms.inventory(), basis), erp_frame(products))
-    for write in planned_writes(comparison):
-        error = erp.set_stock_quantity(write.product_id, write.quantity)
-        if error is None:
-            report.updated += 1
-        else:
-            report.fail(error)
     report.unchanged = comparison.unchanged
+    writes = _not_held(planned_writes(comparison), set(held_products), report)
+    writes = _still_as_compared(erp, writes, report)
+    admission = gate.admit({str(w.product_id): None for w in writes})
+    report.note_admission(admission)
+    allowed = set(admission.keys)
+    writer = RecordWriter(gate, report)
+    for write in writes:
+        if str(write.product_id) not in allowed:
+            continue
+        outcome = writer.write(str(write.product_id), write.article_number, {"Stock": str(write.quantity)},
+                               lambda: erp.set_stock_quantity(write.product_id, write.quantity),
+                               check_unchanged=False)
+        if outcome is Outcome.WRITTEN:
+            report.updated += 1
     return report, StockSnapshot.from_comparison(comparison, basis=basis)
+
+
+def in_flight_products(erp, ledger) -> set[int]:
+    """Products on orders between the systems: pushed but failed, or shipped but not yet reported."""
+    if ledger is None:
+        return set()
+    order_ids = [int(k) for k in ledger.keys_in_states(Kind.ORDER, IN_FLIGHT_ORDER_STATES) if k.isdigit()]
+    if not order_ids:
+        return set()
+    return {row.ProductId for order in erp.orders(order_ids) for row in order.InvoiceRows if row.ProductId}
+
+
+def _not_held(writes: list[StockWrite], held: set[int], report: SyncReport) -> list[StockWrite]:
+    kept = [w for w in writes if w.product_id not in held]
+    if len(kept) < len(writes):
+        report.details["held_for_orders_in_flight"] = [w.article_number for w in writes if w.product_id in held]
+    return kept
+
+
+def _still_as_compared(erp, writes: list[StockWrite], report: SyncReport) -> list[StockWrite]:
+    if not writes:
+        return writes
+    now = {p.Id: p.Stock for p in erp.products([w.product_id for w in writes])}
+    kept = [w for w in writes if now.get(w.product_id) == w.expected_erp_quantity]
+    if len(kept) < len(writes):
+        report.details["changed_in_erp_meanwhile"] = [w.article_number for w in writes if w not in kept]
+    return kept

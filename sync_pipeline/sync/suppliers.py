@@ -10,55 +10,88 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, map_article, map_supplier, supplier_key
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.gate import Gate, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.sync.writer import Outcome, RecordWriter
 
 SUPPLIER_TYPE = "Supplier"
 
 
-def sync_suppliers(erp, wms, cursor: Cursor | None, *, extra: Sequence[ExtraField] = (),
-                   variants: VariantRule | None = None) -> SyncReport:
-    """`variants`: as for sync_articles, so that re-sent variant articles keep their names."""
+def sync_suppliers(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None,
+                   extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
+    """`variants`: as for sync_articles, so that re-sent variant articles keep their names.
+
+    Ledger key: the ERP company id; an unchanged supplier is not sent again.
+    """
+    gate = gate or no_gate(Kind.SUPPLIER)
     cursor = cursor or Cursor()
     report = SyncReport("suppliers")
     progress = CursorBuilder(cursor)
     companies = [c for c in erp.companies_changed_since(cursor.moment) if _type_name(c.Type) == SUPPLIER_TYPE]
     changed, report.unchanged = unseen(companies, cursor, supplier_key)
-    suppliers: dict[int, dict] = {}
+    changed += _due_retries(erp, gate, changed)
+    admission = gate.admit({supplier_key(c): version_of(c.DateChanged) for c in changed})
+    report.note_admission(admission)
+    allowed = set(admission.keys)
+    changed = [c for c in changed if supplier_key(c) in allowed]
+    writer = RecordWriter(gate, report)
+    outcomes: dict[int, Outcome] = {}
+    suppliers: dict[int, tuple[dict, str | None]] = {}
     for company in changed:
         supplier = map_supplier(company, extra=extra)
         if isinstance(supplier, RecordError):
-            report.fail(supplier)
+            writer.fail(supplier_key(company), supplier, version=version_of(company.DateChanged))
+            outcomes[company.Id] = Outcome.FAILED
+        else:
+            suppliers[company.Id] = (supplier, version_of(company.DateChanged))
+    carriers = _carriers(erp, suppliers, variants) if suppliers else {}
+    waiting = []
+    for company_id, (supplier, version) in suppliers.items():
+        products, catalogue = carriers.get(company_id, ([], None))
+        if not products:
+            waiting.append(supplier["SupplierNumber"])  # goes out with its first article
+            outcomes[company_id] = Outcome.UNCHANGED
+            continue
+        outcomes[company_id] = writer.write(
+            str(company_id), f"supplier {supplier['SupplierNumber']}", supplier,
+            lambda: _push_with_articles(wms, supplier, products, extra, report, catalogue), version=version)
+        if outcomes[company_id] is Outcome.WRITTEN:
+            report.updated += 1
+    for company in changed:
+        if outcomes[company.Id] is Outcome.FAILED:
             progress.passed(company.DateChanged)
         else:
-            suppliers[company.Id] = supplier
             progress.handled(supplier_key(company), company.DateChanged)
     report.cursor = progress.build()
-    if not suppliers:
-        return report
-    carriers: dict[int, list] = {}
-    catalogue_products = erp.products_changed_since(None)
-    catalogue = variants.catalogue(catalogue_products) if variants else None
-    for product in catalogue_products:
-        if product.SupplierId in suppliers:
-            carriers.setdefault(product.SupplierId, []).append(product)
-    waiting = []
-    for company_id, supplier in suppliers.items():
-        products = carriers.get(company_id, [])
-        if not products:
-            waiting.append(supplier["SupplierNumber"])
-            continue
-        if _push_with_articles(wms, supplier, products, extra, report, catalogue):
-            report.updated += 1
     report.details["waiting_for_an_article"] = waiting
     return report
 
 
+def _carriers(erp, suppliers: dict, variants: VariantRule | None) -> dict[int, tuple[list, VariantCatalogue | None]]:
+    """The products naming each supplier: the articles that can carry it into the WMS."""
+    catalogue_products = erp.products_changed_since(None)
+    catalogue = variants.catalogue(catalogue_products) if variants else None
+    carriers: dict[int, tuple[list, VariantCatalogue | None]] = {}
+    for product in catalogue_products:
+        if product.SupplierId in suppliers:
+            carriers.setdefault(product.SupplierId, ([], catalogue))[0].append(product)
+    return carriers
+
+
+def _due_retries(erp, gate: Gate, companies: list) -> list:
+    have = {supplier_key(c) for c in companies}
+    ids = [int(key) for key in gate.due_retries() if key.isdigit() and key not in have]
+    return erp.companies(ids) if ids else []
+
+
 def _push_with_articles(wms, supplier: dict, products: list, extra, report: SyncReport,
-                        catalogue: VariantCatalogue | None = None) -> bool:
+                        catalogue: VariantCatalogue | None = None) -> RecordError | None:
+    """Send the supplier inside each of its articles; it reached the WMS if one was accepted."""
     pushed = False
     for product in products:
         article = map_article(product, extra=extra)
@@ -73,7 +106,9 @@ def _push_with_articles(wms, supplier: dict, products: list, extra, report: Sync
         else:
             report.fail(RecordError(key=f"supplier {supplier['SupplierNumber']} via {article['ArticleNumber']}",
                                     message=result.message or "refused"))
-    return pushed
+    if pushed:
+        return None
+    return RecordError(key=f"supplier {supplier['SupplierNumber']}", message="no article carrying it was accepted")
 
 
 def _type_name(value) -> str:

@@ -18,11 +18,12 @@ from typing import Any, Callable, TypeVar
 import zeep
 from zeep.helpers import serialize_object
 
+from sync_pipeline.soap import redaction
 from sync_pipeline.soap.client import build_client, call_with_retry
 from sync_pipeline.soap.errors import AuthenticationError, TerminalError
+from sync_pipeline.soap.values import require_utc
 from sync_pipeline.wms import payloads
 from sync_pipeline.wms.connection import WmsConnection
-from sync_pipeline.wms.log_redaction import install_zeep_log_redaction, register_secret
 from sync_pipeline.wms.models import (
     InventoryLine,
     OrderStatus,
@@ -45,8 +46,7 @@ class WmsClient:
     """One goods owner in one Ongoing warehouse. Safe to share between threads."""
 
     def __init__(self, connection: WmsConnection, plugins: Iterable[zeep.Plugin] = ()):
-        install_zeep_log_redaction()
-        register_secret(connection.password.get_secret_value())
+        redaction.install(connection.password.get_secret_value())
         self.connection = connection
         self._zeep, self._service = build_client(
             WSDL_PATH, connection.service_url, timeout=connection.timeout, plugins=plugins
@@ -95,7 +95,7 @@ class WmsClient:
         numbers = list(article_numbers) if article_numbers is not None else None
         if numbers == []:
             return iter(())
-        payloads.utc_filter_time(changed_since, "changed_since")  # refuse a naive time before the first call
+        require_utc(changed_since, "changed_since")  # refuse a naive time before the first call
 
         def page(system_id_from: int) -> list[InventoryLine]:
             query = payloads.inventory_query(
@@ -119,7 +119,7 @@ class WmsClient:
         numbers = list(order_numbers) if order_numbers is not None else None
         if numbers == []:
             return iter(())
-        payloads.utc_filter_time(changed_since, "changed_since")
+        require_utc(changed_since, "changed_since")
 
         def page(order_id_from: int) -> list[WmsOrder]:
             query = payloads.order_filters(

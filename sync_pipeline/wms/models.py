@@ -7,33 +7,18 @@ service's "not set" date (0001-01-01) becomes None, and missing arrays become em
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, Self
 
 from pydantic import BaseModel, ConfigDict
 
 from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.soap.values import unwrap_array, utc_or_none
 
 
 class WmsModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def utc_or_none(value: datetime | None) -> datetime | None:
-    """An aware UTC datetime; None for missing values and .NET's DateTime.MinValue ("not set")."""
-    if value is None or value.year <= 1:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)  # the service speaks UTC
-    return value.astimezone(timezone.utc)
-
-
-def _items(array: Mapping[str, Any] | None, name: str) -> list[Mapping[str, Any]]:
-    """The members of a SOAP array wrapper such as {"InventoryLine": [...]}; [] when absent."""
-    if not array:
-        return []
-    return [item for item in (array.get(name) or []) if item is not None]
 
 
 def _decimal(value: Any) -> Decimal:
@@ -119,8 +104,10 @@ class OrderAddress(WmsModel):
     Email: str | None = None
 
     @classmethod
-    def _fields_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: data.get(name) for name in OrderAddress.model_fields}
+    def from_reply(cls, data: Mapping[str, Any] | None) -> Self | None:
+        if not data:
+            return None
+        return cls(**{name: data.get(name) for name in cls.model_fields})
 
 
 class OrderConsignee(OrderAddress):
@@ -128,19 +115,9 @@ class OrderConsignee(OrderAddress):
 
     CustomerNumber: str | None = None
 
-    @classmethod
-    def from_reply(cls, data: Mapping[str, Any] | None) -> "OrderConsignee | None":
-        if not data:
-            return None
-        return cls(**cls._fields_from(data), CustomerNumber=data.get("CustomerNumber"))
-
 
 class OrderInvoiceAddress(OrderAddress):
-    @classmethod
-    def from_reply(cls, data: Mapping[str, Any] | None) -> "OrderInvoiceAddress | None":
-        if not data:
-            return None
-        return cls(**cls._fields_from(data))
+    pass
 
 
 class PickedLine(WmsModel):
@@ -217,8 +194,8 @@ class WmsOrder(WmsModel):
             DeliveryDate=utc_or_none(info.get("DeliveryDate")),
             Consignee=OrderConsignee.from_reply(consignee),
             InvoiceAddress=OrderInvoiceAddress.from_reply(consignee.get("InvoiceAddress")),
-            Lines=[PickedLine.from_reply(line) for line in _items(order.get("PickedOrderLines"), "PickedOrderLine")],
-            Tracking=[TrackingInfo.from_reply(t) for t in _items(order.get("Tracking"), "OrderTrackingInfo")],
+            Lines=[PickedLine.from_reply(line) for line in unwrap_array(order.get("PickedOrderLines"), "PickedOrderLine")],
+            Tracking=[TrackingInfo.from_reply(t) for t in unwrap_array(order.get("Tracking"), "OrderTrackingInfo")],
         )
 
 
@@ -239,8 +216,8 @@ def _array_in(result: Mapping[str, Any] | None, wrapper: str, item: str) -> list
     if not result:
         return []
     if wrapper in result:
-        return _items(result[wrapper], item)
-    return _items(result, item)
+        return unwrap_array(result[wrapper], item)
+    return unwrap_array(result, item)
 
 
 def inventory_lines(result: Mapping[str, Any] | None) -> list[InventoryLine]:

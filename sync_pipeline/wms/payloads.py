@@ -17,6 +17,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+from sync_pipeline.soap.values import require_utc, string_array
+
 # Required booleans of Ongoing's address-like types, with the values that change nothing.
 _ADDRESS_FLAGS = {"IsVisible": True, "NotifyBySMS": False, "NotifyByEmail": False, "NotifyByTelephone": False}
 
@@ -36,15 +38,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     return value
-
-
-def utc_filter_time(value: datetime | None, name: str) -> datetime | None:
-    """A query time in UTC; a naive datetime is refused, as its meaning is a guess."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError(f"{name} must be timezone-aware (UTC), got naive {value.isoformat()}")
-    return value.astimezone(timezone.utc)
 
 
 def _required_text(fields: Mapping[str, Any], name: str, where: str) -> str:
@@ -186,14 +179,6 @@ def order_status_update(order_number: str, status: int, waybill: str | None = No
     return update
 
 
-def _strings(values: Iterable[str] | None) -> dict[str, list[str]] | None:
-    if values is None:
-        return None
-    if isinstance(values, str):
-        raise TypeError("give a list of strings, not one string")
-    return {"string": list(values)}
-
-
 def inventory_query(
     *,
     max_articles: int,
@@ -204,9 +189,9 @@ def inventory_query(
     """A GetInventoryQuery for one page."""
     query: dict[str, Any] = {"MaxArticlesToGet": max_articles, "ArticleSystemIdFrom": article_system_id_from}
     if article_numbers is not None:
-        query["ArticleNumbersToGet"] = _strings(article_numbers)
+        query["ArticleNumbersToGet"] = string_array(article_numbers)
     if changed_since is not None:
-        query["StockInfoChangedFrom"] = utc_filter_time(changed_since, "changed_since")
+        query["StockInfoChangedFrom"] = require_utc(changed_since, "changed_since")
     return query
 
 
@@ -223,10 +208,10 @@ def order_filters(
     filters: dict[str, Any] = {
         "OrderStatusFrom": status_from,
         "OrderStatusTo": status_to,
-        "LastUpdatedFrom": utc_filter_time(changed_since, "changed_since"),
+        "LastUpdatedFrom": require_utc(changed_since, "changed_since"),
         "MaxOrdersToGet": max_orders,
         "OrderIdFrom": order_id_from,
     }
     if order_numbers is not None:
-        filters["OrderNumbersToGet"] = _strings(order_numbers)
+        filters["OrderNumbersToGet"] = string_array(order_numbers)
     return filters

@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import datetime, timedelta
 
-Now = Callable[[], datetime]
-NOT_SET = datetime(1, 1, 1)  # the schema's "no date" default, 0001-01-01T00:00:00
+from sync_pipeline.sandbox.values import Now, as_utc, utc_now
+
 _MILLISECOND = timedelta(milliseconds=1)
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """A moment in aware UTC; a moment without an offset is taken to be UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
-def is_set(moment: datetime | None) -> bool:
-    return moment is not None and moment.replace(tzinfo=None) != NOT_SET
 
 
 def rounded_to_second(moment: datetime) -> datetime:

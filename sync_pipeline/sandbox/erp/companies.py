@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync_pipeline.sandbox.erp.auth import Sessions
-from sync_pipeline.sandbox.erp.clock import Clock, is_set, rounded_to_second
-from sync_pipeline.sandbox.erp.records import NOT_SET_INT, Document, call_key, changed_at, requested, to_reply
+from sync_pipeline.sandbox.erp.records import NOT_SET_INT, Document, changed_since
 from sync_pipeline.sandbox.erp.repository import Repository
 from sync_pipeline.sandbox.erp.shapes import COMPANY_WSDL, shape_of
 from sync_pipeline.sandbox.soap import RequestContext
-from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.values import items
 
 
 class Companies(Repository):
@@ -18,19 +16,11 @@ class Companies(Repository):
     key = "Id"
     shape = shape_of(COMPANY_WSDL, "Company")
 
-    def __init__(self, store: Store, clock: Clock, sessions: Sessions):
-        super().__init__(store, clock)
-        self._sessions = sessions
-
     def handlers(self) -> dict:
         return {"GetCompanies": self.get_companies}
 
     def get_companies(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        self._sessions.require(context)
-        wanted = requested(self.shape, values.get("returnProperties"), "returnProperties")
-        found = self.search(values.get("searchParams") or {})
-        context.record_key = call_key(company["Id"] for company in found)
-        return {"GetCompaniesResult": {"Company": [to_reply(self.shape, company, wanted) for company in found]}}
+        return self.answer_search(values, context, "GetCompaniesResult")
 
     def search(self, params: dict[str, Any]) -> list[Document]:
         """Companies matching every parameter that is set (there is no filter on Type, as in the real one)."""
@@ -39,7 +29,7 @@ class Companies(Repository):
             return []  # sandbox companies carry neither
         if params.get("CompanyId") not in (None, NOT_SET_INT):
             found = [c for c in found if c["Id"] == params["CompanyId"]]
-        ids = set((params.get("CompanyIds") or {}).get("int") or [])
+        ids = set(items(params.get("CompanyIds"), "int"))
         if ids:
             found = [c for c in found if c["Id"] in ids]
         if params.get("CompanyName"):
@@ -51,10 +41,7 @@ class Companies(Repository):
         if params.get("CompanyPhone"):
             phone = _digits(params["CompanyPhone"])
             found = [c for c in found if phone in _values(c, "PhoneNumbers", _digits)]
-        if is_set(params.get("ChangedAfter")):
-            since = rounded_to_second(params["ChangedAfter"])
-            found = [c for c in found if changed_at(c) >= since]
-        return found
+        return changed_since(found, params.get("ChangedAfter"))
 
 
 def _values(company: Document, group: str, normalise) -> set[str]:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from sync_pipeline.sandbox.erp.auth import Sessions
-from sync_pipeline.sandbox.erp.clock import Clock, is_set, rounded_to_second
+from sync_pipeline.sandbox.erp.clock import Clock, rounded_to_second
 from sync_pipeline.sandbox.erp.companies import Companies
 from sync_pipeline.sandbox.erp.errors import INVOICED_ORDER_LOCKED, InvalidRecord, service_fault
 from sync_pipeline.sandbox.erp.products import Products
-from sync_pipeline.sandbox.erp.records import (NOT_SET_INT, Document, call_key, changed_at, from_soap, requested,
-                                               to_reply)
+from sync_pipeline.sandbox.erp.records import (NOT_SET_INT, Document, call_key, changed_at, changed_since, from_soap,
+                                               requested, to_reply)
 from sync_pipeline.sandbox.erp.repository import Repository
 from sync_pipeline.sandbox.erp.shapes import INVOICE_WSDL, shape_of
 from sync_pipeline.sandbox.soap import RequestContext
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.values import is_set, items
 
 INVOICED_STATES = frozenset({"Invoiced", "InvoicedCashAccount", "InvoicedPack"})
 MAX_ORDER_IDS = 1000  # per GetInvoices call
@@ -32,8 +33,7 @@ class Orders(Repository):
 
     def __init__(self, store: Store, clock: Clock, sessions: Sessions, products: Products, companies: Companies,
                  wide_query_limit: int):
-        super().__init__(store, clock)
-        self._sessions = sessions
+        super().__init__(store, clock, sessions)
         self._products = products
         self._companies = companies
         self._wide_query_limit = wide_query_limit
@@ -65,7 +65,7 @@ class Orders(Repository):
 
     def get_order_sync_list(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         """Ids of orders changed at or after ChangedAfter, or registered at or after RegisteredAfter."""
-        self._sessions.require(context)
+        self.sessions.require(context)
         params = values.get("syncParams") or {}
         changed, registered = params.get("ChangedAfter"), params.get("RegisteredAfter")
         found = self.all()
@@ -76,9 +76,9 @@ class Orders(Repository):
         return {"GetOrderSyncListResult": {"int": [order["OrderId"] for order in found]}}
 
     def get_invoices(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        self._sessions.require(context)
+        self.sessions.require(context)
         params = values.get("searchParams") or {}
-        order_ids = _ints(params.get("OrderIds"))
+        order_ids = items(params.get("OrderIds"), "int")
         if len(order_ids) > MAX_ORDER_IDS:
             raise service_fault(f"Too many OrderIds: {len(order_ids)} given, at most {MAX_ORDER_IDS} per call")
         wanted = requested(self.shape, values.get("invoiceReturnProperties"), "invoiceReturnProperties")
@@ -94,29 +94,26 @@ class Orders(Repository):
 
     def search(self, params: dict[str, Any]) -> list[Document]:
         found = self.all()
-        if _ints(params.get("InvoiceIds")):
+        if items(params.get("InvoiceIds"), "int"):
             return []  # no sandbox order has been turned into an invoice with a number
         for parameter, field in (("CustomerIds", "CustomerId"), ("OrderIds", "OrderId"),
                                  ("ExternalStatus", "ExternalStatus")):
-            wanted = set(_ints(params.get(parameter)))
+            wanted = set(items(params.get(parameter), "int"))
             if wanted:
                 found = [order for order in found if order.get(field) in wanted]
         states = set((params.get("OrderStates") or {}).get("OrderSlipStateType") or [])
         if states:
             found = [order for order in found if order.get("OrderStatus") in states]
-        if is_set(params.get("ChangedAfter")):
-            since = rounded_to_second(params["ChangedAfter"])
-            found = [order for order in found if changed_at(order) >= since]
-        return found
+        return changed_since(found, params.get("ChangedAfter"))
 
     # -- writing ---------------------------------------------------------------------------------
 
     def save_invoices(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         """Save each order on its own: a refused one carries an APIException, the others are saved."""
-        self._sessions.require(context)
-        items = (values.get("invoices") or {}).get("InvoiceOrder") or []
+        self.sessions.require(context)
+        orders = (values.get("invoices") or {}).get("InvoiceOrder") or []
         with self.store.lock:
-            results = [self._save_one(item or {}) for item in items]
+            results = [self._save_one(order or {}) for order in orders]
         context.record_key = call_key(result["OrderId"] for result in results if result.get("OrderId") is not None)
         return {"SaveInvoicesResult": {"InvoiceOrder": results}}
 
@@ -137,10 +134,6 @@ class Orders(Repository):
             return _refused(None, "CustomerId is required to create an order")
         saved = self.upsert([change])[0]
         return to_reply(self.shape, saved)
-
-
-def _ints(array: dict[str, Any] | None) -> list[int]:
-    return list((array or {}).get("int") or [])
 
 
 def _refused(order_id: int | None, message: str) -> dict[str, Any]:

@@ -5,15 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sync_pipeline.sandbox.erp.auth import Sessions
-from sync_pipeline.sandbox.erp.clock import Clock, is_set, rounded_to_second
 from sync_pipeline.sandbox.erp.errors import InvalidRecord
-from sync_pipeline.sandbox.erp.records import (NOT_SET_DECIMAL, NOT_SET_INT, Document, call_key, changed_at,
-                                               requested, to_reply)
+from sync_pipeline.sandbox.erp.records import NOT_SET_DECIMAL, NOT_SET_INT, Document, changed_since
 from sync_pipeline.sandbox.erp.repository import Repository
 from sync_pipeline.sandbox.erp.shapes import PRODUCT_WSDL, shape_of
 from sync_pipeline.sandbox.soap import RequestContext
-from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.values import items
 
 # Field lengths the real service enforces.
 MAX_LENGTHS = {"Name": 125, "Description": 500, "EAN1": 50, "No": 100}
@@ -23,10 +20,6 @@ class Products(Repository):
     kind = "product"
     key = "Id"
     shape = shape_of(PRODUCT_WSDL, "Product")
-
-    def __init__(self, store: Store, clock: Clock, sessions: Sessions):
-        super().__init__(store, clock)
-        self._sessions = sessions
 
     def check(self, record: Document) -> None:
         for name, limit in MAX_LENGTHS.items():
@@ -38,11 +31,7 @@ class Products(Repository):
         return {"GetProducts": self.get_products, "SetStockQuantity": self.set_stock_quantity}
 
     def get_products(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        self._sessions.require(context)
-        wanted = requested(self.shape, values.get("returnProperties"), "returnProperties")
-        found = self.search(values.get("searchParams") or {})
-        context.record_key = call_key(product["Id"] for product in found)
-        return {"GetProductsResult": {"Product": [to_reply(self.shape, product, wanted) for product in found]}}
+        return self.answer_search(values, context, "GetProductsResult")
 
     def search(self, params: dict[str, Any]) -> list[Document]:
         """Products matching every search parameter that is set; strings must match exactly except Name."""
@@ -59,17 +48,15 @@ class Products(Repository):
             found = [p for p in found if needle in p.get("Name", "").casefold()]
         if _given(params.get("Price")):
             found = [p for p in found if "Price" in p and Decimal(p["Price"]) == params["Price"]]
-        if is_set(params.get("DateChanged")):
-            since = rounded_to_second(params["DateChanged"])
-            found = [p for p in found if changed_at(p) >= since]
-        ids = (params.get("ProductIds") or {}).get("int") or []
+        found = changed_since(found, params.get("DateChanged"))
+        ids = items(params.get("ProductIds"), "int")
         if ids:
             id_set = set(ids)
             found = [p for p in found if p["Id"] in id_set]
         return found
 
     def set_stock_quantity(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        self._sessions.require(context)
+        self.sessions.require(context)
         product_id, quantity = values.get("productId"), values.get("stockQuantity")
         context.record_key = str(product_id)
         with self.store.lock:

@@ -11,10 +11,11 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
-from sync_pipeline.sandbox.erp.clock import as_utc, is_set
+from sync_pipeline.sandbox.erp.clock import rounded_to_second
 from sync_pipeline.sandbox.erp.errors import InvalidRecord, service_fault
 from sync_pipeline.sandbox.erp.shapes import (BOOLEAN, DATETIME, DECIMAL, ENUM, INT, LIST, RECORD, STRING,
                                               Field, Shape)
+from sync_pipeline.sandbox.values import as_utc, is_set
 
 NOT_SET_INT = -2147483648
 NOT_SET_DECIMAL = Decimal("-79228162514264337593543950335")
@@ -189,6 +190,14 @@ def _reply_value(spec: Field, value: Any, only: Iterable[str] | None) -> Any:
 
 def changed_at(document: Mapping[str, Any], field: str = "DateChanged") -> datetime:
     return datetime.fromisoformat(document[field])
+
+
+def changed_since(documents: list[Document], moment: datetime | None) -> list[Document]:
+    """The documents changed at or after `moment` as the service rounds it; all of them when it is not set."""
+    if not is_set(moment):
+        return documents
+    since = rounded_to_second(moment)
+    return [document for document in documents if changed_at(document) >= since]
 
 
 def public(document: Mapping[str, Any]) -> Document:

@@ -1,12 +1,15 @@
-"""One kind of ERP record in the store: read, upsert by key, and a DateChanged that moves on every change."""
+"""One kind of ERP record in the store: read, upsert by key, a DateChanged that moves on every change,
+and the service's reads of it (which need a live session)."""
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from sync_pipeline.sandbox.erp.auth import Sessions
 from sync_pipeline.sandbox.erp.clock import Clock
-from sync_pipeline.sandbox.erp.records import Document
+from sync_pipeline.sandbox.erp.records import Document, call_key, requested, to_reply
 from sync_pipeline.sandbox.erp.shapes import Shape
+from sync_pipeline.sandbox.soap import RequestContext
 from sync_pipeline.sandbox.store import Store
 
 
@@ -18,15 +21,29 @@ class Repository:
     shape: Shape
     maintained = ("DateChanged", "APIException")  # set by the service, never taken from input
 
-    def __init__(self, store: Store, clock: Clock):
+    def __init__(self, store: Store, clock: Clock, sessions: Sessions):
         self.store = store
         self.clock = clock
+        self.sessions = sessions
 
     def get(self, key: Any) -> Document | None:
         return self.store.get(self.kind, key)
 
     def all(self) -> list[Document]:
         return sorted(self.store.all(self.kind), key=lambda document: document[self.key])
+
+    def search(self, params: dict[str, Any]) -> list[Document]:
+        """The records a request's searchParams select."""
+        raise NotImplementedError
+
+    def answer_search(self, values: dict[str, Any], context: RequestContext, result: str) -> dict[str, Any]:
+        """The reply of GetProducts / GetCompanies: the records searchParams selects, each with only the
+        returnProperties asked for."""
+        self.sessions.require(context)
+        wanted = requested(self.shape, values.get("returnProperties"), "returnProperties")
+        found = self.search(values.get("searchParams") or {})
+        context.record_key = call_key(record[self.key] for record in found)
+        return {result: {self.shape.name: [to_reply(self.shape, record, wanted) for record in found]}}
 
     def check(self, record: Document) -> None:
         """Refuse a record the real service would refuse (raise InvalidRecord); fields are typed already."""

@@ -7,7 +7,7 @@ from typing import Any
 from sync_pipeline.sandbox.erp import demo
 from sync_pipeline.sandbox.erp.admin import ErpAdmin
 from sync_pipeline.sandbox.erp.auth import Authenticate, Credentials, Sessions
-from sync_pipeline.sandbox.erp.clock import Clock, Now, utc_now
+from sync_pipeline.sandbox.erp.clock import Clock
 from sync_pipeline.sandbox.erp.companies import Companies
 from sync_pipeline.sandbox.erp.invoices import Orders
 from sync_pipeline.sandbox.erp.products import Products
@@ -15,6 +15,7 @@ from sync_pipeline.sandbox.erp.records import from_json, public
 from sync_pipeline.sandbox.erp.shapes import AUTHENTICATE_WSDL, COMPANY_WSDL, INVOICE_WSDL, PRODUCT_WSDL
 from sync_pipeline.sandbox.soap import SoapService
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.values import Now, utc_now
 
 
 class ErpSandbox:

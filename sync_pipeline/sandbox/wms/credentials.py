@@ -13,9 +13,11 @@ WRONG_CREDENTIALS = "Server was unable to process request. ---> Wrong UserName, 
 
 @dataclass(frozen=True)
 class Credentials:
-    goods_owner_code: str
-    username: str
-    password: str = field(repr=False)
+    """The one goods owner and user the sandbox knows."""
+
+    goods_owner_code: str = "DEMO"
+    username: str = "demo"
+    password: str = field(default="demo-password", repr=False)
 
     def check(self, values: Mapping[str, Any]) -> str:
         """The goods owner code of a request with valid credentials; a SOAP fault otherwise."""

@@ -13,7 +13,8 @@ from typing import Any, Mapping
 from sync_pipeline.sandbox.soap import SoapFault
 from sync_pipeline.sandbox.wms.inventory import MAX_DELTA_AGE
 from sync_pipeline.sandbox.wms.paging import page
-from sync_pipeline.sandbox.wms.values import as_utc, strings, to_datetime
+from sync_pipeline.sandbox.values import as_utc
+from sync_pipeline.sandbox.wms.values import strings, to_datetime
 
 STALE_DELTA = ("Server was unable to process request. ---> StockInfoChangedFrom may not be more than 24 hours "
                "back in time. Read the whole inventory (without StockInfoChangedFrom) instead.")

@@ -15,7 +15,8 @@ from typing import Any, Callable, Mapping
 
 from sync_pipeline.sandbox.soap import SoapFault
 from sync_pipeline.sandbox.wms.paging import page
-from sync_pipeline.sandbox.wms.values import as_utc, strings, to_datetime
+from sync_pipeline.sandbox.values import as_utc
+from sync_pipeline.sandbox.wms.values import strings, to_datetime
 
 UNSUPPORTED = ("LastPickingTimeFrom", "LastPickingTimeTo", "LastReturnedFrom", "LastPrintedTimeFrom",
                "PickOrderIdFrom", "PickOrderIdTo")

@@ -26,7 +26,8 @@ from sync_pipeline.sandbox.wms import statuses
 from sync_pipeline.sandbox.wms.articles import ArticleRegistry
 from sync_pipeline.sandbox.wms.inventory import Inventory
 from sync_pipeline.sandbox.wms.results import Refused, file_result, refused_result
-from sync_pipeline.sandbox.wms.values import items, present, text
+from sync_pipeline.sandbox.values import items
+from sync_pipeline.sandbox.wms.values import present, text
 
 KIND = "order"
 BY_ID = "order-by-id"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Mapping
 
+from sync_pipeline.sandbox.values import NOT_SET_DATE
 from sync_pipeline.sandbox.wms import statuses
 from sync_pipeline.sandbox.wms.inventory import booked_of, physical_of
-from sync_pipeline.sandbox.wms.values import NOT_SET_DATE, to_datetime, to_decimal
+from sync_pipeline.sandbox.wms.values import to_datetime, to_decimal
 
 GOODS_OWNER_ID = 1  # invented: the sandbox's one goods owner
 

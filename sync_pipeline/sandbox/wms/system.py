@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from sync_pipeline.sandbox.soap import RequestContext, SoapFault, SoapService
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.values import utc_now
 from sync_pipeline.sandbox.wms import replies, statuses
 from sync_pipeline.sandbox.wms.admin import WmsAdmin, stock_summary
 from sync_pipeline.sandbox.wms.articles import ArticleRegistry
@@ -24,12 +25,9 @@ from sync_pipeline.sandbox.wms.values import text
 from sync_pipeline.sandbox.wms.writes import WriteGuard, WriteInProgress
 
 ONGOING_WSDL = Path(__file__).resolve().parents[2] / "wms" / "wsdl" / "ongoing.wsdl"
+WAREHOUSE = "sandbox"  # the service lives at /<warehouse>/service.asmx
 
 Reply = dict[str, Any]
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class WmsSandbox:
@@ -37,11 +35,10 @@ class WmsSandbox:
 
     name = "Ongoing WMS"
 
-    def __init__(self, store: Store, *, warehouse: str = "sandbox", goods_owner_code: str = "DEMO",
-                 username: str = "demo", password: str = "demo-password", write_wait_seconds: float = 2.0,
-                 now: Callable[[], datetime] = utc_now):
+    def __init__(self, store: Store, *, warehouse: str = WAREHOUSE, credentials: Credentials = Credentials(),
+                 write_wait_seconds: float = 2.0, now: Callable[[], datetime] = utc_now):
         self.store = store
-        self.credentials = Credentials(goods_owner_code, username, password)
+        self.credentials = credentials
         self.writes = WriteGuard(write_wait_seconds)
         self.now = now
         self.inventory = Inventory(store, now)

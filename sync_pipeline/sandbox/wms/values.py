@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-# .NET's DateTime.MinValue: what Ongoing renders for a required date-time that is not set.
-# Clients must read it as "unknown".
-NOT_SET_DATE = "0001-01-01T00:00:00"
-
-
-def as_utc(value: datetime) -> datetime:
-    """Date-times without an offset are taken as UTC (all Ongoing sandbox times are UTC)."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+from sync_pipeline.sandbox.values import as_utc
 
 
 def to_datetime(stored: str | None) -> datetime | None:
@@ -29,13 +22,6 @@ def strings(array: Mapping[str, Any] | None) -> list[str] | None:
     if array is None:
         return None
     return [item for item in (array.get("string") or []) if item is not None]
-
-
-def items(array: Mapping[str, Any] | None, name: str) -> list[dict[str, Any]]:
-    """The items of an ArrayOf<name> wrapper; absent wrappers and nil items give nothing."""
-    if not array:
-        return []
-    return [item for item in (array.get(name) or []) if item is not None]
 
 
 def present(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,196 @@
+"""What every benchmark shares: both sandboxes in this process, seeding them fast, clients, output.
+
+The sandboxes run as in the tests: real HTTP servers on free ports, in background threads. Bulk
+data goes straight into the sandbox objects (in-process), which is what their admin API does too,
+without 50,000 JSON round trips. The sandboxes' own request limit (7,200 an hour, as the real ERP)
+is lifted: a benchmark makes a day's requests in minutes; PF6 counts them against the limit instead.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import requests
+
+from sync_pipeline.erp import ErpClient
+from sync_pipeline.erp.models import Product
+from sync_pipeline.mapping import article_key
+from sync_pipeline.sandbox.demo_stack import sandbox_environment
+from sync_pipeline.sandbox.erp import ErpSandbox
+from sync_pipeline.sandbox.erp.companies import Companies
+from sync_pipeline.sandbox.erp.invoices import Orders
+from sync_pipeline.sandbox.erp.products import Products
+from sync_pipeline.sandbox.erp.records import from_json
+from sync_pipeline.sandbox.server import SandboxServer
+from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.wms import WmsSandbox
+from sync_pipeline.settings import Settings, load_settings
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder
+from sync_pipeline.wms import WmsClient
+
+ROOT = Path(__file__).resolve().parent.parent  # the project: `benchmarks` imports from here
+NO_REQUEST_LIMIT = {"rate_limit_per_hour": 10**9}
+BIG_REPLY_TIMEOUT = 900.0  # seconds: the sandbox renders a 100,000-product reply slowly
+
+
+# -- output -------------------------------------------------------------------------------------
+
+def line(measure: str, title: str, figure: str, baseline: str, ratio: float | None, target: str,
+         met: bool | None, note: str = "") -> str:
+    """One result line: id, what, the figure, its baseline, the ratio, the target and whether it is met."""
+    ratio_text = "n/a" if ratio is None else f"{ratio:.2f}"
+    verdict = "" if met is None else (" (met)" if met else " (MISSED)")
+    text = f"{measure} {title}: {figure}; baseline {baseline}; ratio {ratio_text}; target {target}{verdict}"
+    return text + (f"; {note}" if note else "")
+
+
+def best_of(runs: int, *works: Callable[[], Any], clock: Callable[[], float] = time.perf_counter) -> list[float]:
+    """Best time of each work over `runs` rounds, taking turns (fair when the load drifts)."""
+    best = [float("inf")] * len(works)
+    for _ in range(runs):
+        for index, work in enumerate(works):
+            gc.collect()
+            started = clock()
+            work()
+            best[index] = min(best[index], clock() - started)
+    return best
+
+
+# -- the sandboxes ------------------------------------------------------------------------------
+
+@dataclass
+class Stack:
+    """Both sandboxes, their servers, and settings pointing the pipeline at them."""
+
+    erp: ErpSandbox
+    wms: WmsSandbox
+    erp_server: SandboxServer
+    wms_server: SandboxServer
+    settings: Settings
+
+    def erp_client(self) -> ErpClient:
+        return ErpClient(self.settings.erp_connection(timeout=BIG_REPLY_TIMEOUT))
+
+    def wms_client(self) -> WmsClient:
+        return WmsClient(self.settings.wms_connection(timeout=BIG_REPLY_TIMEOUT))
+
+    def admin(self, system: str, method: str, route: str, payload: Any = None) -> Any:
+        """The sandbox's JSON admin API over HTTP, as an operator or a test would call it."""
+        server = self.erp_server if system == "erp" else self.wms_server
+        reply = requests.request(method, f"{server.url}/_sandbox/{route}", json=payload, timeout=600)
+        reply.raise_for_status()
+        return reply.json()
+
+    def faults(self, **settings: Any) -> None:
+        """Set both sandboxes' faults (latency etc.); the request limit stays lifted."""
+        for system in ("erp", "wms"):
+            self.admin(system, "POST", "faults", {**NO_REQUEST_LIMIT, **settings})
+
+    def reset_calls(self) -> None:
+        for system in ("erp", "wms"):
+            self.admin(system, "POST", "calls/reset")
+
+    def calls(self, system: str) -> Counter[str]:
+        """Requests per operation since the last reset, from the sandbox's call log (GET /_sandbox/calls)."""
+        return Counter(self.admin(system, "GET", "calls")["counts"])
+
+    def stop(self) -> None:
+        self.erp_server.stop()
+        self.wms_server.stop()
+
+
+@contextmanager
+def sandboxes() -> Iterator[Stack]:
+    erp, wms = ErpSandbox(Store()), WmsSandbox(Store())
+    erp_server = SandboxServer(erp, "127.0.0.1", 0).start()
+    wms_server = SandboxServer(wms, "127.0.0.1", 0).start()
+    environment = sandbox_environment(erp_server.url, wms_server.url)
+    settings = load_settings(None, **{name.lower(): value for name, value in environment.items()})
+    stack = Stack(erp, wms, erp_server, wms_server, settings)
+    try:
+        stack.faults()
+        yield stack
+    finally:
+        stack.stop()
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+def article_number(product_id: int) -> str:
+    return f"SKU-{product_id:06d}"
+
+
+def product_record(product_id: int, rng: random.Random, version: int = 0) -> dict[str, Any]:
+    """One ERP product as the admin API takes it; `version` changes its name and price."""
+    return {
+        "Id": product_id, "No": article_number(product_id),
+        "Name": f"Vare {product_id} «{'ÆØÅ'[product_id % 3]}» v{version}",
+        "Description": "Ull, 100 %" if product_id % 4 == 0 else None,
+        "EAN1": f"70{product_id:011d}", "Weight": str(Decimal(rng.randrange(1, 5000)) / 1000),
+        "Price": str(Decimal(rng.randrange(100, 1_000_000)) / 100 + version),
+        "InPrice": str(Decimal(rng.randrange(50, 500_000)) / 100),
+        "Stock": str(rng.randrange(0, 500)), "StockControlled": True,
+        "SupplierId": 7 + product_id % 3,
+    }
+
+
+def seed_products(stack: Stack, ids: range | list[int], rng: random.Random, version: int = 0) -> None:
+    """Create or change ERP products in-process (what POST /_sandbox/products does, without HTTP)."""
+    shape = Products.shape
+    documents = [from_json(shape, {k: v for k, v in product_record(i, rng, version).items() if v is not None},
+                           keep_nulls=True) for i in ids]
+    stack.erp.products.upsert(documents)
+
+
+def seed_companies(stack: Stack) -> None:
+    """Customers 1..6 and suppliers 7..9 of the demo data."""
+    from sync_pipeline.sandbox.erp import demo
+
+    stack.erp.companies.upsert([from_json(Companies.shape, c) for c in demo.CUSTOMERS + demo.SUPPLIERS])
+
+
+def seed_wms_articles(stack: Stack, ids: range | list[int], rng: random.Random) -> None:
+    """Articles with stock in the warehouse, in-process (as an earlier initial load would have left them)."""
+    for product_id in ids:
+        number = article_number(product_id)
+        stack.wms.articles.process({"ArticleOperation": "CreateOrUpdate", "ArticleIdentification": "ArticleNumber",
+                                    "ArticleNumber": number, "ArticleName": f"Vare {product_id}",
+                                    "ProductCode": str(product_id)})
+        stack.wms.inventory.set_physical(number, Decimal(rng.randrange(0, 500)))
+
+
+def order_record(order_id: int, customer_id: int, product_ids: list[int], rng: random.Random) -> dict[str, Any]:
+    return {
+        "OrderId": order_id, "OrderStatus": "Confirmed", "CustomerId": customer_id,
+        "ReferenceNumber": f"WEB-{order_id}", "DeliveryDate": "2030-01-01T00:00:00+00:00",
+        "Addresses": {"Delivery": {"Street": f"Storgata {order_id % 90 + 1}", "PostalCode": "0155",
+                                   "City": "Oslo", "Country": "NO", "Name": f"Kunde {order_id}"}},
+        "CustomerDeliveryPhone": "+47 900 00 000", "InvoiceEmailAddress": f"kunde{order_id}@example.no",
+        "InvoiceRows": [{"ProductId": product_id, "RowId": row, "Quantity": str(rng.randrange(1, 4))}
+                        for row, product_id in enumerate(product_ids, start=1)],
+    }
+
+
+def seed_orders(stack: Stack, records: list[dict[str, Any]]) -> None:
+    stack.erp.orders.upsert([from_json(Orders.shape, record) for record in records])
+
+
+def loaded_cursor(stack: Stack) -> Cursor:
+    """The article cursor an initial load of the whole ERP catalogue leaves behind.
+
+    Built from the sandbox's own change stamps: seeding in bulk runs the ERP clock ahead of the wall
+    clock (every change gets a stamp one millisecond after the last), so "now" would be too early.
+    """
+    progress = CursorBuilder(None)
+    for document in stack.erp.products.all():
+        product = Product.model_validate(document)
+        progress.handled(article_key(product), product.DateChanged)
+    return progress.build()

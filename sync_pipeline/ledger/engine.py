@@ -1,0 +1,142 @@
+"""Where the ledger lives: resolving its URL and building an engine that behaves the same on both backends.
+
+- PostgreSQL (production): the server Dagster uses, tables in the ledger's own schema (sync_ledger),
+  mapped with schema_translate_map; connections are checked before use, so a restarted server
+  costs the next transaction, not the process.
+- SQLite (embedded default): one file under DAGSTER_HOME. Every transaction starts with BEGIN
+  IMMEDIATE (reads: a plain BEGIN), so writers queue for the file lock instead of failing half-way
+  ("database is locked"), and WAL lets readers carry on meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Mapping
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from sync_pipeline.ledger.model import LedgerError
+
+DEFAULT_SCHEMA = "sync_ledger"
+DEFAULT_FILE_NAME = "sync_ledger.sqlite"
+SQLITE_BUSY_TIMEOUT_SECONDS = 60
+APPLICATION_NAME = "sync_pipeline ledger"
+READ_ONLY = "sync_ledger_read_only"  # execution option: a transaction that only reads
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def check_url(text: str) -> str:
+    """The URL if the ledger can use it; LedgerError (never showing a password) if not."""
+    try:
+        url = make_url(str(text).strip())
+    except ArgumentError:
+        raise LedgerError("must be a database URL like postgresql+psycopg2://user:password@host:5432/db "
+                          "or sqlite:////path/to/sync_ledger.sqlite") from None
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite":
+        if url.get_driver_name() != "pysqlite":
+            raise LedgerError(f"SQLite through its standard driver only (sqlite:///...), got {shown}")
+        if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
+            raise LedgerError("a SQLite ledger needs a file (sqlite:////path/to/sync_ledger.sqlite): "
+                              "an in-memory one would forget everything when the process ends")
+        return url.render_as_string(hide_password=False)
+    if url.get_backend_name() == "postgresql":
+        if url.get_driver_name() != "psycopg2":
+            raise LedgerError(f"PostgreSQL through psycopg2 only (postgresql+psycopg2://...), got {shown}")
+        if not url.host or not url.database:
+            raise LedgerError(f"a PostgreSQL ledger URL names the host and the database, got {shown}")
+        return url.render_as_string(hide_password=False)
+    raise LedgerError(f"the ledger runs on PostgreSQL or SQLite, got {shown}")
+
+
+def sqlite_url(path: str | Path) -> str:
+    return URL.create("sqlite", database=str(Path(path).expanduser().resolve())).render_as_string()
+
+
+def dagster_postgres_url(environ: Mapping[str, str] | None = None) -> str:
+    """The URL of Dagster's own PostgreSQL server, from the DAGSTER_PG_* variables dagster.yaml reads."""
+    environ = os.environ if environ is None else environ
+    missing = [name for name in ("DAGSTER_PG_HOST", "DAGSTER_PG_USER", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB")
+               if not environ.get(name)]
+    if missing:
+        raise LedgerError(f"not set: {', '.join(missing)} (Dagster's PostgreSQL server)")
+    return URL.create(
+        "postgresql+psycopg2",
+        username=environ["DAGSTER_PG_USER"],
+        password=environ["DAGSTER_PG_PASSWORD"],
+        host=environ["DAGSTER_PG_HOST"],
+        port=int(environ.get("DAGSTER_PG_PORT") or 5432),
+        database=environ["DAGSTER_PG_DB"],
+    ).render_as_string(hide_password=False)
+
+
+def resolve_url(configured: object = None, environ: Mapping[str, str] | None = None) -> str:
+    """The ledger's URL: `configured` (e.g. Settings.sync_ledger_url), else SYNC_LEDGER_URL, else
+    sync_ledger.sqlite under DAGSTER_HOME."""
+    environ = os.environ if environ is None else environ
+    if configured is not None and hasattr(configured, "get_secret_value"):
+        configured = configured.get_secret_value()
+    text = str(configured).strip() if configured else (environ.get("SYNC_LEDGER_URL") or "").strip()
+    if text:
+        return check_url(text)
+    home = (environ.get("DAGSTER_HOME") or "").strip()
+    if not home:
+        raise LedgerError("the sync ledger has no home: set SYNC_LEDGER_URL, or DAGSTER_HOME for the "
+                          f"default SQLite file ($DAGSTER_HOME/{DEFAULT_FILE_NAME})")
+    return sqlite_url(Path(home) / DEFAULT_FILE_NAME)
+
+
+def check_schema(schema: str) -> str:
+    if not _SCHEMA_NAME.match(schema):
+        raise LedgerError(f"a ledger schema name is lower-case letters, digits and _, got {schema!r}")
+    return schema
+
+
+def build_engine(url: str | URL, schema: str = DEFAULT_SCHEMA) -> Engine:
+    """A new engine for the ledger at `url` (see the module docstring for what each backend gets)."""
+    url = make_url(check_url(url if isinstance(url, str) else url.render_as_string(hide_password=False)))
+    if url.get_backend_name() == "sqlite":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+    else:
+        # Named, so an operator sees the ledger's connections in pg_stat_activity.
+        named = {} if "application_name" in url.query else {"application_name": APPLICATION_NAME}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=named)
+    return prepare_engine(engine, schema)
+
+
+def prepare_engine(engine: Engine, schema: str = DEFAULT_SCHEMA) -> Engine:
+    """`engine` set up for the ledger: SQLite gets its locking, PostgreSQL the ledger's schema."""
+    if engine.dialect.name == "sqlite":
+        if not getattr(engine, "_sync_ledger_prepared", False):
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+            engine._sync_ledger_prepared = True  # type: ignore[attr-defined]
+        return engine
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(schema_translate_map={None: check_schema(schema)})
+    raise LedgerError(f"the ledger runs on PostgreSQL or SQLite, not {engine.dialect.name}")
+
+
+def ledger_schema(connection) -> str | None:
+    """The schema the ledger's tables live in on this connection (None on SQLite)."""
+    return (connection.get_execution_options().get("schema_translate_map") or {}).get(None)
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Hand transaction control to SQLAlchemy (pysqlite would begin lazily, and deferred), then WAL.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # Writers take the write lock up front; a plain BEGIN would upgrade later and could fail with
+    # "database is locked" when another writer got there first. Readers need no lock (WAL).
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -1,0 +1,80 @@
+"""The ledger's tables as the code uses them (the current schema version; see migrations.py).
+
+Table names carry no schema: on PostgreSQL the engine maps them into the ledger's own schema
+(sync_ledger by default) with schema_translate_map; SQLite keeps them in its own file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, UTC datetimes out, on both backends (SQLite stores them naive, in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"the ledger stores times in UTC: give an aware datetime, got {value!r}")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+KEY_LENGTH = 255
+VERSION_LENGTH = 100
+WMS_ID_LENGTH = 100
+FIELD_LENGTH = 200
+RUN_ID_LENGTH = 100
+PROCESS_LENGTH = 100
+
+metadata = MetaData()
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("source_version", String(VERSION_LENGTH)),
+    Column("payload_hash", String(64)),
+    Column("wms_id", String(WMS_ID_LENGTH)),
+    Column("last_error", Text),
+    Column("error_field", String(FIELD_LENGTH)),
+    Column("retryable", Boolean, nullable=False, default=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime),
+    Column("dead", Boolean, nullable=False, default=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("claimed_by", String(RUN_ID_LENGTH)),  # version 2
+    Column("claimed_until", UtcDateTime),  # version 2
+    Index("ix_entries_retry", "kind", "dead", "next_attempt_at"),
+    Index("ix_entries_claimed_by", "claimed_by"),  # version 2
+)
+
+cursors = Table(  # version 3
+    "cursors",
+    metadata,
+    Column("process", String(PROCESS_LENGTH), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(200), nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,98 @@
+"""The ledger's say over each write of a sync process: admit, skip unchanged, record the outcome.
+
+A process opens a gate for one kind of record in one run. The gate claims the run's records (a
+record claimed by an overlapping run is left to that run), leaves out those backing off after a
+failure or dead-lettered, tells which payloads the target already holds, and records every
+outcome. Without a ledger the gate admits everything and remembers nothing, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from sync_pipeline.ledger import Kind, Ledger, LedgerRun
+from sync_pipeline.ledger.hashing import payload_hash
+from sync_pipeline.soap.errors import RecordError
+
+
+@dataclass
+class Admission:
+    keys: list[str]  # admitted, in the order given
+    held_by_other_run: list[str] = field(default_factory=list)
+    backing_off: list[str] = field(default_factory=list)
+    dead: list[str] = field(default_factory=list)
+
+
+class Gate:
+    def __init__(self, ledger: Ledger | None, run: LedgerRun | None, kind: Kind):
+        self.ledger, self.run, self.kind = ledger, run, kind
+        self._entries: dict[str, Any] = {}
+
+    def admit(self, versions: dict[str, str | None], now: datetime | None = None) -> Admission:
+        """Which of these records (key -> source version) this run may write now."""
+        keys = list(versions)
+        if self.ledger is None or self.run is None:
+            return Admission(keys)
+        now = now or datetime.now(timezone.utc)
+        claimed = self.run.claim(self.kind, keys, now=now)
+        self._entries.update(self.ledger.entries(self.kind, claimed))
+        admission = Admission([])
+        for key in keys:
+            entry = self._entries.get(key)
+            if key not in claimed:
+                admission.held_by_other_run.append(key)
+            elif entry is not None and not entry.is_due(now, versions[key]):
+                (admission.dead if entry.dead else admission.backing_off).append(key)
+            else:
+                admission.keys.append(key)
+        return admission
+
+    def unchanged(self, key: str, payload: Any) -> bool:
+        """True when the target already confirmed exactly this payload (do not send it again)."""
+        entry = self._entries.get(key)
+        return entry is not None and entry.unchanged(payload_hash(payload))
+
+    def state(self, key: str) -> str | None:
+        entry = self._entries.get(key)
+        return entry.state.value if entry is not None else None
+
+    def succeeded(self, key: str, payload: Any = None, *, version: str | None = None,
+                  wms_id: str | int | None = None, state: str | None = None) -> None:
+        if self.ledger is not None:
+            self._entries[key] = self.ledger.record_success(self.kind, key, payload, source_version=version,
+                                                            wms_id=wms_id, state=state)
+
+    def failed(self, key: str, error: RecordError, *, payload: Any = None, version: str | None = None) -> None:
+        if self.ledger is not None:
+            self._entries[key] = self.ledger.record_failure(self.kind, key, error, retryable=error.retryable,
+                                                            payload=payload, source_version=version)
+
+    def due_retries(self, states: Iterable[str] | None = None) -> list[str]:
+        """Keys whose retry is due; with `states`, only records that stopped at one of those stages."""
+        if self.ledger is None:
+            return []
+        keys = self.ledger.due_retries(self.kind)
+        if states is None or not keys:
+            return keys
+        wanted = set(states)
+        found = self.ledger.entries(self.kind, keys)
+        return [key for key in keys if key in found and found[key].state.value in wanted]
+
+    def advance(self, key: str, state: str) -> None:
+        """Move the record forward to `state` (never backwards)."""
+        if self.ledger is not None:
+            self.ledger.mark(self.kind, key, state)
+
+
+def version_of(changed: datetime | None) -> str | None:
+    return changed.isoformat() if changed is not None else None
+
+
+def no_gate(kind: Kind) -> Gate:
+    return Gate(None, None, kind)
+
+
+def gates(ledger: Ledger | None, run: LedgerRun | None, kinds: Iterable[Kind]) -> dict[Kind, Gate]:
+    return {kind: Gate(ledger, run, kind) for kind in kinds}

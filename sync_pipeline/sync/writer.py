@@ -1,0 +1,84 @@
+"""One write per record, with its outcome counted, reported and recorded in the ledger.
+
+A refused record or a record whose write keeps failing is reported and the batch goes on. Two
+things stop the batch instead: credentials the service refuses (every record would fail), and
+several retryable failures in a row (the service is down or throttling us: the records not yet
+tried stay for the next run, and the cursor is not moved past them).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Callable
+
+from sync_pipeline.soap.errors import AuthenticationError, RecordError, RetryableError, SyncError
+from sync_pipeline.sync.gate import Gate
+from sync_pipeline.sync.report import SyncReport
+
+
+class Outcome(Enum):
+    WRITTEN = "written"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+class BatchAborted(RetryableError):
+    """Too many records in a row failed for reasons outside them; the rest wait for the next run."""
+
+
+class RecordWriter:
+    def __init__(self, gate: Gate, report: SyncReport, *, max_failures_in_a_row: int = 3):
+        self.gate, self.report = gate, report
+        self.max_failures_in_a_row = max_failures_in_a_row
+        self._in_a_row = 0
+
+    def write(self, key: str, label: str, payload: Any, send: Callable[[], Any], *, version: str | None = None,
+              state: str | None = None, wms_id: Callable[[Any], Any] | None = None,
+              check_unchanged: bool = True) -> Outcome:
+        """Send `payload` unless the target already holds it; `label` names the record for operators.
+
+        check_unchanged=False for writes whose need was established otherwise (stock: the comparison).
+        """
+        if check_unchanged and self.gate.unchanged(key, payload):
+            self.report.unchanged += 1
+            return Outcome.UNCHANGED
+        try:
+            result = send()
+        except AuthenticationError:
+            raise
+        except SyncError as exc:
+            self.fail(key, RecordError(key=label, message=str(exc), retryable=exc.retryable),
+                      payload=payload, version=version)
+            self._count_streak(exc)
+            return Outcome.FAILED
+        self._in_a_row = 0
+        error = refusal(result)
+        if error is not None:
+            self.fail(key, RecordError(key=label, message=error.message, field=error.field,
+                                       retryable=error.retryable), payload=payload, version=version)
+            return Outcome.FAILED
+        self.gate.succeeded(key, payload, version=version, state=state,
+                            wms_id=wms_id(result) if wms_id is not None else None)
+        return Outcome.WRITTEN
+
+    def fail(self, key: str, error: RecordError, *, payload: Any = None, version: str | None = None) -> None:
+        """A record that did not go through: reported to the operator, recorded for retry or dead letter."""
+        self.report.fail(error)
+        self.gate.failed(key, error, payload=payload, version=version)
+
+    def _count_streak(self, exc: SyncError) -> None:
+        if not exc.retryable:
+            self._in_a_row = 0
+            return
+        self._in_a_row += 1
+        if self._in_a_row >= self.max_failures_in_a_row:
+            raise BatchAborted(f"{self._in_a_row} records in a row failed, the rest wait for the next run: {exc}")
+
+
+def refusal(result: Any) -> RecordError | None:
+    """The per-record error in a write's result: a WMS WriteResult, or the ERP's RecordError | None."""
+    if result is None or isinstance(result, RecordError):
+        return result
+    if getattr(result, "success", True):
+        return None
+    return result.record_error()

@@ -1,0 +1,123 @@
+"""The ledger's schema is created and upgraded by the project: version table, ordered migrations."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from sync_pipeline.ledger import SCHEMA_VERSION, Ledger, LedgerError, State, migrate
+from sync_pipeline.ledger.migrations import MIGRATIONS, version
+from sync_pipeline.ledger.schema import metadata, schema_version
+
+NOW = datetime(2024, 5, 17, 12, 0, tzinfo=timezone.utc)
+
+
+def applied(engine) -> list[int]:
+    with engine.connect() as connection:
+        return list(connection.scalars(select(schema_version.c.version).order_by(schema_version.c.version)))
+
+
+def table(store, name: str) -> str:
+    return name if store.backend == "sqlite" else f'"{store.schema}".{name}'
+
+
+def test_a_new_ledger_is_created_at_the_latest_version(store):
+    engine = store.engine()
+    assert version(engine) == 0
+    store.open()
+    assert version(engine) == SCHEMA_VERSION == MIGRATIONS[-1].version
+    assert applied(engine) == list(range(1, SCHEMA_VERSION + 1))
+    assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+
+
+def test_upgrading_from_version_1_keeps_the_records(store):
+    engine = store.engine()
+    assert migrate(engine, target=1) == 1
+    assert applied(engine) == [1]
+    with engine.begin() as connection:  # a record as version 1 stored it
+        connection.execute(text(
+            f"INSERT INTO {table(store, 'entries')} (kind, key, state, source_version, payload_hash, wms_id, "
+            "last_error, error_field, retryable, attempts, next_attempt_at, dead, updated_at) VALUES "
+            "('order', '7', 'sent', 'v1', :hash, '9001', NULL, NULL, :no, 0, NULL, :no, :now)"),
+            {"hash": "a" * 64, "no": False, "now": NOW.replace(tzinfo=None) if store.backend == "sqlite" else NOW})
+        assert "claimed_by" not in {c["name"] for c in inspect(connection).get_columns("entries", schema=_schema(store))}
+
+    ledger = store.open()  # upgrades on opening
+    assert applied(engine) == list(range(1, SCHEMA_VERSION + 1))
+    entry = ledger.get("order", "7")
+    assert (entry.state, entry.source_version, entry.payload_hash, entry.wms_id, entry.updated_at) == (
+        State.SENT, "v1", "a" * 64, "9001", NOW)
+    assert entry.claimed_by is None
+    assert ledger.claim("order", ["7"], "run-1", now=NOW) == {"7"}  # version 2
+    ledger.set_cursor("orders", "{}", now=NOW)  # version 3
+    assert ledger.get_cursor("orders") == "{}"
+    assert ledger.mark_reported_once("7", now=NOW)
+
+
+def test_migrating_again_changes_nothing(store):
+    store.open()
+    engine = store.engine()
+    assert migrate(engine) == SCHEMA_VERSION
+    assert migrate(engine, target=1) == SCHEMA_VERSION  # never downwards
+    assert applied(engine) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_the_migrated_schema_is_the_one_the_code_uses(store):
+    store.open()
+    with store.engine().connect() as connection:
+        found = inspect(connection)
+        assert set(found.get_table_names(schema=_schema(store))) == set(metadata.tables)
+        for name, expected in metadata.tables.items():
+            columns = {c["name"]: c["nullable"] for c in found.get_columns(name, schema=_schema(store))}
+            assert columns == {c.name: c.nullable for c in expected.columns}, name
+            indexes = {i["name"] for i in found.get_indexes(name, schema=_schema(store))}
+            assert indexes == {i.name for i in expected.indexes}, name
+
+
+def test_a_ledger_newer_than_the_code_is_refused(store):
+    store.open()
+    with store.engine().begin() as connection:
+        connection.execute(schema_version.insert().values(version=SCHEMA_VERSION + 1, description="from the future",
+                                                          applied_at=NOW))
+    with pytest.raises(LedgerError, match="newer than this code"):
+        store.open()
+
+
+def test_processes_starting_together_migrate_once(store):
+    """Six ledgers opened at the same moment on an empty database (as a run's steps start)."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def open_ledger() -> None:
+        start.wait()
+        try:
+            store.open()
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_ledger) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert applied(store.engine()) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_unknown_target_versions_are_refused(store):
+    with pytest.raises(LedgerError):
+        migrate(store.engine(), target=SCHEMA_VERSION + 1)
+    with pytest.raises(LedgerError):
+        migrate(store.engine(), target=0)
+
+
+def test_opening_without_creating_leaves_the_database_alone(store):
+    Ledger(store.url, schema=store.schema, create=False).close()
+    assert version(store.engine()) == 0
+
+
+def _schema(store) -> str | None:
+    return None if store.backend == "sqlite" else store.schema
