@@ -9,6 +9,7 @@ is lifted: a benchmark makes a day's requests in minutes; PF6 counts them agains
 from __future__ import annotations
 
 import gc
+import os
 import random
 import time
 from collections import Counter
@@ -122,32 +123,58 @@ def sandboxes() -> Iterator[Stack]:
         stack.stop()
 
 
+@contextmanager
+def pipeline_environment(stack: Stack, home: str) -> Iterator[None]:
+    """The environment the code location reads its settings from, pointing at the sandboxes."""
+    wanted = {**sandbox_environment(stack.erp_server.url, stack.wms_server.url), "DAGSTER_HOME": home}
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 # -- data ---------------------------------------------------------------------------------------
 
 def article_number(product_id: int) -> str:
     return f"SKU-{product_id:06d}"
 
 
-def product_record(product_id: int, rng: random.Random, version: int = 0) -> dict[str, Any]:
-    """One ERP product as the admin API takes it; `version` changes its name and price."""
-    return {
+def initial_stock(product_id: int) -> Decimal:
+    """The same stock on both sides to begin with, as after a reconciliation."""
+    return Decimal(product_id * 37 % 500)
+
+
+def product_record(product_id: int, rng: random.Random) -> dict[str, Any]:
+    """One ERP product as the admin API takes it."""
+    record = {
         "Id": product_id, "No": article_number(product_id),
-        "Name": f"Vare {product_id} «{'ÆØÅ'[product_id % 3]}» v{version}",
+        "Name": f"Vare {product_id} «{'ÆØÅ'[product_id % 3]}»",
         "Description": "Ull, 100 %" if product_id % 4 == 0 else None,
         "EAN1": f"70{product_id:011d}", "Weight": str(Decimal(rng.randrange(1, 5000)) / 1000),
-        "Price": str(Decimal(rng.randrange(100, 1_000_000)) / 100 + version),
+        "Price": str(Decimal(rng.randrange(100, 1_000_000)) / 100),
         "InPrice": str(Decimal(rng.randrange(50, 500_000)) / 100),
-        "Stock": str(rng.randrange(0, 500)), "StockControlled": True,
+        "Stock": str(initial_stock(product_id)), "StockControlled": True,
         "SupplierId": 7 + product_id % 3,
     }
+    return {name: value for name, value in record.items() if value is not None}
 
 
-def seed_products(stack: Stack, ids: range | list[int], rng: random.Random, version: int = 0) -> None:
-    """Create or change ERP products in-process (what POST /_sandbox/products does, without HTTP)."""
-    shape = Products.shape
-    documents = [from_json(shape, {k: v for k, v in product_record(i, rng, version).items() if v is not None},
-                           keep_nulls=True) for i in ids]
-    stack.erp.products.upsert(documents)
+def seed_products(stack: Stack, ids: range | list[int], rng: random.Random) -> None:
+    """Create ERP products in-process (what POST /_sandbox/products does, without HTTP)."""
+    stack.erp.products.upsert([from_json(Products.shape, product_record(i, rng)) for i in ids])
+
+
+def change_products(stack: Stack, ids: list[int], version: int) -> None:
+    """A real change to each product (its name and price), as a user editing them in the ERP."""
+    stack.erp.products.upsert([from_json(Products.shape, {"Id": i, "Name": f"Vare {i} v{version}",
+                                                          "Price": f"{100 + version}.{i % 100:02d}"})
+                               for i in ids])
 
 
 def seed_companies(stack: Stack) -> None:
@@ -157,14 +184,14 @@ def seed_companies(stack: Stack) -> None:
     stack.erp.companies.upsert([from_json(Companies.shape, c) for c in demo.CUSTOMERS + demo.SUPPLIERS])
 
 
-def seed_wms_articles(stack: Stack, ids: range | list[int], rng: random.Random) -> None:
+def seed_wms_articles(stack: Stack, ids: range | list[int]) -> None:
     """Articles with stock in the warehouse, in-process (as an earlier initial load would have left them)."""
     for product_id in ids:
         number = article_number(product_id)
         stack.wms.articles.process({"ArticleOperation": "CreateOrUpdate", "ArticleIdentification": "ArticleNumber",
                                     "ArticleNumber": number, "ArticleName": f"Vare {product_id}",
                                     "ProductCode": str(product_id)})
-        stack.wms.inventory.set_physical(number, Decimal(rng.randrange(0, 500)))
+        stack.wms.inventory.set_physical(number, initial_stock(product_id))
 
 
 def order_record(order_id: int, customer_id: int, product_ids: list[int], rng: random.Random) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from benchmarks.common import line, loaded_cursor, sandboxes, seed_products
+from benchmarks.common import change_products, line, loaded_cursor, sandboxes, seed_products
 from sync_pipeline.sync.articles import sync_articles
 
 SHARES = (0.0, 0.01, 0.10)
@@ -27,7 +27,7 @@ def run(articles: int) -> str:
         for version, share in enumerate(SHARES, start=1):
             changed = rng.sample(range(1, articles + 1), round(articles * share))
             if changed:
-                seed_products(stack, changed, rng, version=version)
+                change_products(stack, changed, version)
             stack.reset_calls()
             report = sync_articles(erp, wms, cursor)
             cursor = report.cursor or cursor

@@ -23,7 +23,7 @@ def run(orders: int, latency_ms: float = 20.0) -> str:
     with sandboxes() as stack:
         seed_companies(stack)
         seed_products(stack, range(1, PRODUCTS + 1), rng)
-        seed_wms_articles(stack, range(1, PRODUCTS + 1), rng)
+        seed_wms_articles(stack, range(1, PRODUCTS + 1))
         seed_orders(stack, [order_record(10_000 + n, 1 + n % 6, rng.sample(range(1, PRODUCTS + 1), 2), rng)
                             for n in range(orders)])
         erp, wms = stack.erp_client(), stack.wms_client()

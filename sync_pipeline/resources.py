@@ -7,6 +7,7 @@ sensor ticks of that process.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,7 @@ from uuid import UUID
 import dagster as dg
 
 from sync_pipeline.erp import ErpClient, ErpConnection
+from sync_pipeline.ledger import Ledger, resolve_url
 from sync_pipeline.wms import WmsClient, WmsConnection
 
 _local = threading.local()
@@ -60,6 +62,30 @@ class WmsResource(dg.ConfigurableResource):
             password=self.password, timeout=self.timeout_seconds)))
 
 
+SECRET_VARIABLES = ("SO24_PASSWORD", "ONGOING_PASSWORD")
+_ledgers: dict[str, Ledger] = {}
+_ledgers_lock = threading.Lock()
+
+
+class LedgerResource(dg.ConfigurableResource):
+    """The sync ledger: SYNC_LEDGER_URL, else sync_ledger.sqlite in the Dagster instance's home.
+
+    One Ledger per process (it is safe across threads). The connections' passwords are masked in
+    any failure reason it stores; they are read from the environment here, never kept in the
+    resource's configuration (which the UI shows).
+    """
+
+    url: str | None = None
+
+    def ledger(self, home: str | None = None) -> Ledger:
+        url = resolve_url(self.url, {"DAGSTER_HOME": home} if home else None)
+        with _ledgers_lock:
+            if url not in _ledgers:
+                secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
+                _ledgers[url] = Ledger(url, secrets=[s for s in secrets if s])
+            return _ledgers[url]
+
+
 def resources_from_env(settings) -> dict[str, Any]:
     """Secrets as EnvVar, so the UI shows the variable's name and never its value.
 
@@ -80,4 +106,5 @@ def resources_from_env(settings) -> dict[str, Any]:
             username=settings.ongoing_username,
             password=dg.EnvVar("ONGOING_PASSWORD"),
         ),
+        "ledger": LedgerResource(url=dg.EnvVar("SYNC_LEDGER_URL") if settings.sync_ledger_url else None),
     }

@@ -2,13 +2,12 @@
 
 import dagster as dg
 
-from sync_pipeline.assets.reporting import (failed_records_check, last_cursor, no_failed_records_spec,
-                                            report_metadata)
-from sync_pipeline.resources import ErpResource, WmsResource
+from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS, no_failed_records_spec
+from sync_pipeline.assets.runner import materialize, run_process
+from sync_pipeline.ledger import Kind
+from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import load_settings
 from sync_pipeline.sync.orders import OrderOptions, push_orders, report_shipped
-
-OWNERS = ["team:integrations"]
 
 
 def order_options() -> OrderOptions:
@@ -20,7 +19,7 @@ def order_options() -> OrderOptions:
 
 @dg.asset(
     group_name="orders",
-    kinds={"soap", "24sevenoffice", "ongoing"},
+    kinds=SOAP_KINDS,
     owners=OWNERS,
     deps=["wms_articles"],
     check_specs=[no_failed_records_spec("wms_orders")],
@@ -31,17 +30,16 @@ def order_options() -> OrderOptions:
         "with CreateOrUpdate under the ERP order number, so a retry never makes a second order."
     ),
 )
-def wms_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource):
-    settings = load_settings()
-    report = push_orders(erp.client(), wms.client(), last_cursor(context), order_options(),
-                         extra=settings.extra_fields_for())
-    yield dg.MaterializeResult(metadata=report_metadata(report))
-    yield failed_records_check(report, context.asset_key)
+def wms_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
+    extra = load_settings().extra_fields_for()
+    report = run_process(context, ledger, Kind.ORDER, lambda gate, cursor: push_orders(
+        erp.client(), wms.client(), cursor, order_options(), gate=gate, extra=extra), cursor_name="orders")
+    yield from materialize(context, report)
 
 
 @dg.asset(
     group_name="orders",
-    kinds={"soap", "24sevenoffice", "ongoing"},
+    kinds=SOAP_KINDS,
     owners=OWNERS,
     deps=["wms_orders"],
     check_specs=[no_failed_records_spec("erp_shipped_orders")],
@@ -51,7 +49,8 @@ def wms_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsReso
         "(OrderState_Sent), exactly once."
     ),
 )
-def erp_shipped_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource):
-    report = report_shipped(erp.client(), wms.client(), last_cursor(context), order_options())
-    yield dg.MaterializeResult(metadata=report_metadata(report))
-    yield failed_records_check(report, context.asset_key)
+def erp_shipped_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource,
+                       ledger: LedgerResource):
+    report = run_process(context, ledger, Kind.ORDER, lambda gate, cursor: report_shipped(
+        erp.client(), wms.client(), cursor, order_options(), gate=gate), cursor_name="shipped")
+    yield from materialize(context, report)

@@ -8,6 +8,8 @@ from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.report import SyncReport
 
 MAX_FAILURE_ROWS = 200
+OWNERS = ["team:integrations"]
+SOAP_KINDS = {"soap", "24sevenoffice", "ongoing"}
 
 
 def _cell(text: object) -> str:

@@ -9,14 +9,14 @@ from datetime import datetime, timezone
 import dagster as dg
 
 from sync_pipeline.assets.orders import order_options
-from sync_pipeline.assets.reporting import failed_records_check, no_failed_records_spec, report_metadata
-from sync_pipeline.resources import ErpResource, WmsResource
+from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS, no_failed_records_spec
+from sync_pipeline.assets.runner import materialize, run_process
+from sync_pipeline.assets.stock import STOCK_KINDS, stock_cycle
+from sync_pipeline.ledger import Kind
+from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import load_settings
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.orders import push_orders
-from sync_pipeline.sync.stock import sync_stock
-
-OWNERS = ["team:integrations"]
 RESYNC_START = "2026-01-01"
 
 # One partition per UTC day; end_offset=1 adds today's (still running) day, so "today" can be re-run.
@@ -44,7 +44,7 @@ def _utc(moment: datetime) -> datetime:
 @dg.asset(
     group_name="orders",
     partitions_def=daily,
-    kinds={"soap", "24sevenoffice", "ongoing"},
+    kinds=SOAP_KINDS,
     owners=OWNERS,
     check_specs=[no_failed_records_spec("orders_resync")],
     pool="ongoing_writes",
@@ -55,22 +55,22 @@ def _utc(moment: datetime) -> datetime:
         "working on are left alone. Does not touch the cursor of wms_orders."
     ),
 )
-def orders_resync(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource):
+def orders_resync(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
     window = context.partition_time_window
     start, end = _utc(window.start), _utc(window.end)
-    report = push_orders(ErpWithinWindow(erp.client(), start, end), wms.client(), Cursor(moment=start),
-                         order_options(), extra=load_settings().extra_fields_for())
-    metadata = report_metadata(report)
-    metadata.pop("cursor", None)  # a day's resync is not a delta position
-    metadata["window"] = dg.MetadataValue.text(f"{start.isoformat()} to {end.isoformat()} (UTC, end excluded)")
-    yield dg.MaterializeResult(metadata=metadata)
-    yield failed_records_check(report, context.asset_key)
+    extra = load_settings().extra_fields_for()
+    report = run_process(context, ledger, Kind.ORDER, lambda gate, _cursor: push_orders(
+        ErpWithinWindow(erp.client(), start, end), wms.client(), Cursor(moment=start), order_options(),
+        gate=gate, extra=extra), resend=True)
+    report.cursor = None  # a day's resync is not a delta position
+    yield from materialize(context, report, {
+        "window": dg.MetadataValue.text(f"{start.isoformat()} to {end.isoformat()} (UTC, end excluded)")})
 
 
 @dg.asset(
     group_name="stock",
     partitions_def=daily,
-    kinds={"pandas", "24sevenoffice", "ongoing"},
+    kinds=STOCK_KINDS,
     owners=OWNERS,
     check_specs=[no_failed_records_spec("stock_resync")],
     description=(
@@ -80,11 +80,6 @@ def orders_resync(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsR
         "(the metadata says when); re-running the failed day after an outage is the catch-up."
     ),
 )
-def stock_resync(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource):
-    report, snapshot = sync_stock(erp.client(), wms.client(), basis=load_settings().sync_stock_basis)
-    metadata = report_metadata(report)
-    metadata["snapshot"] = dg.MetadataValue.md(snapshot.to_markdown())
-    metadata["day"] = dg.MetadataValue.text(context.partition_key)
-    metadata["compared_at"] = dg.MetadataValue.text(datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    yield dg.MaterializeResult(metadata=metadata)
-    yield failed_records_check(report, context.asset_key)
+def stock_resync(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
+    yield from stock_cycle(context, erp, wms, ledger, day=dg.MetadataValue.text(context.partition_key),
+                           compared_at=dg.MetadataValue.text(datetime.now(timezone.utc).isoformat(timespec="seconds")))

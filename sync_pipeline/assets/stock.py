@@ -2,30 +2,49 @@
 
 import dagster as dg
 
-from sync_pipeline.assets.reporting import failed_records_check, no_failed_records_spec, report_metadata
-from sync_pipeline.resources import ErpResource, WmsResource
+from sync_pipeline.assets.reporting import OWNERS, no_failed_records_spec
+from sync_pipeline.assets.runner import materialize, run_process
+from sync_pipeline.ledger import Kind
+from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import load_settings
-from sync_pipeline.sync.stock import sync_stock
+from sync_pipeline.sync.stock import in_flight_products, sync_stock
 
-OWNERS = ["team:integrations"]
+STOCK_KINDS = {"pandas", "24sevenoffice", "ongoing"}
+
+
+def stock_cycle(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
+                **metadata: object):
+    """One comparison and its writes, materialized with the snapshot (shared by the daily resync)."""
+    snapshots = []
+
+    def process(gate, _cursor):
+        held = in_flight_products(erp.client(), gate.ledger)
+        report, snapshot = sync_stock(erp.client(), wms.client(), basis=load_settings().sync_stock_basis,
+                                      gate=gate, held_products=held)
+        snapshots.append(snapshot)
+        return report
+
+    report = run_process(context, ledger, Kind.STOCK, process)
+    snapshot = snapshots[0]
+    yield from materialize(context, report, {
+        "snapshot": dg.MetadataValue.md(snapshot.to_markdown()),
+        "differences": dg.MetadataValue.int(snapshot.counts.get("changed", 0)),
+        **metadata,
+    })
 
 
 @dg.asset(
     group_name="stock",
-    kinds={"pandas", "24sevenoffice", "ongoing"},
+    kinds=STOCK_KINDS,
     owners=OWNERS,
     deps=["wms_orders"],
     check_specs=[no_failed_records_spec("stock_snapshot")],
     description=(
         "A snapshot of stock in both systems and their difference. The warehouse's figure (physical "
         "by default, sellable as an option) is written to 24SevenOffice only for the articles whose "
-        "balances differ; the snapshot shows what was written, when and why."
+        "balances differ, and only if the ERP still shows what was compared; articles on orders "
+        "between the systems are held. The snapshot shows what was written, when and why."
     ),
 )
-def stock_snapshot(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource):
-    report, snapshot = sync_stock(erp.client(), wms.client(), basis=load_settings().sync_stock_basis)
-    metadata = report_metadata(report)
-    metadata["snapshot"] = dg.MetadataValue.md(snapshot.to_markdown())
-    metadata["differences"] = dg.MetadataValue.int(snapshot.counts.get("changed", report.updated + report.failed))
-    yield dg.MaterializeResult(metadata=metadata)
-    yield failed_records_check(report, context.asset_key)
+def stock_snapshot(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
+    yield from stock_cycle(context, erp, wms, ledger)

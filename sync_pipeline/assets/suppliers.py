@@ -2,19 +2,18 @@
 
 import dagster as dg
 
-from sync_pipeline.assets.reporting import (failed_records_check, last_cursor, no_failed_records_spec,
-                                            report_metadata)
-from sync_pipeline.mapping.variants import VariantRule
-from sync_pipeline.resources import ErpResource, WmsResource
+from sync_pipeline.assets.articles import variant_rule
+from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS, no_failed_records_spec
+from sync_pipeline.assets.runner import materialize, run_process
+from sync_pipeline.ledger import Kind
+from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import load_settings
 from sync_pipeline.sync.suppliers import sync_suppliers
-
-OWNERS = ["team:integrations"]
 
 
 @dg.asset(
     group_name="suppliers",
-    kinds={"soap", "24sevenoffice", "ongoing"},
+    kinds=SOAP_KINDS,
     owners=OWNERS,
     check_specs=[no_failed_records_spec("wms_suppliers")],
     pool="ongoing_writes",
@@ -24,10 +23,9 @@ OWNERS = ["team:integrations"]
         "a changed supplier is sent with the articles that name it. Off by default (SYNC_SUPPLIERS)."
     ),
 )
-def wms_suppliers(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource):
+def wms_suppliers(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
     settings = load_settings()
-    variants = VariantRule(settings.sync_variant_separator) if settings.sync_variations else None
-    report = sync_suppliers(erp.client(), wms.client(), last_cursor(context),
-                            extra=settings.extra_fields_for(), variants=variants)
-    yield dg.MaterializeResult(metadata=report_metadata(report))
-    yield failed_records_check(report, context.asset_key)
+    report = run_process(context, ledger, Kind.SUPPLIER, lambda gate, cursor: sync_suppliers(
+        erp.client(), wms.client(), cursor, gate=gate, extra=settings.extra_fields_for(),
+        variants=variant_rule(settings)), cursor_name="suppliers")
+    yield from materialize(context, report)

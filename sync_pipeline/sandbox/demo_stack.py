@@ -28,12 +28,25 @@ def sandbox_environment(erp_url: str, wms_url: str) -> dict[str, str]:
     }
 
 
+# The embedded SQLite storage (no storage key), with the same one-writer pool as production.
+LOCAL_INSTANCE = """\
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
 def run_demo(project: Path, host: str = "127.0.0.1", ui_port: int = 3000, erp_port: int = 8024,
              wms_port: int = 8025, dagster_home: Path | None = None) -> int:
     erp, wms = start(host, erp_port, wms_port, state=None, seed_demo=True)
     print(login_banner(erp.url, wms.url), flush=True)
     home = dagster_home or project / ".dagster_home"
     home.mkdir(parents=True, exist_ok=True)
+    instance_config = home / "dagster.yaml"
+    if not instance_config.exists():
+        instance_config.write_text(LOCAL_INSTANCE)
     env = {**os.environ, **sandbox_environment(erp.url, wms.url), "DAGSTER_HOME": str(home)}
     print(f"Dagster UI: http://{host}:{ui_port}  (Ctrl+C stops everything)", flush=True)
     command = [sys.executable, "-m", "dagster", "dev", "-w", str(project / "workspace.yaml"),

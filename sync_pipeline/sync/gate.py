@@ -26,8 +26,9 @@ class Admission:
 
 
 class Gate:
-    def __init__(self, ledger: Ledger | None, run: LedgerRun | None, kind: Kind):
+    def __init__(self, ledger: Ledger | None, run: LedgerRun | None, kind: Kind, *, resend: bool = False):
         self.ledger, self.run, self.kind = ledger, run, kind
+        self.resend = resend  # an operator's resync: write even what the target already holds
         self._entries: dict[str, Any] = {}
 
     def admit(self, versions: dict[str, str | None], now: datetime | None = None) -> Admission:
@@ -52,7 +53,7 @@ class Gate:
     def unchanged(self, key: str, payload: Any) -> bool:
         """True when the target already confirmed exactly this payload (do not send it again)."""
         entry = self._entries.get(key)
-        return entry is not None and entry.unchanged(payload_hash(payload))
+        return not self.resend and entry is not None and entry.unchanged(payload_hash(payload))
 
     def state(self, key: str) -> str | None:
         entry = self._entries.get(key)

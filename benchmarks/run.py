@@ -1,0 +1,111 @@
+"""Runs the performance measures PF1 … PF7 against in-process sandboxes, one result line each.
+
+    python benchmarks/run.py            # the full scale (about half an hour on 2 cores)
+    python benchmarks/run.py --quick    # a small-scale smoke of every measure (under a minute)
+    python benchmarks/run.py --only PF3,PF4
+
+Each line starts with the measure's id and gives the figure, its baseline (measured in the same
+run), the ratio and the target. Figures of a --quick run say nothing about performance. The last
+full results, with the machine they came from, are in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import platform
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python benchmarks/run.py` from anywhere
+
+import dagster  # noqa: E402,F401 - imported first so that its loggers can be quietened below
+
+from benchmarks import (  # noqa: E402
+    pf1_writes,
+    pf2_stock_diff,
+    pf3_decode,
+    pf4_orders,
+    pf5_freshness,
+    pf6_budget,
+    pf7_memory,
+)
+
+
+@dataclass(frozen=True)
+class Scale:
+    pf1_articles: int
+    pf2_articles: int
+    pf3_products: int
+    pf4_orders: int
+    pf5_orders: int
+    pf5_interval: float
+    pf5_window: float
+    pf6_orders: int
+    pf6_changes: int
+    pf6_catalogue: int
+    pf6_cycles: int
+    pf7_articles: int
+
+
+FULL = Scale(pf1_articles=50_000, pf2_articles=1_000_000, pf3_products=50_000, pf4_orders=500,
+             pf5_orders=16, pf5_interval=30.0, pf5_window=240.0,
+             pf6_orders=2_000, pf6_changes=2_500, pf6_catalogue=2_000, pf6_cycles=96, pf7_articles=100_000)
+QUICK = Scale(pf1_articles=2_000, pf2_articles=100_000, pf3_products=2_000, pf4_orders=40,
+              pf5_orders=4, pf5_interval=1.0, pf5_window=3.0,
+              pf6_orders=40, pf6_changes=50, pf6_catalogue=100, pf6_cycles=4, pf7_articles=5_000)
+
+
+def measures(scale: Scale) -> dict[str, Callable[[], str]]:
+    return {
+        "PF1": lambda: pf1_writes.run(scale.pf1_articles),
+        "PF2": lambda: pf2_stock_diff.run(scale.pf2_articles),
+        "PF3": lambda: pf3_decode.run(scale.pf3_products),
+        "PF4": lambda: pf4_orders.run(scale.pf4_orders),
+        "PF5": lambda: pf5_freshness.run(scale.pf5_orders, scale.pf5_interval, scale.pf5_window),
+        "PF6": lambda: pf6_budget.run(scale.pf6_orders, scale.pf6_changes, scale.pf6_catalogue, scale.pf6_cycles),
+        "PF7": lambda: pf7_memory.run(scale.pf7_articles),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small scale: checks that every measure runs")
+    parser.add_argument("--only", help="comma-separated ids, e.g. PF3,PF4")
+    parser.add_argument("--pf5-interval", type=float, help="seconds between sensor ticks (full: 30, quick: 1)")
+    args = parser.parse_args()
+
+    scale = QUICK if args.quick else FULL
+    if args.pf5_interval:
+        scale = Scale(**{**scale.__dict__, "pf5_interval": args.pf5_interval})
+    chosen = measures(scale)
+    if args.only:
+        wanted = [name.strip().upper() for name in args.only.split(",")]
+        unknown = [name for name in wanted if name not in chosen]
+        if unknown:
+            parser.error(f"unknown measure(s) {unknown}; known: {', '.join(chosen)}")
+        chosen = {name: chosen[name] for name in wanted}
+
+    logging.getLogger("dagster").setLevel(logging.WARNING)  # sensor and run logs would drown the results
+    print(f"# {'quick' if args.quick else 'full'} run, Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, {platform.machine()}", flush=True)
+    failed = []
+    for name, measure in chosen.items():
+        started = time.perf_counter()
+        try:
+            result = measure()
+        except Exception:  # noqa: BLE001 - the other measures still run; the exit code tells
+            failed.append(name)
+            print(f"{name} FAILED:\n{traceback.format_exc()}", flush=True)
+            continue
+        print(f"{result} [{time.perf_counter() - started:.0f} s]", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
