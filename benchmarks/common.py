@@ -127,7 +127,10 @@ def sandboxes() -> Iterator[Stack]:
 def pipeline_environment(stack: Stack, home: str) -> Iterator[None]:
     """The environment the code location reads its settings from, pointing at the sandboxes."""
     wanted = {**sandbox_environment(stack.erp_server.url, stack.wms_server.url), "DAGSTER_HOME": home}
-    saved = {name: os.environ.get(name) for name in wanted}
+    # The pipeline's defaults, whatever the caller's environment switches on or off.
+    saved = {name: os.environ.get(name) for name in [*wanted, *(n for n in os.environ if n.startswith("SYNC_"))]}
+    for name in saved:
+        os.environ.pop(name, None)
     os.environ.update(wanted)
     try:
         yield

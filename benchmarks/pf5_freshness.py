@@ -29,6 +29,7 @@ from benchmarks.common import Stack, line, order_record, pipeline_environment, s
     seed_orders, seed_products, seed_wms_articles
 
 VENDOR_POLL_SECONDS = 900.0
+QUIET_RUN = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 PRODUCTS = 50
 FIRST_ORDER = 20_000
 
@@ -170,6 +171,7 @@ def _tick(defs: dg.Definitions, instance: dg.DagsterInstance, sensor: dg.SensorD
     failures = 0
     for request in result.run_requests:
         job = defs.resolve_job_def(request.job_name or sensor.job_name)
-        outcome = job.execute_in_process(instance=instance, tags=request.tags, raise_on_error=False)
+        outcome = job.execute_in_process(instance=instance, tags=request.tags, raise_on_error=False,
+                                         run_config=QUIET_RUN)
         failures += 0 if outcome.success else 1
     return result.cursor, failures

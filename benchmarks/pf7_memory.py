@@ -1,7 +1,7 @@
 """PF7 memory: peak RSS of an initial load of `articles` articles, in a child process of its own.
 
 The sandboxes (and the catalogue they hold) stay in this process; the child is the pipeline alone:
-it builds its clients from the same settings the code location uses, notes its RSS, runs the
+it builds its clients from the same settings the code location uses, notes its current RSS, runs the
 article sync from an empty cursor (every product read in one GetProducts reply, every article
 written to the WMS) and reports its peak RSS (getrusage RUSAGE_SELF in the child: the peak of that
 process alone, where RUSAGE_CHILDREN would be the largest child so far). Baseline: the child's RSS
@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 
@@ -23,31 +22,11 @@ from sync_pipeline.sandbox.demo_stack import sandbox_environment
 LIMIT_MB = 1024
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
-
-
-def child() -> None:
-    """The initial load, reporting {"before_mb", "peak_mb", "created", "failed"} as JSON on stdout."""
-    from sync_pipeline.erp import ErpClient
-    from sync_pipeline.settings import load_settings
-    from sync_pipeline.sync.articles import sync_articles
-    from sync_pipeline.wms import WmsClient
-
-    settings = load_settings(None)
-    erp = ErpClient(settings.erp_connection(timeout=BIG_REPLY_TIMEOUT))
-    wms = WmsClient(settings.wms_connection(timeout=BIG_REPLY_TIMEOUT))
-    before = _rss_mb()
-    report = sync_articles(erp, wms, None)
-    print(json.dumps({"before_mb": before, "peak_mb": _rss_mb(), "created": report.created,
-                      "failed": report.failed}))
-
-
 def run(articles: int) -> str:
     with sandboxes() as stack:
         seed_products(stack, range(1, articles + 1), random.Random(7))
         environment = {**os.environ, **sandbox_environment(stack.erp_server.url, stack.wms_server.url)}
-        done = subprocess.run([sys.executable, "-c", "from benchmarks.pf7_memory import child; child()"],
+        done = subprocess.run([sys.executable, "-m", "benchmarks.pf7_child", str(BIG_REPLY_TIMEOUT)],
                               cwd=ROOT, env=environment, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"the initial load failed:\n{done.stderr[-3000:]}")

@@ -89,8 +89,23 @@ class Settings(BaseSettings):
     sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>" (mapping/variants.py)
     sync_extra_fields: Annotated[tuple[ExtraField, ...], NoDecode] = ()
     sync_alert_webhook_url: SecretStr | None = None  # URLs often carry a token
+    # Alerts (docs/operations.md): links to runs, Slack and e-mail (each on only when its settings are set)
+    sync_ui_base_url: str = "http://127.0.0.1:3000"  # the Dagster UI as operators reach it
+    sync_slack_token: SecretStr | None = None
+    sync_slack_channel: str | None = None
+    sync_alert_email_from: str | None = None
+    sync_alert_email_to: Annotated[tuple[str, ...], NoDecode] = ()  # comma-separated addresses
+    sync_alert_email_smtp_host: str | None = None
+    sync_alert_email_smtp_port: int | None = None  # default: 465 for SSL, 587 for STARTTLS
+    sync_alert_email_smtp_type: Literal["SSL", "STARTTLS"] = "SSL"
+    sync_alert_email_smtp_user: str | None = None  # default: the sender address
+    sync_alert_email_smtp_password: SecretStr | None = None
     # The sync ledger's database (docs/ledger.md); None: sync_ledger.sqlite under DAGSTER_HOME.
     sync_ledger_url: SecretStr | None = None  # a PostgreSQL URL carries its password
+    # Reconciliation (docs/operations.md, "Drift and latency")
+    sync_drift_threshold: int = 0  # settled differences between the systems tolerated before drift_report fails
+    sync_drift_grace_minutes: int = 30  # a change this recent is in transit, not drift
+    sync_latency_target_minutes: int = 60  # p95 target for confirmed -> in the WMS and shipped -> Sent
 
     @classmethod
     def load(cls, env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
@@ -171,6 +186,22 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a whole number of minutes from 1 to 1440 (one day), got {value!r}")
         return minutes
 
+    @field_validator("sync_drift_threshold", "sync_drift_grace_minutes", "sync_latency_target_minutes",
+                     mode="before")
+    @classmethod
+    def _reconcile_number(cls, value: Any, info: Any) -> int:
+        low, high, what = {"sync_drift_threshold": (0, None, "differences"),
+                           "sync_drift_grace_minutes": (0, 1440, "minutes"),
+                           "sync_latency_target_minutes": (1, None, "minutes")}[info.field_name]
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or number < low or (high is not None and number > high):
+            allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise ValueError(f"must be a whole number of {what}, {allowed}, got {value!r}")
+        return number
+
     @field_validator("sync_wms_sent_status", mode="before")
     @classmethod
     def _wms_status(cls, value: Any) -> int:
@@ -250,6 +281,57 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL (the value is not shown: it may carry a token)")
         return str(secret).strip()
+
+    @field_validator("sync_ui_base_url", mode="before")
+    @classmethod
+    def _ui_url(cls, value: Any) -> Any:
+        url = str(value).strip().rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be the http(s) address of the Dagster UI, got {_shown_url(str(value))!r}")
+        return url
+
+    @field_validator("sync_alert_email_to", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        addresses = [a.strip() for a in value.split(",")] if isinstance(value, str) else list(value)
+        bad = [a for a in addresses if a and "@" not in a]
+        if bad:
+            raise ValueError(f"must be e-mail addresses separated by commas, got {', '.join(bad)}")
+        return tuple(a for a in addresses if a)
+
+    @field_validator("sync_alert_email_smtp_type", mode="before")
+    @classmethod
+    def _smtp_type(cls, value: Any) -> Any:
+        word = str(value).strip().upper()
+        if word not in ("SSL", "STARTTLS"):
+            raise ValueError(f"must be SSL or STARTTLS, got {value!r}")
+        return word
+
+    @model_validator(mode="after")
+    def _alert_channels_complete(self) -> Settings:
+        slack = {"SYNC_SLACK_TOKEN": self.sync_slack_token, "SYNC_SLACK_CHANNEL": self.sync_slack_channel}
+        email = {"SYNC_ALERT_EMAIL_FROM": self.sync_alert_email_from, "SYNC_ALERT_EMAIL_TO": self.sync_alert_email_to,
+                 "SYNC_ALERT_EMAIL_SMTP_HOST": self.sync_alert_email_smtp_host,
+                 "SYNC_ALERT_EMAIL_SMTP_PASSWORD": self.sync_alert_email_smtp_password}
+        problems = []
+        for channel, values in (("Slack alerts", slack), ("e-mail alerts", email)):
+            missing = [name for name, value in values.items() if not value]
+            if 0 < len(missing) < len(values):
+                problems.append(f"{channel} need {', '.join(missing)} as well (or none of {', '.join(values)})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def slack_alerts(self) -> tuple[str, str] | None:
+        """(token, channel) in clear for the Slack sensor, or None when Slack alerts are off."""
+        if self.sync_slack_token is None or not self.sync_slack_channel:
+            return None
+        return self.sync_slack_token.get_secret_value(), self.sync_slack_channel
+
+    def email_alerts_on(self) -> bool:
+        return bool(self.sync_alert_email_from and self.sync_alert_email_to and self.sync_alert_email_smtp_host
+                    and self.sync_alert_email_smtp_password)
 
     @field_validator("sync_ledger_url", mode="before")
     @classmethod

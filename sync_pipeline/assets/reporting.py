@@ -2,35 +2,83 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 import dagster as dg
 
+from sync_pipeline.ledger import Kind, LedgerEntry
+from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.report import SyncReport
 
 MAX_FAILURE_ROWS = 200
+MAX_DEAD_LETTER_ROWS = 200
+MAX_NAMED_RECORDS = 10  # records a failed check names (in its metadata and alert); the count is complete
 OWNERS = ["team:integrations"]
 SOAP_KINDS = {"soap", "24sevenoffice", "ongoing"}
+
+
+@dataclass
+class LedgerView:
+    """What the ledger says about one run's records: each failure's entry, and the kind's dead letters."""
+
+    kind: Kind
+    failures: dict[RecordError, LedgerEntry] = field(default_factory=dict)
+    dead_letters: list[LedgerEntry] = field(default_factory=list)
 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _moment(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+
+
+def _next_attempt(entry: LedgerEntry | None) -> str:
+    if entry is None:
+        return "—"
+    if entry.dead:
+        return "dead-lettered"
+    return _moment(entry.next_attempt_at) or "next run"
+
+
 def failures_markdown(report: SyncReport) -> str:
     if not report.failures:
         return "No failed records."
-    rows = ["| record | field | reason | retryable |", "|---|---|---|---|"]
+    entries = report.ledger.failures if report.ledger is not None else {}
+    rows = ["| record | field | reason | retryable | attempts | next attempt |", "|---|---|---|---|---|---|"]
     for error in report.failures[:MAX_FAILURE_ROWS]:
+        entry = entries.get(error)
         rows.append(f"| {_cell(error.key)} | {_cell(error.field or '')} | {_cell(error.message)} | "
-                    f"{'yes' if error.retryable else 'no'} |")
+                    f"{'yes' if error.retryable else 'no'} | {entry.attempts if entry is not None else '—'} | "
+                    f"{_next_attempt(entry)} |")
     if report.failed > MAX_FAILURE_ROWS:
-        rows.append(f"| … | | {report.failed - MAX_FAILURE_ROWS} more | |")
+        rows.append(f"| … | | {report.failed - MAX_FAILURE_ROWS} more | | | |")
+    return "\n".join(rows)
+
+
+def dead_letters_markdown(view: LedgerView) -> str:
+    """The kind's dead-lettered records: not retried until re-driven or changed in the source."""
+    if not view.dead_letters:
+        return f"No dead-lettered {view.kind} records."
+    rows = [f"{len(view.dead_letters)} dead-lettered {view.kind} record(s). Re-drive one with the job "
+            f"`redrive_record`, config `{{kind: {view.kind}, key: <record>}}`.", "",
+            "| record | state | field | reason | attempts | since |", "|---|---|---|---|---|---|"]
+    for entry in view.dead_letters[:MAX_DEAD_LETTER_ROWS]:
+        rows.append(f"| {_cell(entry.key)} | {entry.state} | {_cell(entry.error_field or '')} | "
+                    f"{_cell(entry.last_error or '')} | {entry.attempts} | {_moment(entry.updated_at)} |")
+    if len(view.dead_letters) > MAX_DEAD_LETTER_ROWS:
+        rows.append(f"| … | | | {len(view.dead_letters) - MAX_DEAD_LETTER_ROWS} more | | |")
     return "\n".join(rows)
 
 
 def report_metadata(report: SyncReport) -> dict[str, object]:
     metadata: dict[str, object] = {name: dg.MetadataValue.int(value) for name, value in report.counts().items()}
     metadata["failures"] = dg.MetadataValue.md(failures_markdown(report))
+    if report.ledger is not None:
+        metadata["dead_letters"] = dg.MetadataValue.md(dead_letters_markdown(report.ledger))
     metadata["summary"] = dg.MetadataValue.text(report.summary())
     if report.cursor is not None:
         metadata["cursor"] = dg.MetadataValue.text(report.cursor.to_json())
@@ -39,9 +87,9 @@ def report_metadata(report: SyncReport) -> dict[str, object]:
     return metadata
 
 
-def last_cursor(context: dg.AssetExecutionContext) -> Cursor | None:
-    """The cursor the previous materialization of this asset recorded (None: start from scratch)."""
-    event = context.instance.get_latest_materialization_event(context.asset_key)
+def last_cursor(context: dg.AssetExecutionContext, asset_key: dg.AssetKey | None = None) -> Cursor | None:
+    """The cursor the previous materialization of this asset (or `asset_key`) recorded (None: from scratch)."""
+    event = context.instance.get_latest_materialization_event(asset_key or context.asset_key)
     if event is None or event.asset_materialization is None:
         return None
     value = event.asset_materialization.metadata.get("cursor")
@@ -54,7 +102,8 @@ def failed_records_check(report: SyncReport, asset_key: dg.AssetKey) -> dg.Asset
         check_name="no_failed_records",
         passed=report.failed == 0,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"failed": report.failed},
+        metadata={"failed": report.failed, "records": ", ".join(e.key for e in report.failures[:MAX_NAMED_RECORDS])
+                  + (f", … ({report.failed})" if report.failed > MAX_NAMED_RECORDS else "")},
         description=f"{report.failed} record(s) failed" if report.failed else "every record went through",
     )
 

@@ -6,14 +6,29 @@ from typing import Callable, Iterator
 
 import dagster as dg
 
-from sync_pipeline.assets.reporting import failed_records_check, last_cursor, report_metadata
-from sync_pipeline.ledger import Kind
+from sync_pipeline.assets.reporting import LedgerView, failed_records_check, last_cursor, report_metadata
+from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.resources import LedgerResource
+from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.gate import Gate
 from sync_pipeline.sync.report import SyncReport
 
 Process = Callable[[Gate, Cursor | None], SyncReport]
+
+
+class RecordingGate(Gate):
+    """A gate that also keeps each failure's ledger entry (attempts, next attempt) for the failures table."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.failure_entries: dict = {}
+
+    def failed(self, key: str, error: RecordError, **kwargs) -> None:
+        super().failed(key, error, **kwargs)
+        entry = self._entries.get(key)
+        if entry is not None:
+            self.failure_entries[error] = entry
 
 
 def run_process(context: dg.AssetExecutionContext, ledger: LedgerResource, kind: Kind, process: Process, *,
@@ -29,11 +44,29 @@ def run_process(context: dg.AssetExecutionContext, ledger: LedgerResource, kind:
     if cursor_name is not None:
         saved = store.get_cursor(cursor_name)
         cursor = Cursor.from_json(saved) if saved else last_cursor(context)
+    release_finished_runs(context.instance, store, context.run.run_id)
     with store.run(context.run.run_id) as claims:
-        report = process(Gate(store, claims, kind, resend=resend), cursor)
+        gate = RecordingGate(store, claims, kind, resend=resend)
+        report = process(gate, cursor)
     if cursor_name is not None and report.cursor is not None:
         store.set_cursor(cursor_name, report.cursor.to_json())
+    report.ledger = LedgerView(kind, gate.failure_entries, store.dead_letters(kind))
     return report
+
+
+def release_finished_runs(instance: dg.DagsterInstance, store: Ledger, own_run_id: str) -> list[str]:
+    """Release the claims of runs this instance reports finished, rather than wait for their ttl.
+
+    A run releases its claims as it ends; one that could not (its ledger database was away at that
+    moment) leaves them until they expire. Runs the instance does not know are left alone.
+    """
+    released = []
+    for run_id in store.claim_holders():
+        run = instance.get_run_by_id(run_id) if run_id != own_run_id else None
+        if run is not None and run.is_finished:
+            store.release(run_id)
+            released.append(run_id)
+    return released
 
 
 def materialize(context: dg.AssetExecutionContext, report: SyncReport,

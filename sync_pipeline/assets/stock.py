@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from sync_pipeline.assets.history import stock_drift_metadata
 from sync_pipeline.assets.reporting import OWNERS, no_failed_records_spec
 from sync_pipeline.assets.runner import materialize, run_process
 from sync_pipeline.ledger import Kind
@@ -29,6 +30,7 @@ def stock_cycle(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsRes
     yield from materialize(context, report, {
         "snapshot": dg.MetadataValue.md(snapshot.to_markdown()),
         "differences": dg.MetadataValue.int(snapshot.counts.get("changed", 0)),
+        **stock_drift_metadata(context, snapshot),
         **metadata,
     })
 

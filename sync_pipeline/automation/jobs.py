@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from sync_pipeline.assets.redrive import redrive_record_job
+
 PROCESS_ASSETS = {
     "articles": ["wms_articles"],
     "suppliers": ["wms_suppliers"],
@@ -28,7 +30,7 @@ def enabled_resync_assets(settings) -> list[str]:
     return [name for process, on in switches.items() if on for name in PROCESS_RESYNC_ASSETS[process]]
 
 
-def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition]:
+def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDefinition]:
     enabled = enabled_assets(settings)
     jobs = {"sync_all": dg.define_asset_job(
         "sync_all", selection=dg.AssetSelection.assets(*enabled) if enabled else dg.AssetSelection.assets(),
@@ -46,10 +48,15 @@ def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition]:
         jobs["report_shipped"] = dg.define_asset_job(
             "report_shipped", selection=dg.AssetSelection.assets("erp_shipped_orders"),
             description="Report shipped orders to the ERP (started by the WMS shipped-order sensor).")
+    jobs["dry_run"] = dg.define_asset_job(
+        "dry_run", selection=dg.AssetSelection.assets("dry_run_plan"),
+        description="The writes one sync_all cycle would make, with before and after, without making any "
+                    "(asset dry_run_plan).")
     resync = enabled_resync_assets(settings)
     if resync:
         jobs["resync_day"] = dg.define_asset_job(
             "resync_day", selection=dg.AssetSelection.assets(*resync),
             description="One UTC day again (daily partitions): that day's orders pushed once more, "
                         "and the day's stock reconciliation.")
+    jobs["redrive_record"] = redrive_record_job
     return jobs

@@ -180,16 +180,39 @@ class ErpClient:
         return self._save_invoice(order_id, {"ExternalStatus": value}, field="ExternalStatus")
 
     def _save_invoice(self, order_id: int, changes: dict[str, Any], field: str) -> RecordError | None:
+        """Save `changes` to one order, at most once.
+
+        A timed-out or garbled reply does not tell whether the save happened (the service may have
+        done the work and lost only the answer). So a repeated attempt first reads the order: if it
+        already holds the changes, an earlier attempt landed and the save is not sent again.
+        """
         require_set("OrderId", order_id)
         invoice = {"OrderId": order_id, **changes}  # IncludeVAT left out: rendered as xsi:nil
-        result = self.session.call("SaveInvoices",
-                                   lambda: self._invoices.SaveInvoices(invoices={"InvoiceOrder": [invoice]}))
-        for saved in unwrap_array(serialize_object(result, dict), "InvoiceOrder"):
+        attempts = 0
+
+        def save() -> Any:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1 and self._order_holds(order_id, changes):
+                return None
+            return self._invoices.SaveInvoices(invoices={"InvoiceOrder": [invoice]})
+
+        result = self.session.call("SaveInvoices", save)
+        for saved in unwrap_array(serialize_object(result, dict), "InvoiceOrder") if result is not None else []:
             problem = saved.get("APIException")
             if problem:
                 return RecordError(key=str(order_id), field=field,
                                    message=str(ApiException.model_validate(problem)))
         return None
+
+    def _order_holds(self, order_id: int, changes: dict[str, Any]) -> bool:
+        """Whether the order already has these values (read inside a call's retry: no retries of its own)."""
+        found = self._readers["GetInvoices"](
+            searchParams={"OrderIds": {"int": [order_id]}},
+            invoiceReturnProperties=string_array(["OrderId", *changes]),
+            rowReturnProperties=string_array(ROW_RETURN_PROPERTIES))
+        return any(all(_plain(getattr(order, name, None)) == value for name, value in changes.items())
+                   for order in found)
 
     # -- companies ---------------------------------------------------------------------------
 
@@ -215,7 +238,8 @@ class ErpClient:
 
     def _proxy(self, service: ErpService, plugins: list[zeep.Plugin]) -> Any:
         _, proxy = build_client(service.wsdl, self.connection.url(service), timeout=self.connection.timeout,
-                                session=self.session.http, plugins=plugins)
+                                session=self.session.http, plugins=plugins,
+                                max_reply_bytes=self.connection.max_reply_bytes)
         return proxy
 
 
@@ -229,6 +253,10 @@ def changed_after(since: datetime | None) -> datetime:
     if since is None:
         return FAR_PAST
     return require_utc(since, "since") - CURSOR_STEP_BACK
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)  # an enum (OrderStatus) as the text the service uses
 
 
 def _unique(ids: Iterable[int]) -> list[int]:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from sync_pipeline.erp.services import ErpService
 from sync_pipeline.soap.client import RetryPolicy
+from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES
 
 DEFAULT_BASE_URL = "https://api.24sevenoffice.com"
 
@@ -24,6 +25,7 @@ class ErpConnection(BaseModel):
     identity_id: UUID | None = None  # None: the user's default identity
     timeout: float = Field(default=30.0, gt=0, description="seconds, for connecting and for each reply")
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
+    max_reply_bytes: int = Field(default=DEFAULT_MAX_REPLY_BYTES, gt=0, description="larger replies are refused")
 
     @field_validator("base_url")
     @classmethod

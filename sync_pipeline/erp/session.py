@@ -43,6 +43,7 @@ class ErpSession:
         self._auth_client, self._auth = build_client(
             ErpService.AUTHENTICATE.wsdl, connection.url(ErpService.AUTHENTICATE),
             timeout=connection.timeout, session=self.http, plugins=plugins,
+            max_reply_bytes=connection.max_reply_bytes,
         )
         self._lock = threading.Lock()
         self._logins = 0  # successful logins so far; tells whether another caller already re-logged in

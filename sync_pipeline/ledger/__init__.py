@@ -12,6 +12,7 @@ from sync_pipeline.ledger.migrations import LATEST as SCHEMA_VERSION
 from sync_pipeline.ledger.migrations import migrate
 from sync_pipeline.ledger.model import LIFECYCLE, SUCCESS_STATE, Kind, LedgerEntry, LedgerError, State
 from sync_pipeline.ledger.redact import Redactor, redact
+from sync_pipeline.ledger.stages import Stage
 
 __all__ = [
     "DEFAULT_CLAIM_TTL",
@@ -26,6 +27,7 @@ __all__ = [
     "LedgerError",
     "LedgerRun",
     "Redactor",
+    "Stage",
     "State",
     "build_engine",
     "canonical_json",

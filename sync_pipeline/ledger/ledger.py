@@ -12,7 +12,7 @@ from __future__ import annotations
 import random as _random
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import Connection, Engine, Row, and_, case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -22,15 +22,18 @@ from sqlalchemy.engine import URL
 from sync_pipeline.ledger.backoff import BackoffPolicy
 from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, READ_ONLY, build_engine, prepare_engine
 from sync_pipeline.ledger.hashing import payload_hash as hash_of
+from sync_pipeline.ledger.keeper import ClaimKeeper, release_patiently
 from sync_pipeline.ledger.migrations import migrate
 from sync_pipeline.ledger.model import (LIFECYCLE, SUCCESS_STATE, Kind, LedgerEntry, LedgerError, State, key_of,
                                         kind_of, rank, state_of)
 from sync_pipeline.ledger.redact import Redactor
 from sync_pipeline.ledger.schema import (FIELD_LENGTH, PROCESS_LENGTH, RUN_ID_LENGTH, VERSION_LENGTH, WMS_ID_LENGTH,
-                                         cursors, entries)
+                                         cursors, entries, stage_times)
+from sync_pipeline.ledger.stages import Stage, stage_of
 from sync_pipeline.soap.errors import RecordError
 
-DEFAULT_CLAIM_TTL = timedelta(hours=1)
+# Short, because Ledger.run renews it while the run lives: a killed run's records come free soon.
+DEFAULT_CLAIM_TTL = timedelta(minutes=5)
 _CHUNK = 500  # keys per statement: well inside SQLite's and PostgreSQL's parameter limits
 
 
@@ -193,16 +196,17 @@ class Ledger:
         if kind is not None:
             condition = and_(condition, entries.c.kind == kind_of(kind))
         with self.engine.begin() as connection:
+            _lock_in_order(connection, condition)
             return connection.execute(update(entries).where(condition)
                                       .values(claimed_by=None, claimed_until=None)).rowcount
 
     def renew(self, run_id: str, ttl: timedelta = DEFAULT_CLAIM_TTL, *, now: datetime | None = None) -> int:
-        """Extend every live claim `run_id` holds to now + ttl (a long run calls this between batches)."""
+        """Extend every live claim `run_id` holds to now + ttl (Ledger.run's heartbeat calls this)."""
         run_id, now = _text(run_id, "run id", RUN_ID_LENGTH), self._now(now)
+        condition = and_(entries.c.claimed_by == run_id, entries.c.claimed_until > now)
         with self.engine.begin() as connection:
-            return connection.execute(
-                update(entries).where(entries.c.claimed_by == run_id, entries.c.claimed_until > now)
-                .values(claimed_until=now + ttl)).rowcount
+            _lock_in_order(connection, condition)
+            return connection.execute(update(entries).where(condition).values(claimed_until=now + ttl)).rowcount
 
     def claim_holders(self, now: datetime | None = None) -> dict[str, int]:
         """Runs holding live claims, with how many records each: to release those of runs that died."""
@@ -214,11 +218,17 @@ class Ledger:
 
     @contextmanager
     def run(self, run_id: str, ttl: timedelta = DEFAULT_CLAIM_TTL) -> Iterator[LedgerRun]:
-        """A run's claims, released when the block ends (however it ends; a killed process's expire)."""
+        """A run's claims: renewed every ttl / 3 while the block runs, released when it ends.
+
+        However long the run takes it keeps its records; a run killed without ending the block
+        (SIGKILL, a lost machine) stops renewing, and its claims expire within one ttl (keeper.py).
+        """
+        keeper = ClaimKeeper(self, run_id, ttl)
         try:
             yield LedgerRun(self, run_id, ttl)
         finally:
-            self.release(run_id)
+            keeper.stop()
+            release_patiently(self, run_id)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -352,6 +362,34 @@ class Ledger:
             connection.execute(statement.on_conflict_do_update(
                 index_elements=[cursors.c.process], set_={"value": value, "updated_at": now}))
 
+    # -- stage times (ledger/stages.py) ----------------------------------------------------------
+
+    def record_stages(self, kind: Kind | str, key: str | int, times: Mapping[Stage | str, datetime | None], *,
+                      now: datetime | None = None) -> None:
+        """When the record reached each stage (None: unknown, skipped); a stage keeps its first time."""
+        kind, key, now = kind_of(kind), key_of(key), self._now(now)
+        rows = [{"kind": kind.value, "key": key, "stage": stage_of(stage).value, "at": self._now(at),
+                 "recorded_at": now} for stage, at in times.items() if at is not None]
+        if not rows:
+            return
+        with self.engine.begin() as connection:
+            statement = _insert(connection, stage_times).on_conflict_do_nothing(
+                index_elements=[stage_times.c.kind, stage_times.c.key, stage_times.c.stage])
+            connection.execute(statement, rows)
+
+    def stage_times(self, kind: Kind | str, *, since: datetime | None = None) -> dict[str, dict[Stage, datetime]]:
+        """key -> {stage: first time reached}, for the records that reached any stage at or after `since`."""
+        kind = kind_of(kind)
+        query = select(stage_times.c.key, stage_times.c.stage, stage_times.c.at).where(stage_times.c.kind == kind)
+        if since is not None:
+            recent = select(stage_times.c.key).where(stage_times.c.kind == kind, stage_times.c.at >= self._now(since))
+            query = query.where(stage_times.c.key.in_(recent))
+        found: dict[str, dict[Stage, datetime]] = {}
+        with self._reader.connect() as connection:
+            for key, stage, at in connection.execute(query.order_by(stage_times.c.key)):
+                found.setdefault(key, {})[Stage(stage)] = at
+        return found
+
     # -- helpers -------------------------------------------------------------------------------
 
     def _now(self, now: datetime | None) -> datetime:
@@ -433,6 +471,14 @@ def _text(value: str, what: str, limit: int) -> str:
 def _chunks(keys: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(keys), _CHUNK):
         yield keys[start:start + _CHUNK]
+
+
+def _lock_in_order(connection: Connection, condition) -> None:
+    """Lock the rows `condition` selects in the order claim() locks rows (kind, then key byte order):
+    a run's release or heartbeat and another run's claim then queue instead of deadlocking."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(entries.c.kind, entries.c.key).where(condition)
+                           .order_by(entries.c.kind, _byte_order(connection, entries.c.key)).with_for_update())
 
 
 def _byte_order(connection: Connection, column):

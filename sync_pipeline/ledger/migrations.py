@@ -73,10 +73,26 @@ def _v3_cursors(connection: Connection) -> None:
     tables.create_all(connection)
 
 
+def _v4_stage_times(connection: Connection) -> None:
+    tables = MetaData()
+    Table(
+        "stage_times", tables,
+        Column("kind", String(16), primary_key=True),
+        Column("key", String(255), primary_key=True),
+        Column("stage", String(32), primary_key=True),
+        Column("at", UtcDateTime, nullable=False),
+        Column("recorded_at", UtcDateTime, nullable=False),
+        Index("ix_stage_times_at", "kind", "at"),
+    )
+    tables.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "entries: one row per record, with versions, hashes, states, failures and retries", _v1_entries),
     Migration(2, "entries: claims (claimed_by, claimed_until) guarding against overlapping runs", _v2_claims),
     Migration(3, "cursors: each process's changed-since cursor", _v3_cursors),
+    Migration(4, "stage_times: when each order reached each stage (confirmed, in the WMS, shipped, reported)",
+              _v4_stage_times),
 )
 LATEST = MIGRATIONS[-1].version
 

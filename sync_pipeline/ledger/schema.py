@@ -38,6 +38,7 @@ WMS_ID_LENGTH = 100
 FIELD_LENGTH = 200
 RUN_ID_LENGTH = 100
 PROCESS_LENGTH = 100
+STAGE_LENGTH = 32
 
 metadata = MetaData()
 
@@ -69,6 +70,17 @@ cursors = Table(  # version 3
     Column("process", String(PROCESS_LENGTH), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+stage_times = Table(  # version 4
+    "stage_times",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
+    Column("stage", String(STAGE_LENGTH), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),  # when the record reached the stage (the first time)
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Index("ix_stage_times_at", "kind", "at"),
 )
 
 schema_version = Table(

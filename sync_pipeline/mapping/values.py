@@ -22,9 +22,10 @@ class Refused(ValueError):
 
 
 # C0 controls are not allowed in XML 1.0 (except tab, LF, CR); DEL and the non-characters confuse
-# label printers and carrier systems downstream.
-_CONTROLS_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-_CONTROLS_IN_KEY = re.compile("[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# label printers and carrier systems downstream. U+FFFD is how the clients read a control character
+# the ERP sent as a character reference (soap/transport.py): it goes the same way.
+_CONTROLS_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ufffe\uffff\ud800-\udfff]")
+_CONTROLS_IN_KEY = re.compile("[\x00-\x1f\x7f\ufffd\ufffe\uffff\ud800-\udfff]")
 
 
 def is_not_set(value: Any) -> bool:

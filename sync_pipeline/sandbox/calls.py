@@ -15,9 +15,9 @@ class CallLog:
         self._counts: Counter[str] = Counter()
         self._log: list[dict[str, Any]] = []
 
-    def record(self, operation: str, outcome: str, key: str | None = None) -> None:
+    def record(self, operation: str, outcome: str, key: str | None = None, detail: str | None = None) -> None:
         entry = {"time": datetime.now(timezone.utc).isoformat(), "operation": operation,
-                 "key": key, "outcome": outcome}
+                 "key": key, "outcome": outcome, "detail": detail}
         with self._lock:
             self._counts[operation] += 1
             self._log.append(entry)

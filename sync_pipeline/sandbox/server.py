@@ -17,6 +17,7 @@ from sync_pipeline.sandbox.soap import RequestContext, SoapService, render_fault
 
 log = logging.getLogger(__name__)
 ADMIN = "/_sandbox/"
+MAX_REQUEST_BYTES = 30_000_000  # IIS's default maxAllowedContentLength, in front of both vendors' services
 
 
 class AdminError(Exception):
@@ -127,7 +128,13 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:  # noqa: N802 - stdlib name
             url = urlsplit(self.path)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            if not declared.isdigit() or int(declared) > MAX_REQUEST_BYTES:
+                self.close_connection = True  # the body is never read
+                status, text = (400, b"Invalid Content-Length") if not declared.isdigit() else (
+                    413, b"Request Entity Too Large")
+                return self._send(status, text, "text/plain")
+            body = self.rfile.read(int(declared))
             if url.path.startswith(ADMIN):
                 try:
                     payload = json.loads(body) if body else None
@@ -173,15 +180,16 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             # Timeouts and garbled replies happen after the work was done: the caller cannot tell.
             status, reply = service.handle(body, context)
             outcome = "ok" if status == 200 else "fault"
+            key, detail = context.record_key, context.detail
             if fault == TIMEOUT:
-                server.calls.record(operation, f"injected: timeout (after {outcome})", context.record_key)
+                server.calls.record(operation, f"injected: timeout (after {outcome})", key, detail)
                 time.sleep(faults.config.timeout_hold_seconds)
                 self.close_connection = True
                 return
             if fault == MALFORMED:
-                server.calls.record(operation, f"injected: malformed (after {outcome})", context.record_key)
+                server.calls.record(operation, f"injected: malformed (after {outcome})", key, detail)
                 return self._send(200, reply[: max(len(reply) // 2, 10)], "text/xml; charset=utf-8")
-            server.calls.record(operation, outcome, context.record_key)
+            server.calls.record(operation, outcome, key, detail)
             self._send(status, reply, "text/xml; charset=utf-8", context.set_cookies)
 
         def _json(self, status: int, payload: Any) -> None:

@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterable, TypeVar
 
 import requests
 import zeep
-from zeep.transports import Transport
 
-from sync_pipeline.soap.errors import QuarantineError, RetryableError, SyncError, classify
+from sync_pipeline.soap.errors import QuarantineError, RetryableError, SyncError, classify, safe_cause
+from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES, GuardedTransport, SoapBodyCheck
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -27,8 +27,12 @@ def build_client(
     timeout: float,
     session: requests.Session | None = None,
     plugins: Iterable[zeep.Plugin] = (),
+    max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
 ) -> tuple[zeep.Client, Any]:
-    """A zeep client for one of our service descriptions and its service proxy bound to `address`."""
+    """A zeep client for one of our service descriptions and its service proxy bound to `address`.
+
+    Replies larger than `max_reply_bytes` are refused (see transport.py).
+    """
     settings = zeep.Settings(
         strict=True,
         forbid_dtd=True,
@@ -36,8 +40,9 @@ def build_client(
         forbid_external=True,
         xml_huge_tree=True,  # large catalogues; entity expansion stays forbidden
     )
-    transport = Transport(session=session or requests.Session(), timeout=timeout, operation_timeout=timeout)
-    client = zeep.Client(str(wsdl), settings=settings, transport=transport, plugins=list(plugins))
+    transport = GuardedTransport(session=session or requests.Session(), timeout=timeout, operation_timeout=timeout,
+                                 max_reply_bytes=max_reply_bytes)
+    client = zeep.Client(str(wsdl), settings=settings, transport=transport, plugins=[SoapBodyCheck(), *plugins])
     binding = next(iter(client.wsdl.bindings))
     return client, client.create_service(binding, address)
 
@@ -80,7 +85,9 @@ def call_with_retry(
         except Exception as exc:  # noqa: BLE001 - every failure is sorted by classify()
             error = classify(exc, operation)
             if not error.retryable or attempt >= policy.attempts:
-                raise error from exc
+                if error is exc:
+                    raise
+                raise error from safe_cause(exc)
             if on_retry is not None:
                 on_retry(error)
             wait = policy.delay(attempt, error)

@@ -19,6 +19,9 @@ from zeep.exceptions import (
 )
 from zeep.exceptions import Error as ZeepError
 
+from sync_pipeline.soap.redaction import redact
+from sync_pipeline.soap.transport import ReplyTooLarge
+
 
 class SyncError(Exception):
     """Base of every error a client raises."""
@@ -87,10 +90,21 @@ def quarantine_end(message: str) -> datetime | None:
 
 
 def classify(exc: BaseException, operation: str) -> SyncError:
-    """Turn whatever a zeep call raised into one of our error classes."""
+    """Turn whatever a zeep call raised into one of our error classes.
+
+    Messages pass the log redaction (soap/redaction.py): a fault that quotes a password or a
+    session id does not carry it on into run failures, alerts or the ledger.
+    """
     if isinstance(exc, SyncError):
         return exc
-    where = f"{operation}: "
+    error = _classify(exc, f"{operation}: ")
+    cleaned = redact(str(error))
+    if cleaned != str(error):
+        error.args = (cleaned,)
+    return error
+
+
+def _classify(exc: BaseException, where: str) -> SyncError:
     if isinstance(exc, Fault):
         message = str(exc.message or "")
         if "limit exceeded" in message.lower() or "quarantine" in message.lower():
@@ -109,13 +123,39 @@ def classify(exc: BaseException, operation: str) -> SyncError:
         return TerminalError(f"{where}HTTP {exc.status_code}")
     if isinstance(exc, (requests.Timeout, socket.timeout, TimeoutError)):
         return RetryableError(f"{where}timed out")
-    if isinstance(exc, requests.ConnectionError):
+    if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                        requests.exceptions.ContentDecodingError)):
         return RetryableError(f"{where}connection lost ({type(exc).__name__})")
+    if isinstance(exc, ReplyTooLarge):
+        return TerminalError(f"{where}{exc}")
     if isinstance(exc, (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden)):
         return TerminalError(f"{where}refused unsafe XML in the reply ({type(exc).__name__})")
-    if isinstance(exc, (XMLSyntaxError, XMLParseError)):
+    if isinstance(exc, XMLParseError):
+        # Well-formed XML that is not what the service description says (another namespace,
+        # another operation's reply, no Body): the same request gets the same answer.
+        return TerminalError(f"{where}the reply does not match the service description: {exc}")
+    if isinstance(exc, XMLSyntaxError):
         # A truncated or garbled reply is a transport accident: the next attempt usually succeeds.
         return RetryableError(f"{where}malformed reply: {exc}")
     if isinstance(exc, ZeepError):
         return TerminalError(f"{where}{exc}")
     raise exc
+
+
+class WithheldCause(Exception):
+    """Stands in for a library exception whose text carried a reply's content or a secret."""
+
+
+def safe_cause(exc: BaseException) -> BaseException:
+    """`exc`, or a stand-in without what it must not pass on as the cause of our error.
+
+    A run failure keeps the whole chain of causes (Dagster stores it in the event log): zeep's
+    TransportError quotes the raw reply (a Login reply holds the session id), and a fault may
+    quote the request.
+    """
+    text = str(exc)
+    if isinstance(exc, TransportError):
+        text = text.split("\nContent:", 1)[0] + " (reply content withheld)"
+    elif redact(text) == text:
+        return exc
+    return WithheldCause(f"{type(exc).__module__}.{type(exc).__name__}: {redact(text)}")

@@ -30,9 +30,31 @@ def sync_articles(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None, 
     gate = gate or no_gate(Kind.ARTICLE)
     cursor = cursor or Cursor()
     report = SyncReport("articles")
-    progress = CursorBuilder(cursor)
     products, report.unchanged = unseen(erp.products_changed_since(cursor.moment), cursor, article_key)
     products += _due_retries(erp, gate, products)
+    report.cursor = _push_products(erp, wms, products, gate, report, CursorBuilder(cursor), with_suppliers,
+                                   extra, variants)
+    return report
+
+
+def sync_articles_by_id(erp, wms, ids: Sequence[int], *, gate: Gate | None = None, with_suppliers: bool = False,
+                        extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
+    """Push these products (ERP ids) now, whatever the cursor says: an operator's re-drive of one article.
+
+    The report has no cursor: the delta cursor does not move. An id the ERP does not know is a failure.
+    """
+    gate = gate or no_gate(Kind.ARTICLE)
+    report = SyncReport("articles")
+    products = erp.products(list(ids)) if ids else []
+    found = {p.Id for p in products}
+    for missing in (i for i in ids if i not in found):
+        report.fail(RecordError(key=f"Product Id {missing}", message="not found in 24SevenOffice"))
+    _push_products(erp, wms, products, gate, report, CursorBuilder(None), with_suppliers, extra, variants)
+    return report
+
+
+def _push_products(erp, wms, products: list, gate: Gate, report: SyncReport, progress: CursorBuilder,
+                   with_suppliers: bool, extra: Sequence[ExtraField], variants: VariantRule | None) -> Cursor:
     catalogue = variants.catalogue(erp.products_changed_since(None)) if variants and products else None
     if catalogue is not None:
         products = catalogue.with_variants_of_changed(products)
@@ -46,8 +68,7 @@ def sync_articles(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None, 
             progress.passed(product.DateChanged)
         else:
             progress.handled(article_key(product), product.DateChanged)
-    report.cursor = progress.build()
-    return report
+    return progress.build()
 
 
 def admitted(gate: Gate, products: list, report: SyncReport) -> list:

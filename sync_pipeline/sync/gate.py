@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from sync_pipeline.ledger import Kind, Ledger, LedgerRun
+from sync_pipeline.ledger import Kind, Ledger, LedgerRun, Stage
 from sync_pipeline.ledger.hashing import payload_hash
 from sync_pipeline.soap.errors import RecordError
 
@@ -80,6 +80,14 @@ class Gate:
         wanted = set(states)
         found = self.ledger.entries(self.kind, keys)
         return [key for key in keys if key in found and found[key].state.value in wanted]
+
+    def reached(self, key: str, times: dict[Stage, datetime | None]) -> None:
+        """When the record reached these stages (ledger/stages.py); each keeps its first time.
+
+        Only a run holding claims records them: a gate without a run (a dry run) writes nothing.
+        """
+        if self.ledger is not None and self.run is not None:
+            self.ledger.record_stages(self.kind, key, times)
 
     def advance(self, key: str, state: str) -> None:
         """Move the record forward to `state` (never backwards)."""

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
-from sync_pipeline.ledger import Kind, State
+from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
 from sync_pipeline.sync.gate import Gate, no_gate, version_of
+from sync_pipeline.sync.pipelined import read_ahead
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
@@ -48,6 +49,36 @@ def push_orders(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate:
     orders, report.unchanged = unseen(erp.orders_changed_since(cursor.moment, statuses=pull), cursor, order_key)
     retry_ids = [int(k) for k in gate.due_retries(PUSH_STAGES) if k.isdigit() and k not in {order_key(o) for o in orders}]
     orders += erp.orders(retry_ids, pull) if retry_ids else []
+    report.cursor = _push_admitted(erp, wms, orders, options, gate, report, progress, extra)
+    return report
+
+
+def push_orders_by_id(erp, wms, ids: Sequence[int], options: OrderOptions, *, gate: Gate | None = None,
+                      extra: Sequence[ExtraField] = ()) -> SyncReport:
+    """Push these ERP orders now, whatever the cursor says: an operator's re-drive or resync of one order.
+
+    Only orders in the pull status go; another is reported as failed with its status. The report
+    has no cursor: the delta cursor does not move.
+    """
+    gate = gate or no_gate(Kind.ORDER)
+    report = SyncReport("orders")
+    orders = erp.orders(list(ids)) if ids else []
+    found = {o.OrderId for o in orders}
+    for missing in (i for i in ids if i not in found):
+        report.fail(RecordError(key=str(missing), message="not found in 24SevenOffice"))
+    pull = _status_name(options.pull_status)
+    for order in orders:
+        if order.APIException is None and _status_name(order.OrderStatus) != pull:
+            report.fail(RecordError(key=order_key(order), field="OrderStatus",
+                                    message=f"is {_status_name(order.OrderStatus)}, not {pull}: not pushed"))
+    orders = [o for o in orders if o.APIException is not None or _status_name(o.OrderStatus) == pull]
+    _push_admitted(erp, wms, orders, options, gate, report, CursorBuilder(None), extra)
+    return report
+
+
+def _push_admitted(erp, wms, orders: list, options: OrderOptions, gate: Gate, report: SyncReport,
+                   progress: CursorBuilder, extra: Sequence[ExtraField]) -> Cursor:
+    """Push the orders the gate admits, oldest change first; returns the cursor past them."""
     admission = gate.admit({order_key(o): version_of(o.DateChanged) for o in orders})
     report.note_admission(admission)
     allowed = set(admission.keys)
@@ -55,18 +86,19 @@ def push_orders(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate:
     companies = _contact_fallbacks(erp, orders)
     existing = _existing_orders(wms, orders)
     writer = RecordWriter(gate, report)
-    for order in orders:
-        if _push_one(erp, wms, writer, order, companies.get(order.CustomerId), existing.get(order_key(order)),
-                     options, extra) is Outcome.FAILED:
-            progress.passed(order.DateChanged)
-        else:
-            progress.handled(order_key(order), order.DateChanged)
-    report.cursor = progress.build()
-    return report
+    # The next orders are mapped in the background while the WMS takes the writes one at a time.
+    with read_ahead(orders, lambda order: None if order.APIException is not None else map_order(
+            order, company=companies.get(order.CustomerId), extra=extra)) as mapped:
+        for order, payload in mapped:
+            if _push_one(erp, wms, writer, order, payload, existing.get(order_key(order)), options) is Outcome.FAILED:
+                progress.passed(order.DateChanged)
+            else:
+                progress.handled(order_key(order), order.DateChanged)
+    return progress.build()
 
 
-def _push_one(erp, wms, writer: RecordWriter, order, company, wms_status: int | None, options: OrderOptions,
-              extra) -> Outcome:
+def _push_one(erp, wms, writer: RecordWriter, order, payload, wms_status: int | None,
+              options: OrderOptions) -> Outcome:
     key, version = order_key(order), version_of(order.DateChanged)
     if order.APIException is not None:
         writer.fail(key, RecordError(key=key, message=order.APIException.Message or "error from 24SevenOffice"),
@@ -75,13 +107,14 @@ def _push_one(erp, wms, writer: RecordWriter, order, company, wms_status: int | 
     if wms_status is not None and wms_status >= FIRST_LOCKED_STATUS:
         writer.report.unchanged += 1  # the warehouse is already working on it: nothing may change now
         return Outcome.UNCHANGED
-    payload = map_order(order, company=company, extra=extra)
     if isinstance(payload, RecordError):
         writer.fail(key, payload, version=version)
         return Outcome.FAILED
     outcome = writer.write(key, key, payload, lambda: wms.process_order(payload), version=version,
                            wms_id=lambda result: result.order_id)
     if outcome is Outcome.WRITTEN:
+        writer.gate.reached(key, {Stage.CONFIRMED: order.DateChanged,
+                                  Stage.CREATED_IN_WMS: datetime.now(timezone.utc)})
         if wms_status is None:
             writer.report.created += 1
         else:
@@ -122,21 +155,52 @@ def report_shipped(erp, wms, cursor: Cursor | None, options: OrderOptions, *, ga
     shipped = list(wms.orders(status_from=options.wms_sent_status, status_to=LAST_SHIPPED_STATUS,
                               changed_since=cursor.moment if cursor else None))
     numbers = {o.GoodsOwnerOrderNumber for o in shipped if (o.GoodsOwnerOrderNumber or "").isdigit()}
+    shipped_at = {o.GoodsOwnerOrderNumber: o.ShippedTime for o in shipped}
     for order in shipped:
         if order.GoodsOwnerOrderNumber not in numbers:
             report.fail(RecordError(key=order.GoodsOwnerOrderNumber or f"WMS order {order.OrderId}",
                                     field="GoodsOwnerOrderNumber", message="not an ERP order number"))
     numbers |= set(gate.due_retries([State.SHIPPED.value]))
+    _report_numbers(erp, numbers, options, gate, report, shipped_at)
+    return report
+
+
+def report_shipped_by_id(erp, wms, ids: Sequence[int], options: OrderOptions, *,
+                         gate: Gate | None = None) -> SyncReport:
+    """Report these orders shipped now, if the WMS shipped them: an operator's re-drive of one order."""
+    gate = gate or no_gate(Kind.ORDER)
+    report = SyncReport("shipped")
+    found = {o.GoodsOwnerOrderNumber: o for o in wms.orders(order_numbers=[str(i) for i in ids])}
+    numbers = set()
+    for number in (str(i) for i in ids):
+        order = found.get(number)
+        if order is None or not options.wms_sent_status <= order.OrderStatusNumber <= LAST_SHIPPED_STATUS:
+            status = f"status {order.OrderStatusNumber}" if order is not None else "not there"
+            report.fail(RecordError(key=number, field="OrderStatusNumber",
+                                    message=f"not shipped in the WMS ({status}): nothing to report"))
+        else:
+            numbers.add(number)
+    _report_numbers(erp, numbers, options, gate, report, {n: o.ShippedTime for n, o in found.items()})
+    return report
+
+
+def _report_numbers(erp, numbers: set[str], options: OrderOptions, gate: Gate, report: SyncReport,
+                    shipped_at: dict[str, datetime | None]) -> None:
+    """Set the shipped status of these ERP orders (ledger keys) that were not reported before.
+
+    shipped_at: the WMS's ShippedTime of the orders read from it (kept as their stage time).
+    """
     admission = gate.admit({number: None for number in sorted(numbers, key=int)})
     report.note_admission(admission)
     writer = RecordWriter(gate, report)
     to_report = []
     for number in admission.keys:
-        gate.advance(number, State.SHIPPED.value)
         if gate.state(number) == State.REPORTED.value:
-            report.unchanged += 1
-        else:
-            to_report.append(int(number))
+            report.unchanged += 1  # reported before, read again in the overlap: no write at all
+            continue
+        gate.advance(number, State.SHIPPED.value)
+        gate.reached(number, {Stage.SHIPPED: shipped_at.get(number)})
+        to_report.append(int(number))
     current = {o.OrderId: o for o in erp.orders(to_report)} if to_report else {}
     for order_id in to_report:
         erp_order = current.get(order_id)
@@ -145,12 +209,13 @@ def report_shipped(erp, wms, cursor: Cursor | None, options: OrderOptions, *, ga
                                                    message="shipped in the WMS but not found in 24SevenOffice"))
         elif _status_name(erp_order.OrderStatus) == _status_name(options.shipped_status):
             gate.succeeded(str(order_id), state=State.REPORTED.value)
+            gate.reached(str(order_id), {Stage.REPORTED: erp_order.DateChanged})  # set before: its last change
             report.unchanged += 1
         elif writer.write(str(order_id), str(order_id), {"OrderStatus": _status_name(options.shipped_status)},
                           lambda: erp.set_order_status(order_id, options.shipped_status),
                           state=State.REPORTED.value) is Outcome.WRITTEN:
+            gate.reached(str(order_id), {Stage.REPORTED: datetime.now(timezone.utc)})
             report.updated += 1
-    return report
 
 
 def _changed_order(record) -> tuple:

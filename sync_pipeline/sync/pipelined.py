@@ -11,6 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -19,12 +20,17 @@ R = TypeVar("R")
 _DONE = object()
 
 
-def read_ahead(items: Iterable[T], prepare: Callable[[T], R], *, depth: int = 32) -> Iterator[tuple[T, R]]:
+@contextmanager
+def read_ahead(items: Iterable[T], prepare: Callable[[T], R], *, depth: int = 32) -> Iterator[Iterator[tuple[T, R]]]:
     """(item, prepare(item)) for each item in order; `prepare` runs in a background thread, up to `depth` ahead.
 
-    An exception raised by `prepare` (or by iterating `items`) is raised here, at that item's turn,
-    as a plain loop would raise it. Leaving the loop early stops the thread. `prepare` must not use
-    a client the caller uses meanwhile (zeep clients are not thread-safe): mapping needs none.
+        with read_ahead(orders, map_one) as mapped:
+            for order, payload in mapped:
+                write(payload)
+
+    An exception raised by `prepare` (or by iterating `items`) is raised at that item's turn, as a
+    plain loop would raise it. Leaving the block, however it is left, stops the thread. `prepare`
+    must not use a client the caller uses meanwhile (zeep clients are not thread-safe).
     """
     ready: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
@@ -48,17 +54,17 @@ def read_ahead(items: Iterable[T], prepare: Callable[[T], R], *, depth: int = 32
             return
         hand_over(_DONE)
 
-    worker = threading.Thread(target=work, name="read-ahead", daemon=True)
-    worker.start()
-    try:
-        while True:
-            entry = ready.get()
-            if entry is _DONE:
-                return
+    def handed_over() -> Iterator[tuple[T, R]]:
+        while (entry := ready.get()) is not _DONE:
             item, prepared, error = entry
             if error is not None:
                 raise error
             yield item, prepared
+
+    worker = threading.Thread(target=work, name="read-ahead", daemon=True)
+    worker.start()
+    try:
+        yield handed_over()
     finally:
         stop.set()
         worker.join()

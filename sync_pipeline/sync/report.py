@@ -18,6 +18,9 @@ class SyncReport:
     failures: list[RecordError] = field(default_factory=list)
     cursor: Cursor | None = None  # where the next delta read starts
     details: dict[str, Any] = field(default_factory=dict)
+    # What the ledger says about this run's records (assets/reporting.LedgerView), set by the
+    # Dagster runner for the failures and dead-letter tables; None outside Dagster.
+    ledger: Any = field(default=None, repr=False, compare=False)
 
     @property
     def failed(self) -> int:

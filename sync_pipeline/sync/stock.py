@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from sync_pipeline.ledger import Kind, State
+from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.stock.diff import compare
 from sync_pipeline.stock.frames import erp_frame, wms_frame
 from sync_pipeline.stock.snapshot import StockSnapshot
@@ -35,6 +36,7 @@ def sync_stock(erp, wms, basis: str = "physical", *, gate: Gate | None = None,
     products = [p for p in erp.products_changed_since(None) if p.StockControlled is not False]
     comparison = compare(wms_frame(wms.inventory(), basis), erp_frame(products))
     report.unchanged = comparison.unchanged
+    _report_unusable(comparison, report)
     writes = _not_held(planned_writes(comparison), set(held_products), report)
     writes = _still_as_compared(erp, writes, report)
     admission = gate.admit({str(w.product_id): None for w in writes})
@@ -60,6 +62,27 @@ def in_flight_products(erp, ledger) -> set[int]:
     if not order_ids:
         return set()
     return {row.ProductId for order in erp.orders(order_ids) for row in order.InvoiceRows if row.ProductId}
+
+
+def _report_unusable(comparison, report: SyncReport) -> None:
+    """Articles left alone because a side's record is unreadable or repeated: one error each, naming the field."""
+    for row in comparison.invalid.itertuples(index=False):
+        key = row.article_number or "(no article number)"
+        report.fail(RecordError(key=key, field=_unreadable_field(row.side, row.error),
+                                message=f"{'Ongoing WMS' if row.side == 'wms' else '24SevenOffice'}: {row.error}; "
+                                        "its stock is not written"))
+    for row in comparison.duplicates.itertuples(index=False):
+        report.fail(RecordError(key=row.article_number, field="No" if row.erp_count > 1 else "ArticleNumber",
+                                message=f"the article number appears more than once (24SevenOffice {row.erp_count}, "
+                                        f"Ongoing WMS {row.wms_count} times); its stock is not written"))
+
+
+def _unreadable_field(side: str, error: str) -> str:
+    if "article number" in error:
+        return "ArticleNumber" if side == "wms" else "No"
+    if side == "wms":
+        return "NumberOfItems"
+    return "Id" if "Id" in error else "Stock"
 
 
 def _not_held(writes: list[StockWrite], held: set[int], report: SyncReport) -> list[StockWrite]:

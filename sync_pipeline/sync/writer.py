@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from sync_pipeline.soap.errors import AuthenticationError, RecordError, RetryableError, SyncError
 from sync_pipeline.sync.gate import Gate
+from sync_pipeline.sync.refused_field import field_named_in
 from sync_pipeline.sync.report import SyncReport
 
 
@@ -54,7 +55,8 @@ class RecordWriter:
         self._in_a_row = 0
         error = refusal(result)
         if error is not None:
-            self.fail(key, RecordError(key=label, message=error.message, field=error.field,
+            field = error.field or field_named_in(error.message, payload)
+            self.fail(key, RecordError(key=label, message=error.message, field=field,
                                        retryable=error.retryable), payload=payload, version=version)
             return Outcome.FAILED
         self.gate.succeeded(key, payload, version=version, state=state,

@@ -49,7 +49,8 @@ class WmsClient:
         redaction.install(connection.password.get_secret_value())
         self.connection = connection
         self._zeep, self._service = build_client(
-            WSDL_PATH, connection.service_url, timeout=connection.timeout, plugins=plugins
+            WSDL_PATH, connection.service_url, timeout=connection.timeout, plugins=plugins,
+            max_reply_bytes=connection.max_reply_bytes,
         )
         self._write_lock: threading.Lock = goods_owner_write_lock(
             connection.service_url, connection.goods_owner_code

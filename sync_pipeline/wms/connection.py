@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from sync_pipeline.soap.client import RetryPolicy
+from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES
 
 SERVICE_PATH = "/service.asmx"
 
@@ -26,6 +27,7 @@ class WmsConnection(BaseModel):
     timeout: float = Field(default=30.0, gt=0)
     retry: RetryPolicy = RetryPolicy()
     page_size: int = Field(default=1000, ge=1)
+    max_reply_bytes: int = Field(default=DEFAULT_MAX_REPLY_BYTES, gt=0)  # larger replies are refused
 
     @field_validator("base_url")
     @classmethod

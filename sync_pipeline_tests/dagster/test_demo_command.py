@@ -43,9 +43,9 @@ def test_demo_serves_the_ui_with_the_four_process_groups(tmp_path: Path) -> None
     log = (tmp_path / "demo.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "sync_pipeline.cli", "demo", "--port", str(ui), "--erp-port", str(erp),
-         "--wms-port", str(wms)],
+         "--wms-port", str(wms), "--dagster-home", str(tmp_path / "dagster_home")],
         cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "DAGSTER_HOME": ""},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background pytest ignores SIGINT
     )
     try:
         wait_for(f"http://127.0.0.1:{erp}/_sandbox/state", 60)

@@ -104,7 +104,9 @@ def test_a_failed_run_is_alerted_to_the_log_and_the_webhook(stack: Stack, webhoo
     assert alert["partition"] is None
     assert "wms_articles" in alert["error"] and "AuthenticationError" in alert["error"]
     assert "24SevenOffice refused the login for demo@example.com" in alert["error"]
-    assert alert["text"] == f"Sync run failed: job sync_all, run {result.run_id}: {alert['error']}"
+    link = f"http://127.0.0.1:3000/runs/{result.run_id}"  # SYNC_UI_BASE_URL's default
+    assert alert["link"] == link
+    assert alert["text"] == f"Sync run failed: job sync_all, run {result.run_id}: {alert['error']} — {link}"
     assert alert["text"] in caplog.text, "the log gets the same alert"
     assert_nothing_secret(json.dumps(alert), webhook)
     assert_nothing_secret(caplog.text, webhook)

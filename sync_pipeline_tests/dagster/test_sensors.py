@@ -152,9 +152,10 @@ def test_sensor_run_keys_name_the_changes(stack: Stack, instance: dg.DagsterInst
 def test_sensors_follow_the_settings(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SYNC_REPORT_SHIPPED", "off")
     names = {sensor.name for sensor in build_definitions().sensors}
-    assert names == {"alert_on_run_failure", "erp_new_orders"}
+    alerts = {"alert_on_run_failure", "alert_on_check_failure"}
+    assert names == alerts | {"erp_new_orders"}
     monkeypatch.setenv("SYNC_ORDERS", "off")
-    assert {sensor.name for sensor in build_definitions().sensors} == {"alert_on_run_failure"}
+    assert {sensor.name for sensor in build_definitions().sensors} == alerts
 
 
 def test_an_operator_can_set_a_sensor_cursor_to_a_time(stack: Stack, instance: dg.DagsterInstance) -> None:

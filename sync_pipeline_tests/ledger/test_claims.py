@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sync_pipeline.ledger import Ledger, LedgerError
+from sync_pipeline.ledger import DEFAULT_CLAIM_TTL, Ledger, LedgerError
 
 NOW = datetime(2024, 5, 17, 12, 0, tzinfo=timezone.utc)
 MINUTE = timedelta(minutes=1)
@@ -23,7 +23,7 @@ def test_a_key_held_by_another_live_run_is_skipped(ledger):
     assert ledger.claim("article", ["a", "b", "c"], "run-1", now=NOW) == {"a", "b"}  # renews its own
     assert ledger.claim_holders(now=NOW) == {"run-1": 2, "run-2": 2}
     entry = ledger.get("article", "c")
-    assert (entry.state, entry.claimed_by, entry.claimed_until) == ("pending", "run-2", NOW + timedelta(hours=1))
+    assert (entry.state, entry.claimed_by, entry.claimed_until) == ("pending", "run-2", NOW + DEFAULT_CLAIM_TTL)
     assert ledger.claim("article", [], "run-3", now=NOW) == set()
 
 

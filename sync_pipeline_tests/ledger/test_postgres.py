@@ -14,7 +14,8 @@ def test_the_ledger_keeps_to_its_own_schema(postgres_url, postgres_schemas):
     with Ledger(postgres_url, schema=schema) as ledger:
         ledger.mark("order", "1", "pending")
         with ledger.engine.connect() as connection:
-            assert set(inspect(connection).get_table_names(schema=schema)) == {"entries", "cursors", "schema_version"}
+            tables = set(inspect(connection).get_table_names(schema=schema))
+            assert tables == {"entries", "cursors", "stage_times", "schema_version"}
             assert connection.scalar(text("SELECT application_name FROM pg_stat_activity "
                                           "WHERE pid = pg_backend_pid()")) == "sync_pipeline ledger"
 

@@ -98,6 +98,7 @@ class WmsSandbox:
                 result = self.articles.process(art)
             except Refused as refusal:
                 result = refused_result(refusal.message)
+        ctx.detail = written(result)
         return {"ProcessArticleResult": result}
 
     def process_order(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
@@ -110,6 +111,7 @@ class WmsSandbox:
                 result = self.orders.process(co)
             except Refused as refusal:
                 result = refused_result(refusal.message, goods_owner_order_number=number)
+        ctx.detail = written(result)
         return {"ProcessOrderResult": result}
 
     def update_order(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
@@ -148,3 +150,10 @@ class WmsSandbox:
                  for article, line_stock in selected]
         return {"GetInventoryByQueryResult": {"InventoryLines": {"InventoryLine": lines},
                                               "GoodsOwnerId": replies.GOODS_OWNER_ID}}
+
+
+def written(result: dict[str, Any]) -> str:
+    """What a ProcessArticle / ProcessOrder did, for the call log: created, updated, cancelled or refused."""
+    if not result.get("Success"):
+        return "refused"
+    return str(result.get("Message") or "").rsplit(" ", 1)[-1]

@@ -1,0 +1,45 @@
+"""The child process of PF7: the initial article load and nothing else (no sandbox code imported).
+
+    python -m benchmarks.pf7_child <timeout seconds>   (settings from the environment)
+
+Prints {"before_mb", "peak_mb", "created", "failed"} as JSON: the current RSS before the load and
+the process's peak RSS after it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+
+from sync_pipeline.erp import ErpClient
+from sync_pipeline.settings import load_settings
+from sync_pipeline.sync.articles import sync_articles
+from sync_pipeline.wms import WmsClient
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def current_rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:  # not Linux: the peak so far is the closest figure
+        return peak_rss_mb()
+
+
+def main(timeout: float) -> None:
+    settings = load_settings(None)
+    erp = ErpClient(settings.erp_connection(timeout=timeout))
+    wms = WmsClient(settings.wms_connection(timeout=timeout))
+    before = current_rss_mb()
+    report = sync_articles(erp, wms, None)
+    print(json.dumps({"before_mb": before, "peak_mb": peak_rss_mb(), "created": report.created,
+                      "failed": report.failed}))
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]))

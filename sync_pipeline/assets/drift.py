@@ -1,0 +1,87 @@
+"""Reconciliation: how far 24SevenOffice and Ongoing WMS have drifted apart, run by run."""
+
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+
+from sync_pipeline.assets.history import HISTORY_RUNS, recent_metadata
+from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS
+from sync_pipeline.reconcile.drift import CATEGORIES, Drift, DriftOptions, compare_systems
+from sync_pipeline.reconcile.gather import read_systems
+from sync_pipeline.reconcile.markdown import drift_history_markdown, drift_markdown
+from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
+from sync_pipeline.settings import Settings, load_settings
+
+CHECK = "drift_within_threshold"
+
+
+def drift_options(settings: Settings) -> DriftOptions:
+    return DriftOptions(pull_status=settings.sync_order_status, shipped_status=settings.sync_shipped_erp_status,
+                        wms_sent_status=settings.sync_wms_sent_status, stock_basis=settings.sync_stock_basis,
+                        articles=settings.sync_articles, orders=settings.sync_orders,
+                        report_shipped=settings.sync_report_shipped, stock=settings.sync_stock)
+
+
+@dg.asset(
+    group_name="reconciliation",
+    kinds=SOAP_KINDS,
+    owners=OWNERS,
+    check_specs=[dg.AssetCheckSpec(
+        name=CHECK, asset="drift_report",
+        description="Fails (error) when more records differ between the two systems than SYNC_DRIFT_THRESHOLD "
+                    "allows (default 0), changes still in transit not counted.")],
+    description=(
+        "Are the two systems in step? Reads both (writes nothing) and lists what differs: articles on one "
+        "side only, orders in 24SevenOffice missing in the warehouse and the reverse, orders shipped in one "
+        "system and not the other, and stock balances that differ, largest first. Changes younger than "
+        "SYNC_DRIFT_GRACE_MINUTES are in transit and not counted. Keeps the counts of recent runs."
+    ),
+)
+def drift_report(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
+    settings = load_settings()
+    now = datetime.now(timezone.utc)
+    grace = timedelta(minutes=settings.sync_drift_grace_minutes)
+    options = drift_options(settings)
+    systems = read_systems(erp.client(), wms.client(), ledger.ledger(home=context.instance.root_directory), options,
+                           now=now, grace=grace)
+    drift = compare_systems(systems, options, settled_before=now - grace)
+    figures = _figures(drift)
+    history = [(now, figures), *recent_metadata(context.instance, context.asset_key, HISTORY_RUNS - 1)]
+    yield dg.MaterializeResult(metadata={
+        **{name: dg.MetadataValue.int(value) for name, value in figures.items()},
+        "drift": dg.MetadataValue.md(drift_markdown(drift, threshold=settings.sync_drift_threshold,
+                                                    grace_minutes=settings.sync_drift_grace_minutes, at=now)),
+        "history": dg.MetadataValue.md(drift_history_markdown(history, drift.categories)),
+        "summary": dg.MetadataValue.text(f"{drift.total} difference(s): {drift.summary()}"),
+    })
+    yield drift_check(drift, settings.sync_drift_threshold)
+
+
+def _figures(drift: Drift) -> dict[str, int]:
+    """The numbers kept per run (plotted by the UI, and read back for the history table)."""
+    return {"drift_total": drift.total, **drift.counts(), "in_transit": drift.total_in_transit,
+            "held_for_orders_in_flight": len(drift.held)}
+
+
+def drift_check(drift: Drift, threshold: int) -> dg.AssetCheckResult:
+    passed = drift.total <= threshold
+    return dg.AssetCheckResult(
+        asset_key="drift_report",
+        check_name=CHECK,
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"drift_total": drift.total, "threshold": threshold, **drift.counts()},
+        description=(f"{drift.total} difference(s) between the systems, threshold {threshold}"
+                     + (f": {'; '.join(_named(drift))}" if drift.total else "")),
+    )
+
+
+def _named(drift: Drift, shown: int = 5) -> list[str]:
+    """Each drifting category with its first records, so the alert says what to look at."""
+    named = []
+    for name, rows in drift.rows.items():
+        if rows:
+            keys = [str(row.get("order", row.get("article"))) for row in rows[:shown]]
+            more = f" and {len(rows) - shown} more" if len(rows) > shown else ""
+            named.append(f"{CATEGORIES[name]}: {', '.join(keys)}{more}")
+    return named

@@ -1,0 +1,44 @@
+"""Recent materializations read back from the Dagster instance: each run's figures, for history tables."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import dagster as dg
+
+from sync_pipeline.reconcile.markdown import stock_history_markdown
+from sync_pipeline.stock.snapshot import StockSnapshot
+
+HISTORY_RUNS = 30  # runs shown in a history table, this one included
+LARGEST_KEPT = 5  # largest stock differences kept in each stock run's metadata
+
+
+def recent_metadata(instance: dg.DagsterInstance, asset_key: dg.AssetKey,
+                    limit: int) -> list[tuple[datetime, dict[str, Any]]]:
+    """(time, metadata values) of the asset's latest `limit` materializations, newest first."""
+    if limit <= 0:
+        return []
+    found = []
+    for record in instance.fetch_materializations(asset_key, limit=limit).records:
+        materialization = record.asset_materialization
+        if materialization is not None:
+            values = {name: value.value for name, value in materialization.metadata.items()}
+            found.append((datetime.fromtimestamp(record.timestamp, tz=timezone.utc), values))
+    return found
+
+
+def stock_drift_metadata(context: dg.AssetExecutionContext, snapshot: StockSnapshot) -> dict[str, object]:
+    """This stock run's largest differences, and how many articles differed over the recent runs."""
+    largest = [{"article": row["article_number"], "erp": row["erp_quantity"], "wms": row["wms_quantity"],
+                "difference": _signed(row["delta"])} for row in snapshot.rows["changes"][:LARGEST_KEPT]]
+    current = (snapshot.taken_at, {"differences": snapshot.counts.get("changed", 0), "largest_differences": largest})
+    history = [current, *recent_metadata(context.instance, context.asset_key, HISTORY_RUNS - 1)]
+    return {
+        "largest_differences": dg.MetadataValue.json(largest),
+        "differences_over_time": dg.MetadataValue.md(stock_history_markdown(history)),
+    }
+
+
+def _signed(delta: str | None) -> str | None:
+    return delta if delta is None or delta.startswith("-") else f"+{delta}"

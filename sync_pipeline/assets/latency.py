@@ -1,0 +1,62 @@
+"""Stage latency: how long orders take from confirmed in 24SevenOffice to Sent, stage by stage."""
+
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+
+from sync_pipeline.assets.reporting import OWNERS
+from sync_pipeline.ledger import Kind
+from sync_pipeline.reconcile import latency
+from sync_pipeline.resources import LedgerResource
+from sync_pipeline.settings import load_settings
+
+CHECK = "latency_p95_within_target"
+DAYS_SHOWN = 30
+CHECK_WINDOW = timedelta(hours=24)
+
+
+@dg.asset(
+    group_name="orders",
+    kinds={"sql", "python"},
+    owners=OWNERS,
+    check_specs=[dg.AssetCheckSpec(
+        name=CHECK, asset="order_latency",
+        description="Warns when, over the last 24 hours, the p95 of confirmed → in WMS or of shipped → Sent in "
+                    "ERP passes SYNC_LATENCY_TARGET_MINUTES (default 60).")],
+    description=(
+        "How long orders take between the systems: from confirmed in 24SevenOffice to created in the "
+        "warehouse, to shipped, to Sent in 24SevenOffice. Median (p50) and p95 per day over the last "
+        f"{DAYS_SHOWN} days, from the times the sync ledger keeps for every order; the last 24 hours with "
+        "the slowest orders named."
+    ),
+)
+def order_latency(context: dg.AssetExecutionContext, ledger: LedgerResource):
+    target = load_settings().sync_latency_target_minutes * 60
+    now = datetime.now(timezone.utc)
+    times = ledger.ledger(home=context.instance.root_directory).stage_times(Kind.ORDER,
+                                                                             since=now - timedelta(days=DAYS_SHOWN))
+    days = latency.by_day(times, since=now - timedelta(days=DAYS_SHOWN))
+    recent = latency.recent(times, now - CHECK_WINDOW)
+    hours = int(CHECK_WINDOW.total_seconds() // 3600)
+    yield dg.MaterializeResult(metadata={
+        "by_day": dg.MetadataValue.md(latency.by_day_markdown(days)),
+        f"last_{hours}_hours": dg.MetadataValue.md(latency.recent_markdown(recent, target_seconds=target, hours=hours)),
+        # Numbers the UI plots across runs: the p95 of each stage over the last 24 hours, in minutes.
+        **{f"p95_minutes_{t.name}": dg.MetadataValue.float(round(recent[t.name].p95 / 60, 2))
+           for t in latency.TRANSITIONS if recent[t.name].p95 is not None},
+        "orders_in_wms_last_24_hours": dg.MetadataValue.int(recent["confirmed_to_wms"].count),
+    })
+    slow = latency.over_target(recent, target)
+    figures = "; ".join(f"{t.label}: p95 {latency.duration(recent[t.name].p95)} over {recent[t.name].count} order(s), "
+                        f"slowest {', '.join(s.key for s in recent[t.name].slowest)}" for t in slow)
+    yield dg.AssetCheckResult(
+        asset_key="order_latency",
+        check_name=CHECK,
+        passed=not slow,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"target_minutes": target // 60,
+                  **{f"p95_minutes_{t.name}": round(recent[t.name].p95 / 60, 2)
+                     for t in latency.CHECKED if recent[t.name].p95 is not None}},
+        description=(f"over the target of {latency.duration(target)} in the last {hours} hours: {figures}" if slow
+                     else f"p95 within {latency.duration(target)} in the last {hours} hours"),
+    )

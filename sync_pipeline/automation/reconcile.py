@@ -1,0 +1,26 @@
+"""The hourly reconciliation: the drift report and order latency, on their own job and schedule.
+
+Both assets only read (the two systems and the ledger), so they need no pool and may run beside a
+sync cycle; the schedule fires at minute 7, between the default quarter-hour sync runs.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+RECONCILE_ASSETS = ("drift_report", "order_latency")
+RECONCILE_CRON = "7 * * * *"
+
+
+def reconcile_job() -> dg.UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
+        "reconcile", selection=dg.AssetSelection.assets(*RECONCILE_ASSETS),
+        description="Compares both systems (drift report) and measures how long orders take between them "
+                    "(order latency). Reads only.")
+
+
+def reconcile_schedule(job) -> dg.ScheduleDefinition:
+    return dg.ScheduleDefinition(
+        name="reconcile_schedule", job=job, cron_schedule=RECONCILE_CRON, execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description=f"Runs {job.name} every hour at minute 7 (UTC): the drift report and order latency.")

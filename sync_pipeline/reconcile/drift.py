@@ -1,0 +1,247 @@
+"""Drift: what one system holds that the other does not, or holds differently (pure, no I/O).
+
+Categories (each counted only while its process is switched on):
+
+- articles_only_in_erp / articles_only_in_wms: ERP products (by No) without a WMS article, and WMS
+  articles without an ERP product.
+- orders_only_in_erp: orders that should be in the WMS (in the pull status, or pushed according to
+  the ledger) and are not. orders_only_in_wms: WMS orders (not cancelled) whose number is no ERP order.
+- shipped_not_reported: shipped in the WMS, but the ERP order is not in the shipped status (only
+  when reporting shipped orders is on). erp_shipped_not_in_wms: the ERP order has the shipped status
+  and the WMS holds the order unshipped (or cancelled).
+- stock_differences: the balances differ (the stock process's own comparison, stock/diff.py).
+
+A change younger than the grace period is *in transit*, not drift: the next cycle (or sensor) is
+still to carry it over. It is counted apart and not held against the threshold: a product or order
+whose DateChanged, a shipped order whose ShippedTime, an article whose WMS stock changed within
+the grace period. Stock differences on products of orders between the systems (in flight in the
+ledger, or shipped in the WMS and not yet reported) are *held*, as the stock process holds them;
+they are listed, not counted. Articles and orders only in the WMS, and orders shipped only in the
+ERP, have no time to judge by: they always count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+from sync_pipeline.stock.diff import compare
+from sync_pipeline.stock.frames import erp_frame, wms_frame
+from sync_pipeline.stock.quantity import from_units
+
+LAST_SHIPPED_STATUS = 999  # WMS statuses from 1000 on are cancellations
+
+CATEGORIES: dict[str, str] = {
+    "articles_only_in_erp": "Articles only in 24SevenOffice (no warehouse article)",
+    "articles_only_in_wms": "Articles only in the warehouse (no 24SevenOffice product)",
+    "orders_only_in_erp": "Orders in 24SevenOffice missing in the warehouse",
+    "orders_only_in_wms": "Orders in the warehouse unknown to 24SevenOffice",
+    "shipped_not_reported": "Shipped in the warehouse, not shipped in 24SevenOffice",
+    "erp_shipped_not_in_wms": "Shipped in 24SevenOffice, not shipped in the warehouse",
+    "stock_differences": "Stock differences (largest first)",
+}
+PROCESS_OF = {
+    "articles_only_in_erp": "articles", "articles_only_in_wms": "articles",
+    "orders_only_in_erp": "orders", "orders_only_in_wms": "orders",
+    "shipped_not_reported": "orders", "erp_shipped_not_in_wms": "orders",
+    "stock_differences": "stock",
+}
+
+
+@dataclass(frozen=True)
+class DriftOptions:
+    pull_status: str = "Confirmed"
+    shipped_status: str = "OrderState_Sent"
+    wms_sent_status: int = 450
+    stock_basis: str = "physical"
+    articles: bool = True
+    orders: bool = True
+    report_shipped: bool = True
+    stock: bool = True
+
+    def categories(self) -> list[str]:
+        on = {"articles": self.articles, "orders": self.orders, "stock": self.stock}
+        return [name for name in CATEGORIES if on[PROCESS_OF[name]]
+                and (name != "shipped_not_reported" or self.report_shipped)]
+
+
+@dataclass(frozen=True)
+class Systems:
+    """What was read from both systems and the ledger for one comparison (gather.read_systems)."""
+
+    products: list = field(default_factory=list)  # every ERP product
+    inventory: list = field(default_factory=list)  # every WMS inventory line (one per article)
+    erp_orders: Mapping[int, Any] = field(default_factory=dict)  # ERP orders by id (expected + named by the WMS)
+    expected_in_wms: frozenset[int] = frozenset()  # ERP order ids the WMS should hold
+    wms_orders: Mapping[str, Any] = field(default_factory=dict)  # WMS orders by GoodsOwnerOrderNumber
+    in_flight_orders: frozenset[int] = frozenset()  # ERP order ids between the systems per the ledger
+    stock_changed_recently: frozenset[str] = frozenset()  # articles whose WMS stock changed within the grace
+    order_errors: Mapping[str, str] = field(default_factory=dict)  # the ledger's last failure per order key
+
+
+@dataclass
+class Drift:
+    categories: list[str]  # compared (their processes are on), in CATEGORIES order
+    rows: dict[str, list[dict[str, Any]]]  # category -> drifting records, largest (or oldest) first
+    in_transit: dict[str, int]  # category -> records changed within the grace period (not counted)
+    held: list[dict[str, Any]] = field(default_factory=list)  # stock differences held for orders in flight
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.rows[name]) for name in self.categories}
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts().values())
+
+    @property
+    def total_in_transit(self) -> int:
+        return sum(self.in_transit.values())
+
+    def summary(self) -> str:
+        parts = [f"{count} {name.replace('_', ' ')}" for name, count in self.counts().items() if count]
+        return ", ".join(parts) if parts else "none"
+
+
+def compare_systems(systems: Systems, options: DriftOptions, settled_before: datetime) -> Drift:
+    """The drift between the systems; changes at or after `settled_before` are in transit."""
+    drift = Drift(categories=options.categories(), rows={}, in_transit={})
+    for name in drift.categories:
+        drift.rows[name], drift.in_transit[name] = [], 0
+
+    def note(name: str, row: dict[str, Any], changed: datetime | None = None) -> None:
+        if changed is not None and changed >= settled_before:
+            drift.in_transit[name] += 1
+        else:
+            drift.rows[name].append(row)
+
+    if options.articles:
+        _articles(systems, note)
+    if options.orders:
+        _orders(systems, options, note, drift.categories)
+    if options.stock:
+        _stock(systems, options, note, drift, settled_before)
+    for name in drift.categories:
+        drift.rows[name].sort(key=_ORDERING[name])
+    return drift
+
+
+def _articles(systems: Systems, note) -> None:
+    products = {p.No: p for p in systems.products if p.No}
+    articles = {line.ArticleNumber: line for line in systems.inventory if line.ArticleNumber}
+    for number in products.keys() - articles.keys():
+        product = products[number]
+        note("articles_only_in_erp", {"article": number, "product_id": product.Id, "name": product.Name,
+                                      "changed": product.DateChanged}, product.DateChanged)
+    for number in articles.keys() - products.keys():
+        line = articles[number]
+        note("articles_only_in_wms", {"article": number, "product_code": line.ProductCode,
+                                      "name": getattr(line, "ArticleName", None)})
+
+
+def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]) -> None:
+    shipped = _status_name(options.shipped_status)
+    for order_id in systems.expected_in_wms:
+        order = systems.erp_orders.get(order_id)
+        if order is not None and str(order_id) not in systems.wms_orders:
+            note("orders_only_in_erp", {"order": order_id, "erp_status": _status_name(order.OrderStatus),
+                                        "changed": order.DateChanged,
+                                        "last_failure": systems.order_errors.get(str(order_id))}, order.DateChanged)
+    for number, wms_order in systems.wms_orders.items():
+        erp_order = systems.erp_orders.get(int(number)) if (number or "").isdigit() else None
+        if erp_order is None:
+            if wms_order.OrderStatusNumber <= LAST_SHIPPED_STATUS:
+                note("orders_only_in_wms", {"order": number, "wms_status": wms_order.OrderStatusNumber,
+                                            "wms_order_id": wms_order.OrderId})
+            continue
+        erp_status = _status_name(erp_order.OrderStatus)
+        if _is_shipped(wms_order, options):
+            if "shipped_not_reported" in categories and erp_status != shipped:
+                note("shipped_not_reported", {"order": number, "wms_status": wms_order.OrderStatusNumber,
+                                              "shipped": wms_order.ShippedTime, "erp_status": erp_status},
+                     wms_order.ShippedTime)
+        elif erp_status == shipped:
+            note("erp_shipped_not_in_wms", {"order": number, "erp_status": erp_status,
+                                            "wms_status": wms_order.OrderStatusNumber,
+                                            "erp_changed": erp_order.DateChanged})
+
+
+def _stock(systems: Systems, options: DriftOptions, note, drift: Drift, settled_before: datetime) -> None:
+    products = [p for p in systems.products if p.StockControlled is not False]
+    changes = compare(wms_frame(systems.inventory, options.stock_basis), erp_frame(products)).changes
+    held = _held_products(systems, options)
+    changed_at = {p.Id: p.DateChanged for p in products}
+    for article, product_id, erp, wms, delta in zip(
+            changes["article_number"].tolist(), changes["product_id"].tolist(),
+            changes["erp_quantity"].to_numpy(dtype=object, na_value=None).tolist(),
+            changes["wms_quantity"].to_numpy(dtype=object, na_value=None).tolist(),
+            changes["delta"].to_numpy(dtype=object, na_value=None).tolist()):
+        size = abs(delta) if delta is not None else abs(wms or 0)
+        row = {"article": article, "product_id": int(product_id), "erp": _quantity(erp), "wms": _quantity(wms),
+               "difference": _signed(delta), "_size": size}
+        if int(product_id) in held:
+            drift.held.append(row)
+        elif article in systems.stock_changed_recently:
+            drift.in_transit["stock_differences"] += 1
+        else:
+            note("stock_differences", row, changed_at.get(int(product_id)))
+    drift.held.sort(key=_ORDERING["stock_differences"])
+
+
+def _held_products(systems: Systems, options: DriftOptions) -> set[int]:
+    """Products on orders between the systems: in flight per the ledger, or shipped and not yet reported."""
+    shipped = _status_name(options.shipped_status)
+    order_ids = set(systems.in_flight_orders)
+    for number, wms_order in systems.wms_orders.items():
+        erp_order = systems.erp_orders.get(int(number)) if (number or "").isdigit() else None
+        if erp_order is not None and _is_shipped(wms_order, options) and _status_name(erp_order.OrderStatus) != shipped:
+            order_ids.add(erp_order.OrderId)
+    return {row.ProductId for order_id in order_ids if (order := systems.erp_orders.get(order_id)) is not None
+            for row in (order.InvoiceRows or ()) if row.ProductId}
+
+
+def _is_shipped(wms_order, options: DriftOptions) -> bool:
+    return options.wms_sent_status <= wms_order.OrderStatusNumber <= LAST_SHIPPED_STATUS
+
+
+def _status_name(value) -> str:
+    return getattr(value, "value", value) or ""
+
+
+def _quantity(units: int | None) -> str | None:
+    return None if units is None else str(from_units(units))
+
+
+def _signed(units: int | None) -> str | None:
+    if units is None:
+        return None
+    text = str(from_units(units))
+    return text if units < 0 else f"+{text}"
+
+
+def _oldest_first(column: str):
+    def key(row: dict[str, Any]) -> tuple:
+        moment = row[column]  # records without a time first: nothing says they are recent
+        return (moment is not None, moment.timestamp() if moment is not None else 0.0,
+                str(row.get("order", row.get("article"))))
+    return key
+
+
+def _by_number(column: str):
+    return lambda row: (len(str(row[column])), str(row[column]))
+
+
+_ORDERING = {
+    "articles_only_in_erp": _oldest_first("changed"),
+    "articles_only_in_wms": _by_number("article"),
+    "orders_only_in_erp": _oldest_first("changed"),
+    "orders_only_in_wms": _by_number("order"),
+    "shipped_not_reported": _oldest_first("shipped"),
+    "erp_shipped_not_in_wms": _oldest_first("erp_changed"),
+    "stock_differences": lambda row: (-row["_size"], row["article"]),
+}
+
+
+def public_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows without the sort keys kept for ordering."""
+    return [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]

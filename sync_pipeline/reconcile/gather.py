@@ -1,0 +1,66 @@
+"""Reading both systems and the ledger for one drift comparison (the only I/O of reconcile/).
+
+Reads only; writes nothing anywhere. What it reads, per process switched on:
+
+- articles and stock: every ERP product and every WMS inventory line (as the stock cycle does),
+  plus the WMS articles whose stock changed within the grace period (StockInfoChangedFrom);
+- orders: every ERP order in the pull status; the orders the ledger has as pushed or in flight;
+  the WMS orders changed in the last ORDER_LOOKBACK, and any expected order by its number; every
+  ERP order a WMS order names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sync_pipeline.ledger import Kind, State
+from sync_pipeline.reconcile.drift import DriftOptions, Systems
+from sync_pipeline.sync.stock import IN_FLIGHT_ORDER_STATES
+
+ORDER_LOOKBACK = timedelta(days=7)  # WMS orders changed this long ago or more are looked up only by number
+STOCK_DELTA_LIMIT = timedelta(hours=23)  # Ongoing refuses StockInfoChangedFrom more than 24 h back
+PUSHED_STATES = (State.SENT, State.SHIPPED)
+NUMBERS_PER_QUERY = 500  # order numbers per GetOrdersByQuery filter
+
+
+def read_systems(erp, wms, ledger, options: DriftOptions, *, now: datetime, grace: timedelta) -> Systems:
+    products, inventory, recent_stock = [], [], frozenset()
+    if options.articles or options.stock:
+        products = erp.products_changed_since(None)
+        inventory = list(wms.inventory())
+    if options.stock and grace > timedelta(0):
+        since = now - min(grace, STOCK_DELTA_LIMIT)
+        recent_stock = frozenset(line.ArticleNumber for line in wms.inventory(changed_since=since))
+
+    in_flight = _order_ids(ledger.keys_in_states(Kind.ORDER, IN_FLIGHT_ORDER_STATES)) if options.stock else set()
+    pushed, erp_orders, wms_orders, expected = set(), {}, {}, set()
+    if options.orders:
+        pushed = _order_ids(ledger.keys_in_states(Kind.ORDER, PUSHED_STATES, live_only=False))
+        erp_orders = {o.OrderId: o for o in erp.orders_changed_since(None, statuses=[options.pull_status])
+                      if o.APIException is None}
+        wms_orders = {o.GoodsOwnerOrderNumber: o for o in wms.orders(changed_since=now - ORDER_LOOKBACK)
+                      if o.GoodsOwnerOrderNumber}
+    named = {int(n) for n in wms_orders if n.isdigit()}
+    wanted = sorted((pushed | in_flight | named) - erp_orders.keys())
+    if wanted:
+        erp_orders.update((o.OrderId, o) for o in erp.orders(wanted) if o.APIException is None)
+    if options.orders:
+        expected = {i for i, o in erp_orders.items() if _status(o.OrderStatus) == _status(options.pull_status)}
+        expected |= pushed & erp_orders.keys()
+        unseen = sorted(str(i) for i in expected if str(i) not in wms_orders)
+        for start in range(0, len(unseen), NUMBERS_PER_QUERY):
+            chunk = unseen[start:start + NUMBERS_PER_QUERY]
+            wms_orders.update((o.GoodsOwnerOrderNumber, o) for o in wms.orders(order_numbers=chunk))
+    failures = {key: entry.last_error for key, entry in ledger.entries(Kind.ORDER, map(str, expected)).items()
+                if entry.last_error} if expected else {}
+    return Systems(products=products, inventory=inventory, erp_orders=erp_orders, expected_in_wms=frozenset(expected),
+                   wms_orders=wms_orders, in_flight_orders=frozenset(in_flight), stock_changed_recently=recent_stock,
+                   order_errors=failures)
+
+
+def _order_ids(keys) -> set[int]:
+    return {int(k) for k in keys if k.isdigit()}
+
+
+def _status(value) -> str:
+    return getattr(value, "value", value) or ""

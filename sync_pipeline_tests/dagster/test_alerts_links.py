@@ -1,0 +1,168 @@
+"""Alerts name what failed and link to the run: failed asset checks to the webhook and e-mail, run
+failures through Dagster's e-mail sensor to a real local SMTP server (STARTTLS, login), and the Slack
+sensor built only when its settings are set."""
+
+from __future__ import annotations
+
+import email
+import socket
+import ssl
+import subprocess
+from email import policy
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from sync_pipeline.settings import SettingsError, load_settings
+from sync_pipeline_tests.dagster.conftest import Stack
+from sync_pipeline_tests.dagster.test_failure_alerts import WRONG_PASSWORD, Webhook
+
+UI = "https://dagster.example.com/ops"
+SENDER, RECIPIENT = "alerts@example.com", "ops@example.com"
+SMTP_PASSWORD = "smtp-SECRET-2718"
+SLACK_TOKEN = "xoxb-SECRET-31415"
+
+
+class Sensors:
+    """The code location's sensors, ticked against the instance as the daemon does."""
+
+    def __init__(self, instance: dg.DagsterInstance, *names: str):
+        from sync_pipeline.definitions import build_definitions  # reads the settings: import late
+
+        self.defs, self.instance = build_definitions(), instance
+        self.cursors = dict.fromkeys(names)
+        self.tick()  # the first tick only sets the cursors: what happened before is not alerted
+
+    def tick(self) -> None:
+        for name, cursor in self.cursors.items():
+            context = dg.build_sensor_context(instance=self.instance, cursor=cursor, definitions=self.defs)
+            self.cursors[name] = self.defs.resolve_sensor_def(name).evaluate_tick(context).cursor
+
+    def run(self, job: str) -> dg.ExecuteInProcessResult:
+        return self.defs.resolve_job_def(job).execute_in_process(instance=self.instance, raise_on_error=False)
+
+
+class Mailbox:
+    """A local SMTP server that wants STARTTLS and a login, as a real submission port does."""
+
+    def __init__(self, folder: Path):
+        cert, key = folder / "cert.pem", folder / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key),
+                        "-out", str(cert)], check=True, capture_output=True)
+        self.cert = cert
+        self.messages: list[email.message.EmailMessage] = []
+        self.logins: list[str] = []
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(cert, key)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, tls_context=tls,
+                                      require_starttls=True, authenticator=self._authenticate, auth_require_tls=True)
+        self._controller.start()
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == SMTP_PASSWORD.encode()
+        if ok:
+            self.logins.append(auth_data.login.decode())
+        return AuthResult(success=ok)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+
+@pytest.fixture
+def mailbox(stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
+    box = Mailbox(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(box.cert))  # trust the local server's certificate
+    for name, value in {"SYNC_ALERT_EMAIL_FROM": SENDER, "SYNC_ALERT_EMAIL_TO": RECIPIENT,
+                        "SYNC_ALERT_EMAIL_SMTP_HOST": "localhost", "SYNC_ALERT_EMAIL_SMTP_PORT": str(box.port),
+                        "SYNC_ALERT_EMAIL_SMTP_TYPE": "STARTTLS", "SYNC_ALERT_EMAIL_SMTP_PASSWORD": SMTP_PASSWORD,
+                        "SYNC_UI_BASE_URL": UI + "/"}.items():
+        monkeypatch.setenv(name, value)
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def webhook(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Webhook]:
+    receiver = Webhook()
+    monkeypatch.setenv("SYNC_ALERT_WEBHOOK_URL", receiver.url)
+    yield receiver
+    receiver.stop()
+
+
+def body(message) -> str:
+    return message.get_body(preferencelist=("plain", "html")).get_content()
+
+
+def test_a_failed_check_is_alerted_with_its_records_and_a_link_to_the_run(
+        stack: Stack, webhook: Webhook, mailbox: Mailbox, instance: dg.DagsterInstance) -> None:
+    stack.erp_admin.post("products", [{"Id": 99, "No": "SKU-LONG", "Name": "x" * 120}])
+    sensors = Sensors(instance, "alert_on_check_failure")
+    result = sensors.run("sync_all")
+    assert result.success, "a failed record fails the check, not the run"
+    sensors.tick()
+
+    (posted,) = webhook.received
+    alert = posted["json"]
+    assert alert["title"] == "Sync check failed" and alert["run_id"] == result.run_id
+    assert alert["error"] == "wms_articles check no_failed_records (warn): 1 record(s) failed — SKU-LONG"
+    assert alert["link"] == f"{UI}/runs/{result.run_id}"
+    assert alert["text"].endswith(f"— {UI}/runs/{result.run_id}")
+    (mail,) = mailbox.messages
+    assert mail["Subject"] == "Sync check failed: sync_all" and mail["To"] == RECIPIENT
+    assert alert["text"] in body(mail)
+    assert mailbox.logins == [SENDER]
+
+    sensors.tick()
+    assert len(webhook.received) == 1 and len(mailbox.messages) == 1, "one alert per failed check"
+
+
+def test_a_failed_run_is_mailed_by_dagsters_email_sensor_with_a_link(
+        stack: Stack, mailbox: Mailbox, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SO24_PASSWORD", WRONG_PASSWORD)
+    sensors = Sensors(instance, "email_on_run_failure")
+    result = sensors.run("sync_all")
+    assert not result.success
+    sensors.tick()
+
+    (mail,) = mailbox.messages
+    assert mail["Subject"] == "Sync run failed: sync_all"
+    text = body(mail)
+    assert f"Sync run failed: job sync_all, run {result.run_id}: wms_articles: " in text
+    assert "24SevenOffice refused the login for demo@example.com" in text
+    assert f'<a href="{UI}/runs/{result.run_id}">' in text
+    for secret in (WRONG_PASSWORD, SMTP_PASSWORD):
+        assert secret not in mail.as_string()
+
+
+def test_slack_and_email_sensors_exist_only_when_configured(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sync_pipeline.definitions import build_definitions
+
+    def sensor_names() -> set[str]:
+        return {sensor.name for sensor in build_definitions().sensors}
+
+    assert {"alert_on_run_failure", "alert_on_check_failure"} <= sensor_names()
+    assert not {"slack_on_run_failure", "email_on_run_failure"} & sensor_names()
+    monkeypatch.setenv("SYNC_SLACK_TOKEN", SLACK_TOKEN)
+    monkeypatch.setenv("SYNC_SLACK_CHANNEL", "#warehouse-ops")
+    assert "slack_on_run_failure" in sensor_names()
+    assert SLACK_TOKEN not in repr(load_settings())
+
+    monkeypatch.delenv("SYNC_SLACK_CHANNEL")
+    with pytest.raises(SettingsError, match="Slack alerts need SYNC_SLACK_CHANNEL as well"):
+        load_settings()
+    monkeypatch.setenv("SYNC_ALERT_EMAIL_TO", RECIPIENT)
+    monkeypatch.delenv("SYNC_SLACK_TOKEN")
+    with pytest.raises(SettingsError, match="e-mail alerts need SYNC_ALERT_EMAIL_FROM, SYNC_ALERT_EMAIL_SMTP_HOST"):
+        load_settings()

@@ -1,0 +1,138 @@
+"""The drift comparison on plain data: what each category catches, what is in transit or held."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sync_pipeline.erp.models import InvoiceOrder, InvoiceRow, OrderStatus, Product
+from sync_pipeline.reconcile.drift import DriftOptions, Systems, compare_systems, public_rows
+from sync_pipeline.wms.models import InventoryLine, WmsOrder
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+EARLIER = NOW - timedelta(hours=3)
+SETTLED = NOW - timedelta(minutes=30)
+
+
+def product(pid: int, stock: int | str = 10, changed: datetime = EARLIER, **fields) -> Product:
+    return Product(Id=pid, No=f"SKU-{pid}", Name=f"Product {pid}", Stock=Decimal(stock), DateChanged=changed, **fields)
+
+
+def line(number: str, quantity: int | str = 10, system_id: int | None = None) -> InventoryLine:
+    return InventoryLine(ArticleSystemId=system_id or abs(hash(number)) % 10**6, ArticleNumber=number,
+                         NumberOfItems=Decimal(quantity), NumberOfBookedItems=Decimal(0),
+                         SellableNumberOfItems=Decimal(quantity))
+
+
+def erp_order(oid: int, status: str = "Confirmed", changed: datetime = EARLIER, products=(1,)) -> InvoiceOrder:
+    rows = [InvoiceRow(ProductId=p, RowId=i, Quantity=Decimal(1)) for i, p in enumerate(products)]
+    return InvoiceOrder(OrderId=oid, OrderStatus=OrderStatus(status), DateChanged=changed, InvoiceRows=rows)
+
+
+def wms_order(number: str, status: int = 200, shipped: datetime | None = None) -> WmsOrder:
+    return WmsOrder(OrderId=1000 + len(number) * 7 + sum(map(ord, number)), GoodsOwnerOrderNumber=number,
+                    OrderStatusNumber=status, ShippedTime=shipped)
+
+
+def in_step() -> dict:
+    """Three products and articles with equal stock; order 1 open in both, order 2 shipped and Sent."""
+    return dict(
+        products=[product(1), product(2), product(3)],
+        inventory=[line("SKU-1"), line("SKU-2"), line("SKU-3")],
+        erp_orders={1: erp_order(1), 2: erp_order(2, "OrderState_Sent")},
+        expected_in_wms=frozenset({1}),
+        wms_orders={"1": wms_order("1"), "2": wms_order("2", 450, EARLIER)},
+    )
+
+
+def compare(options: DriftOptions = DriftOptions(), **systems):
+    return compare_systems(Systems(**{**in_step(), **systems}), options, SETTLED)
+
+
+def keys(drift, category: str) -> list:
+    return [row.get("order", row.get("article")) for row in drift.rows[category]]
+
+
+def test_systems_in_step_have_no_drift():
+    drift = compare()
+    assert drift.total == 0 and drift.total_in_transit == 0 and drift.held == []
+    assert drift.counts() == dict.fromkeys(drift.categories, 0)
+
+
+def test_articles_on_one_side_only():
+    drift = compare(products=[product(1), product(2), product(3), product(4), Product(Id=9, Name="no number")],
+                    inventory=[line("SKU-1"), line("SKU-2"), line("SKU-3"), line("OLD-7")])
+    assert keys(drift, "articles_only_in_erp") == ["SKU-4"]
+    assert keys(drift, "articles_only_in_wms") == ["OLD-7"]
+    assert drift.total == 2
+
+
+def test_orders_missing_on_either_side_name_the_ledger_failure():
+    drift = compare(erp_orders={1: erp_order(1), 2: erp_order(2, "OrderState_Sent"), 3: erp_order(3)},
+                    expected_in_wms=frozenset({1, 3}),
+                    wms_orders={**in_step()["wms_orders"], "77": wms_order("77"), "WEB-5": wms_order("WEB-5"),
+                                "78": wms_order("78", 1000)},
+                    order_errors={"3": "SKU-9: unknown article"})
+    assert public_rows(drift.rows["orders_only_in_erp"]) == [
+        {"order": 3, "erp_status": "Confirmed", "changed": EARLIER, "last_failure": "SKU-9: unknown article"}]
+    assert keys(drift, "orders_only_in_wms") == ["77", "WEB-5"], "a cancelled WMS order is not drift"
+
+
+def test_status_mismatches_both_ways():
+    drift = compare(erp_orders={1: erp_order(1, "OrderState_Sent"), 2: erp_order(2)},
+                    wms_orders={"1": wms_order("1", 300), "2": wms_order("2", 450, EARLIER)},
+                    expected_in_wms=frozenset())
+    assert keys(drift, "shipped_not_reported") == ["2"]
+    assert keys(drift, "erp_shipped_not_in_wms") == ["1"]
+
+
+def test_stock_differences_largest_first_and_only_stock_controlled():
+    drift = compare(products=[product(1, 10), product(2, 10), product(3, 10), product(4, 5, StockControlled=False)],
+                    inventory=[line("SKU-1", 12), line("SKU-2", 3), line("SKU-3", "10.5"), line("SKU-4", 9)])
+    assert public_rows(drift.rows["stock_differences"]) == [
+        {"article": "SKU-2", "product_id": 2, "erp": "10", "wms": "3", "difference": "-7"},
+        {"article": "SKU-1", "product_id": 1, "erp": "10", "wms": "12", "difference": "+2"},
+        {"article": "SKU-3", "product_id": 3, "erp": "10", "wms": "10.5", "difference": "+0.5"},
+    ]
+
+
+def test_recent_changes_are_in_transit_not_drift():
+    recent = NOW - timedelta(minutes=5)
+    drift = compare(products=[product(1, changed=recent), product(2), product(3), product(4, changed=recent)],
+                    inventory=[line("SKU-1", 11), line("SKU-2", 12), line("SKU-3")],
+                    erp_orders={1: erp_order(1), 2: erp_order(2), 5: erp_order(5, changed=recent)},
+                    expected_in_wms=frozenset({1, 5}),
+                    wms_orders={"1": wms_order("1"), "2": wms_order("2", 450, recent)},
+                    stock_changed_recently=frozenset({"SKU-2"}))
+    assert drift.total == 0
+    assert drift.in_transit == {"articles_only_in_erp": 1, "articles_only_in_wms": 0, "orders_only_in_erp": 1,
+                                "orders_only_in_wms": 0, "shipped_not_reported": 1, "erp_shipped_not_in_wms": 0,
+                                "stock_differences": 1}
+    assert [row["article"] for row in drift.held] == ["SKU-1"], "order 2 is shipped, not reported: held"
+
+
+def test_stock_on_orders_in_flight_is_held_not_counted():
+    drift = compare(products=[product(1), product(2), product(3)],
+                    inventory=[line("SKU-1", 4), line("SKU-2", 3), line("SKU-3", 1)],
+                    erp_orders={**in_step()["erp_orders"], 6: erp_order(6, products=(2,))},
+                    in_flight_orders=frozenset({6}))
+    assert keys(drift, "stock_differences") == ["SKU-3", "SKU-1"]
+    assert [row["article"] for row in drift.held] == ["SKU-2"]
+
+
+def test_processes_switched_off_are_not_compared():
+    options = DriftOptions(orders=False, stock=True, articles=False)
+    drift = compare(options, products=[product(1, 3), product(4)], inventory=[line("SKU-1"), line("X")],
+                    wms_orders={"99": wms_order("99")})
+    assert drift.categories == ["stock_differences"]
+    assert drift.total == 1
+    no_report = compare(DriftOptions(report_shipped=False),
+                        erp_orders={1: erp_order(1), 2: erp_order(2)})  # order 2 shipped, ERP still Confirmed
+    assert "shipped_not_reported" not in no_report.categories and no_report.total == 0
+
+
+def test_configured_statuses_are_used():
+    options = DriftOptions(pull_status="Pack", shipped_status="Invoiced", wms_sent_status=500)
+    drift = compare(options, erp_orders={1: erp_order(1, "Pack"), 2: erp_order(2, "Invoiced")},
+                    wms_orders={"1": wms_order("1", 450, EARLIER), "2": wms_order("2", 500, EARLIER)})
+    assert drift.total == 0, "450 is not shipped when the warehouse ships at 500"

@@ -1,0 +1,183 @@
+"""Crash safety: runs killed with SIGKILL at random points, many times; then the schedule runs.
+
+Each run is a process of its own (crash_worker.live: the pipeline's cycle over and over, as
+scheduled runs follow each other) with the sandboxes in this process and the ledger in a SQLite
+file. Half the kills come at a random moment (starting up, reading, mapping, inside a ledger
+transaction...), half at the worst one: right after a sandbox did a write (an order created, a
+status set, a stock written) and before the run got the reply, so the run dies not knowing that
+its write happened. Between kills the ERP gets new orders and the warehouse ships some.
+
+Then the schedule runs cycles without kills until one finds nothing to do. Killed runs never
+released their claims: the claims expire (a run's heartbeat renews them, ledger/keeper.py; a dead
+run stops renewing), so the schedule takes the records over. Afterwards the same invariants as
+in the fault soak hold (invariants.py): every order in the WMS once, every shipped one Sent once,
+stock equal, nothing lost.
+
+Scale: CRASH_KILLS (default 20), CRASH_SEED. Figures: test-artifacts/reliability/crash.json.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import dagster as dg
+
+from sync_pipeline.ledger import BackoffPolicy, Kind, Ledger, sqlite_url
+from sync_pipeline_tests.reliability.crash_worker import WorkerConfig, forkserver, live
+from sync_pipeline_tests.reliability.figures import publish
+from sync_pipeline_tests.reliability.hooks import AfterWrites
+from sync_pipeline_tests.reliability.invariants import check
+from sync_pipeline_tests.reliability.pipeline import Pipeline
+from sync_pipeline_tests.reliability.sandboxes import Sandboxes, order_record, seed_catalogue, seed_orders
+
+KILLS = int(os.environ.get("CRASH_KILLS", "20"))
+SEED = int(os.environ.get("CRASH_SEED", "7"))
+PRODUCTS = 30
+FIRST_ORDERS = 150
+NEW_ORDERS_EVERY = 4  # kills
+CLAIM_TTL = timedelta(seconds=2)  # production: 5 minutes; the heartbeat renews it every third
+QUICK_BACKOFF = BackoffPolicy(base=timedelta(milliseconds=20), cap=timedelta(milliseconds=200), max_attempts=25)
+MAX_SCHEDULED_CYCLES = 20
+
+
+def test_runs_killed_at_random_points_lose_and_double_nothing(tmp_path: Path, request) -> None:
+    rng = random.Random(SEED)
+    sandboxes = Sandboxes.start()
+    url = sqlite_url(tmp_path / "ledger.sqlite")
+    ledger = Ledger(url, backoff=QUICK_BACKOFF)
+    after_writes = AfterWrites([sandboxes.erp, sandboxes.wms])
+    config = WorkerConfig(url, sandboxes.erp_connection(), sandboxes.wms_connection(), CLAIM_TTL, QUICK_BACKOFF)
+    context = forkserver()
+    kills: Counter[str] = Counter()
+    started = time.monotonic()
+    try:
+        seed_catalogue(sandboxes, PRODUCTS, rng)
+        next_id = 200_001
+        seed_orders(sandboxes, [order_record(next_id + n, PRODUCTS, rng) for n in range(FIRST_ORDERS)])
+        next_id += FIRST_ORDERS
+        for kill in range(KILLS):
+            run = context.Process(target=live, args=(config,), daemon=True)
+            run.start()
+            if kill % 2:
+                after_writes.arm(rng.randrange(1, 40), lambda operation, pid=run.pid: os.kill(pid, signal.SIGKILL))
+                if not after_writes.fired.wait(timeout=8.0):  # nothing left to write: kill it anyway
+                    after_writes.disarm()
+                    os.kill(run.pid, signal.SIGKILL)
+                    kills["while idle"] += 1
+                else:
+                    kills[f"after a {after_writes.fired_at}"] += 1
+            else:
+                time.sleep(rng.uniform(0.05, 2.5))
+                os.kill(run.pid, signal.SIGKILL)
+                kills["at a random moment"] += 1
+            run.join()
+            assert run.exitcode == -signal.SIGKILL
+            if kill % NEW_ORDERS_EVERY == NEW_ORDERS_EVERY - 1:
+                seed_orders(sandboxes, [order_record(next_id + n, PRODUCTS, rng) for n in range(40)])
+                next_id += 40
+                _ship_some(sandboxes, rng)
+        left_by_killed_runs = ledger.claim_holders()
+        schedule = Pipeline(ledger, *sandboxes.clients(), claim_ttl=CLAIM_TTL)
+        cycles, quiet = 0, False
+        while not quiet and cycles < MAX_SCHEDULED_CYCLES:
+            results = schedule.cycle(f"scheduled-{cycles}")
+            cycles += 1
+            quiet = _quiet(results)
+            if not quiet:
+                time.sleep(0.5)  # claims of killed runs expire within CLAIM_TTL
+        assert quiet, (f"the schedule found work left after {cycles} cycles: {_summary(results)}; orders in "
+                       f"flight: {ledger.keys_in_states(Kind.ORDER, ('pending', 'error', 'shipped'))[:20]}")
+        findings = check(sandboxes, ledger)
+        figures = {
+            "kills": KILLS, "kills_by_point": dict(kills),
+            "runs_holding_claims_when_killed": len(left_by_killed_runs),
+            **{k: findings.figures[k] for k in ("orders", "shipped", "lost", "duplicated", "stock_differences")},
+            "scheduled_cycles_to_recover": cycles, "seconds": round(time.monotonic() - started, 1),
+            "problems": findings.problems[:50],
+        }
+        publish("crash", figures, request.node)
+        assert not findings.problems, findings.summary()
+        assert findings.figures["orders"] == next_id - 200_001 and findings.figures["shipped"] > 0
+        assert sum(count for point, count in kills.items() if point.startswith("after a")) >= KILLS // 4, kills
+    finally:
+        ledger.close()
+        sandboxes.stop()
+
+
+def test_a_killed_runs_claims_expire_and_a_live_runs_do_not(tmp_path: Path) -> None:
+    """The heartbeat: claims outlive their ttl while the run lives; once it is killed they expire."""
+    url = sqlite_url(tmp_path / "ledger.sqlite")
+    ledger = Ledger(url)
+    context = forkserver()
+    holder = context.Process(target=hold_claims, args=(url, ["1", "2", "3"], 0.6), daemon=True)
+    holder.start()
+    try:
+        deadline = time.monotonic() + 15
+        while ledger.claim_holders() != {"holder": 3}:
+            assert time.monotonic() < deadline, "the holder never claimed its records"
+            time.sleep(0.05)
+        time.sleep(1.5)  # 2.5 ttls: alive, it renewed them
+        assert ledger.claim("order", ["1", "2", "3"], "other", timedelta(minutes=1)) == set()
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.join()
+        time.sleep(0.7)  # one ttl after its last renewal at most
+        assert ledger.claim("order", ["1", "2", "3"], "other", timedelta(minutes=1)) == {"1", "2", "3"}
+    finally:
+        ledger.close()
+
+
+def hold_claims(url: str, keys: list[str], ttl_seconds: float) -> None:
+    with Ledger(url) as ledger, ledger.run("holder", timedelta(seconds=ttl_seconds)) as run:
+        run.claim(Kind.ORDER, keys)
+        while True:
+            time.sleep(1)
+
+
+def test_a_new_run_releases_the_claims_of_runs_dagster_reports_finished(tmp_path: Path, stack, instance,
+                                                                        monkeypatch) -> None:
+    """A run that failed while the ledger's database was away could not release its claims; the next
+    run releases them as soon as Dagster reports the failed run finished, without waiting for the ttl."""
+    from sync_pipeline_tests.dagster.conftest import run_job
+
+    monkeypatch.setenv("SYNC_LEDGER_URL", sqlite_url(tmp_path / "ledger.sqlite"))
+    failed = instance.add_run(dg.DagsterRun(job_name="sync_all", run_id=str(uuid.uuid4()),
+                                            status=dg.DagsterRunStatus.FAILURE))
+    alive = instance.add_run(dg.DagsterRun(job_name="sync_all", run_id=str(uuid.uuid4()),
+                                           status=dg.DagsterRunStatus.STARTED))
+    with Ledger(sqlite_url(tmp_path / "ledger.sqlite")) as ledger:
+        ledger.claim(Kind.ORDER, ["1", "2"], failed.run_id, timedelta(hours=1))
+        ledger.claim(Kind.ORDER, ["3"], alive.run_id, timedelta(hours=1))
+        result = run_job("push_orders", instance)
+        assert result.success
+        assert ledger.claim_holders() == {alive.run_id: 1}
+        pushed = {o["GoodsOwnerOrderNumber"] for o in stack.wms_admin.get("state")["orders"]}
+        assert {"1", "2"} <= pushed and "3" not in pushed
+
+
+def _quiet(results: dict) -> bool:
+    for report in results.values():
+        if isinstance(report, BaseException):
+            return False
+        if report.failed or report.created or report.updated or report.details.get("held_by_other_run") \
+                or report.details.get("held_for_orders_in_flight"):
+            return False
+    return True
+
+
+def _ship_some(sandboxes: Sandboxes, rng: random.Random) -> None:
+    open_orders = sorted(o["GoodsOwnerOrderNumber"] for o in sandboxes.admin("wms", "GET", "state")["orders"]
+                         if o["OrderStatusNumber"] == 200)
+    for number in rng.sample(open_orders, len(open_orders) // 3):
+        sandboxes.ship(number, f"WB-{number}")
+
+
+def _summary(results: dict) -> dict:
+    return {name: (r.counts() | {k: v[:10] for k, v in r.details.items()} if not isinstance(r, BaseException)
+                   else repr(r)) for name, r in results.items()}

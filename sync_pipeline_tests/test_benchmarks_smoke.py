@@ -1,0 +1,27 @@
+"""`python benchmarks/run.py --quick` keeps working: every measure runs and prints its line.
+
+Figures are not checked (timings on a CI machine mean nothing); the full run's are in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURES = [f"PF{n}" for n in range(1, 8)]
+
+
+def test_the_quick_benchmark_run_prints_a_line_for_every_measure():
+    # The sandboxes and the pipeline's defaults: nothing from the caller's environment.
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith(("SO24_", "ONGOING_", "SYNC_", "DAGSTER_"))}
+    done = subprocess.run([sys.executable, "benchmarks/run.py", "--quick"], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=280)
+
+    assert done.returncode == 0, done.stdout + done.stderr[-4000:]
+    ids = [line.split()[0] for line in done.stdout.splitlines() if line.startswith("PF")]
+    assert ids == MEASURES, done.stdout
+    assert "FAILED" not in done.stdout
