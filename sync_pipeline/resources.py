@@ -16,6 +16,7 @@ import dagster as dg
 
 from sync_pipeline.erp import ErpClient, ErpConnection
 from sync_pipeline.ledger import Ledger, resolve_url
+from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
 from sync_pipeline.wms import WmsClient, WmsConnection
 
 _local = threading.local()
@@ -37,13 +38,14 @@ class ErpResource(dg.ConfigurableResource):
     password: str
     identity_id: str | None = None
     timeout_seconds: float = 30.0
+    max_reply_mb: int = DEFAULT_MAX_REPLY_MB  # larger replies are refused
 
     def client(self) -> ErpClient:
-        key = (self.base_url, self.application_id, self.username, self.password, self.identity_id)
+        key = (self.base_url, self.application_id, self.username, self.password, self.identity_id, self.max_reply_mb)
         return _cached("erp", key, lambda: ErpClient(ErpConnection(
             base_url=self.base_url, application_id=UUID(self.application_id), username=self.username,
             password=self.password, identity_id=UUID(self.identity_id) if self.identity_id else None,
-            timeout=self.timeout_seconds)))
+            timeout=self.timeout_seconds, max_reply_bytes=self.max_reply_mb * MB)))
 
 
 class WmsResource(dg.ConfigurableResource):
@@ -54,12 +56,13 @@ class WmsResource(dg.ConfigurableResource):
     username: str
     password: str
     timeout_seconds: float = 30.0
+    max_reply_mb: int = DEFAULT_MAX_REPLY_MB  # larger replies are refused
 
     def client(self) -> WmsClient:
-        key = (self.base_url, self.goods_owner_code, self.username, self.password)
+        key = (self.base_url, self.goods_owner_code, self.username, self.password, self.max_reply_mb)
         return _cached("wms", key, lambda: WmsClient(WmsConnection(
             base_url=self.base_url, goods_owner_code=self.goods_owner_code, username=self.username,
-            password=self.password, timeout=self.timeout_seconds)))
+            password=self.password, timeout=self.timeout_seconds, max_reply_bytes=self.max_reply_mb * MB)))
 
 
 SECRET_VARIABLES = ("SO24_PASSWORD", "ONGOING_PASSWORD")
@@ -99,12 +102,14 @@ def resources_from_env(settings) -> dict[str, Any]:
             username=settings.so24_username,
             password=dg.EnvVar("SO24_PASSWORD"),
             identity_id=str(settings.so24_identity_id) if settings.so24_identity_id else None,
+            max_reply_mb=settings.sync_max_reply_mb,
         ),
         "wms": WmsResource(
             base_url=settings.ongoing_base_url,
             goods_owner_code=settings.ongoing_goods_owner_code,
             username=settings.ongoing_username,
             password=dg.EnvVar("ONGOING_PASSWORD"),
+            max_reply_mb=settings.sync_max_reply_mb,
         ),
         "ledger": LedgerResource(url=dg.EnvVar("SYNC_LEDGER_URL") if settings.sync_ledger_url else None),
     }

@@ -28,6 +28,7 @@ from sync_pipeline.ledger.engine import check_url as check_ledger_url
 from sync_pipeline.ledger.model import LedgerError
 from sync_pipeline.mapping.extra import ExtraField
 from sync_pipeline.mapping.fieldmaps import MAPS
+from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
 from sync_pipeline.wms.connection import WmsConnection
 
 
@@ -106,6 +107,8 @@ class Settings(BaseSettings):
     sync_drift_threshold: int = 0  # settled differences between the systems tolerated before drift_report fails
     sync_drift_grace_minutes: int = 30  # a change this recent is in transit, not drift
     sync_latency_target_minutes: int = 60  # p95 target for confirmed -> in the WMS and shipped -> Sent
+    # Replies larger than this are refused (soap/transport.py): a bound on what one reply may hold in memory.
+    sync_max_reply_mb: int = DEFAULT_MAX_REPLY_MB
 
     @classmethod
     def load(cls, env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
@@ -200,6 +203,17 @@ class Settings(BaseSettings):
         if number is None or number < low or (high is not None and number > high):
             allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
             raise ValueError(f"must be a whole number of {what}, {allowed}, got {value!r}")
+        return number
+
+    @field_validator("sync_max_reply_mb", mode="before")
+    @classmethod
+    def _megabytes(cls, value: Any) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or number < 1:
+            raise ValueError(f"must be a whole number of megabytes, 1 or more, got {value!r}")
         return number
 
     @field_validator("sync_wms_sent_status", mode="before")
@@ -379,7 +393,7 @@ class Settings(BaseSettings):
             username=self.so24_username,
             password=self.so24_password,
             identity_id=self.so24_identity_id,
-            **options,
+            **{"max_reply_bytes": self.sync_max_reply_mb * MB, **options},
         )
 
     def wms_connection(self, **options: Any) -> WmsConnection:
@@ -389,7 +403,7 @@ class Settings(BaseSettings):
             goods_owner_code=self.ongoing_goods_owner_code,
             username=self.ongoing_username,
             password=self.ongoing_password,
-            **options,
+            **{"max_reply_bytes": self.sync_max_reply_mb * MB, **options},
         )
 
 

@@ -125,6 +125,8 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp
         product = find_product(erp_client, key)
         if product is None:
             raise RedriveRefused(f"{config.kind} {key!r}: no product with that number or id in 24SevenOffice")
+        if config.kind == "stock" and not product.No:
+            raise RedriveRefused(f"stock {key!r}: product {product.Id} has no number, so no warehouse article")
         kind, ledger_key, label = Kind(config.kind), str(product.Id), f"{product.No} (product {product.Id})"
     else:
         number = _whole_number(config)

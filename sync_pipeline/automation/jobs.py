@@ -38,7 +38,7 @@ def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDe
     )}
     if settings.sync_orders:
         # Articles first: a new order often names a new product, and an order refused for a missing
-        # article is not retried until it changes again.
+        # article waits out a retry backoff before it goes again.
         fast_path = [name for name in ("wms_articles", "wms_orders") if name in enabled]
         jobs["push_orders"] = dg.define_asset_job(
             "push_orders", selection=dg.AssetSelection.assets(*fast_path),

@@ -10,7 +10,8 @@ from sync_pipeline.ledger.hashing import canonical_json, payload_hash
 from sync_pipeline.ledger.ledger import DEFAULT_CLAIM_TTL, Ledger, LedgerRun
 from sync_pipeline.ledger.migrations import LATEST as SCHEMA_VERSION
 from sync_pipeline.ledger.migrations import migrate
-from sync_pipeline.ledger.model import LIFECYCLE, SUCCESS_STATE, Kind, LedgerEntry, LedgerError, State
+from sync_pipeline.ledger.model import (LIFECYCLE, SUCCESS_STATE, Kind, LedgerEntry, LedgerError, LedgerUnavailable,
+                                        State)
 from sync_pipeline.ledger.redact import Redactor, redact
 from sync_pipeline.ledger.stages import Stage
 
@@ -25,6 +26,7 @@ __all__ = [
     "Ledger",
     "LedgerEntry",
     "LedgerError",
+    "LedgerUnavailable",
     "LedgerRun",
     "Redactor",
     "Stage",

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from sync_pipeline.ledger.model import LedgerError
+from sync_pipeline.ledger.model import LedgerError, LedgerUnavailable
 
 DEFAULT_SCHEMA = "sync_ledger"
 DEFAULT_FILE_NAME = "sync_ledger.sqlite"
@@ -118,8 +118,23 @@ def prepare_engine(engine: Engine, schema: str = DEFAULT_SCHEMA) -> Engine:
             engine._sync_ledger_prepared = True  # type: ignore[attr-defined]
         return engine
     if engine.dialect.name == "postgresql":
+        if not getattr(engine, "_sync_ledger_prepared", False):
+            event.listen(engine, "handle_error", _unavailable)
+            engine._sync_ledger_prepared = True  # type: ignore[attr-defined]
         return engine.execution_options(schema_translate_map={None: check_schema(schema)})
     raise LedgerError(f"the ledger runs on PostgreSQL or SQLite, not {engine.dialect.name}")
+
+
+def _unavailable(context) -> None:
+    """A lost or refused connection becomes LedgerUnavailable, naming the ledger's database and the
+    driver's reason (not the statement and its parameters). The pool's own liveness check (pre-ping)
+    is left alone: it reconnects quietly after a restart."""
+    if context.is_pre_ping or not (context.is_disconnect or context.connection is None):
+        return
+    original = context.original_exception
+    reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    where = context.engine.url.render_as_string(hide_password=True) if context.engine is not None else "?"
+    raise LedgerUnavailable(f"the sync ledger's database ({where}) is not available: {reason}") from original
 
 
 def ledger_schema(connection) -> str | None:

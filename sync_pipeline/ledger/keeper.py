@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
+from sync_pipeline.ledger.model import LedgerUnavailable
+
 if TYPE_CHECKING:
     from sync_pipeline.ledger.ledger import Ledger
 
@@ -43,7 +45,7 @@ class ClaimKeeper:
         while not self._stopped.wait(interval):
             try:
                 self._ledger.renew(self._run_id, self._ttl)
-            except DBAPIError as exc:  # the next beat tries again; if none gets through, the claims expire
+            except (DBAPIError, LedgerUnavailable) as exc:  # the next beat tries again, else they expire
                 log.warning("could not renew the ledger claims of run %s: %s", self._run_id, _first_line(exc))
 
 
@@ -59,7 +61,7 @@ def release_patiently(ledger: Ledger, run_id: str, patience: float = RELEASE_PAT
         try:
             ledger.release(run_id)
             return
-        except DBAPIError as exc:
+        except (DBAPIError, LedgerUnavailable) as exc:
             if time.monotonic() >= deadline:
                 log.warning("could not release the ledger claims of run %s (they expire by themselves): %s",
                             run_id, _first_line(exc))

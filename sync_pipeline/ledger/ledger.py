@@ -118,6 +118,13 @@ class Ledger:
         with self._reader.connect() as connection:
             return list(connection.scalars(query))
 
+    def failing(self, kind: Kind | str) -> list[str]:
+        """Keys of records whose latest attempt failed: backing off, due for a retry, or dead-lettered."""
+        query = (select(entries.c.key).where(entries.c.kind == kind_of(kind), entries.c.last_error.is_not(None))
+                 .order_by(entries.c.key))
+        with self._reader.connect() as connection:
+            return list(connection.scalars(query))
+
     def dead_letters(self, kind: Kind | str | None = None) -> list[LedgerEntry]:
         """Dead-lettered records (all kinds, or one), most recent first: what operators must look at."""
         query = select(entries).where(entries.c.dead.is_(True))

@@ -13,6 +13,16 @@ class LedgerError(Exception):
     """The ledger was used in a way it does not allow (unknown kind or state, schema too new...)."""
 
 
+class LedgerUnavailable(LedgerError):
+    """The ledger's database cannot be reached (stopped, restarting, the network): the run stops there.
+
+    Nothing half-recorded is left: every ledger call is one transaction. What the run wrote but
+    had not recorded yet is written again by the next run (CreateOrUpdate, absolute values).
+    """
+
+    retryable = True
+
+
 class Kind(StrEnum):
     ARTICLE = "article"
     SUPPLIER = "supplier"

@@ -120,7 +120,7 @@ def compare_systems(systems: Systems, options: DriftOptions, settled_before: dat
     if options.orders:
         _orders(systems, options, note, drift.categories)
     if options.stock:
-        _stock(systems, options, note, drift, settled_before)
+        _stock(systems, options, note, drift)
     for name in drift.categories:
         drift.rows[name].sort(key=_ORDERING[name])
     return drift
@@ -166,7 +166,7 @@ def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]
                                             "erp_changed": erp_order.DateChanged})
 
 
-def _stock(systems: Systems, options: DriftOptions, note, drift: Drift, settled_before: datetime) -> None:
+def _stock(systems: Systems, options: DriftOptions, note, drift: Drift) -> None:
     products = [p for p in systems.products if p.StockControlled is not False]
     changes = compare(wms_frame(systems.inventory, options.stock_basis), erp_frame(products)).changes
     held = _held_products(systems, options)

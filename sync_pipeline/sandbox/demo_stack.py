@@ -47,7 +47,8 @@ def run_demo(project: Path, host: str = "127.0.0.1", ui_port: int = 3000, erp_po
     instance_config = home / "dagster.yaml"
     if not instance_config.exists():
         instance_config.write_text(LOCAL_INSTANCE)
-    env = {**os.environ, **sandbox_environment(erp.url, wms.url), "DAGSTER_HOME": str(home)}
+    env = {**os.environ, **sandbox_environment(erp.url, wms.url), "DAGSTER_HOME": str(home),
+           "SYNC_UI_BASE_URL": f"http://{host}:{ui_port}"}
     print(f"Dagster UI: http://{host}:{ui_port}  (Ctrl+C stops everything)", flush=True)
     command = [sys.executable, "-m", "dagster", "dev", "-w", str(project / "workspace.yaml"),
                "-h", host, "-p", str(ui_port)]

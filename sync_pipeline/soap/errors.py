@@ -158,4 +158,6 @@ def safe_cause(exc: BaseException) -> BaseException:
         text = text.split("\nContent:", 1)[0] + " (reply content withheld)"
     elif redact(text) == text:
         return exc
+    elif isinstance(exc, Fault):  # stays a Fault: callers look at the cause's type and message
+        return Fault(redact(str(exc.message or "")), code=exc.code)
     return WithheldCause(f"{type(exc).__module__}.{type(exc).__name__}: {redact(text)}")

@@ -26,7 +26,9 @@ from zeep.exceptions import XMLParseError
 from zeep.transports import Transport
 from zeep.utils import get_media_type
 
-DEFAULT_MAX_REPLY_BYTES = 256 * 1024 * 1024  # about 800,000 products in one GetProducts reply
+MB = 1024 * 1024
+DEFAULT_MAX_REPLY_MB = 256  # about 800,000 products in one GetProducts reply (SYNC_MAX_REPLY_MB)
+DEFAULT_MAX_REPLY_BYTES = DEFAULT_MAX_REPLY_MB * MB
 _CHUNK = 256 * 1024
 _CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
 _REPLACEMENT = b"&#xFFFD;"

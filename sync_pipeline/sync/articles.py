@@ -12,7 +12,7 @@ from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, article_key, map_article, map_supplier
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, hold_back, unseen
 from sync_pipeline.sync.gate import Gate, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
@@ -58,7 +58,8 @@ def _push_products(erp, wms, products: list, gate: Gate, report: SyncReport, pro
     catalogue = variants.catalogue(erp.products_changed_since(None)) if variants and products else None
     if catalogue is not None:
         products = catalogue.with_variants_of_changed(products)
-    products = admitted(gate, products, report)
+    read, products = products, admitted(gate, products, report)
+    hold_back(progress, read, report.details.get("held_by_other_run", ()), lambda p: str(p.Id))
     suppliers = _suppliers_by_id(erp, products, extra) if with_suppliers else {}
     existing = _existing_articles(wms, products)
     writer = RecordWriter(gate, report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, Callable, Iterable
 
 OVERLAP = timedelta(seconds=2)
 
@@ -42,6 +43,7 @@ class CursorBuilder:
         self.previous = previous or Cursor()
         self._handled: dict[str, datetime] = {}
         self._moment = self.previous.moment
+        self._held: datetime | None = None
 
     def handled(self, key: str, changed: datetime | None) -> None:
         if changed is None:
@@ -54,13 +56,33 @@ class CursorBuilder:
         if changed is not None and (self._moment is None or changed > self._moment):
             self._moment = changed
 
+    def held(self, changed: datetime | None) -> None:
+        """A record another run holds right now: the cursor stays at it, so the next run reads it again.
+
+        Should that run die before handling it, no later delta read would see it otherwise. A held
+        record older than the previous cursor came by id (a due retry): the ledger keeps it due.
+        """
+        if changed is None or (self.previous.moment is not None and changed < self.previous.moment - OVERLAP):
+            return
+        if self._held is None or changed < self._held:
+            self._held = changed
+
     def build(self) -> Cursor:
         if self._moment is None:
             return Cursor()
-        floor = self._moment - OVERLAP
+        moment = min(self._moment, self._held) if self._held is not None else self._moment
+        floor = moment - OVERLAP
         recent = {k: v for k, v in self.previous.recent.items() if datetime.fromisoformat(v) >= floor}
         recent.update({k: v.isoformat() for k, v in self._handled.items() if v >= floor})
-        return Cursor(moment=self._moment, recent=recent)
+        return Cursor(moment=moment, recent=recent)
+
+
+def hold_back(progress: CursorBuilder, records: list, held_keys: Iterable[str], key: Callable[[Any], str]) -> None:
+    """Keep the cursor at the records (of those read) whose keys another run holds."""
+    held = set(held_keys)
+    for record in records:
+        if key(record) in held:
+            progress.held(record.DateChanged)
 
 
 def unseen(records: list, cursor: Cursor, key) -> tuple[list, int]:

@@ -14,7 +14,7 @@ from typing import Sequence
 from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, hold_back, unseen
 from sync_pipeline.sync.gate import Gate, no_gate, version_of
 from sync_pipeline.sync.pipelined import read_ahead
 from sync_pipeline.sync.report import SyncReport
@@ -81,6 +81,7 @@ def _push_admitted(erp, wms, orders: list, options: OrderOptions, gate: Gate, re
     """Push the orders the gate admits, oldest change first; returns the cursor past them."""
     admission = gate.admit({order_key(o): version_of(o.DateChanged) for o in orders})
     report.note_admission(admission)
+    hold_back(progress, orders, admission.held_by_other_run, order_key)
     allowed = set(admission.keys)
     orders = sorted((o for o in orders if order_key(o) in allowed), key=_changed_order)
     companies = _contact_fallbacks(erp, orders)

@@ -37,7 +37,9 @@ def sync_stock(erp, wms, basis: str = "physical", *, gate: Gate | None = None,
     comparison = compare(wms_frame(wms.inventory(), basis), erp_frame(products))
     report.unchanged = comparison.unchanged
     _report_unusable(comparison, report)
-    writes = _not_held(planned_writes(comparison), set(held_products), report)
+    planned = planned_writes(comparison)
+    _settle_earlier_failures(gate, products, comparison, planned, report)
+    writes = _not_held(planned, set(held_products), report)
     writes = _still_as_compared(erp, writes, report)
     admission = gate.admit({str(w.product_id): None for w in writes})
     report.note_admission(admission)
@@ -83,6 +85,32 @@ def _unreadable_field(side: str, error: str) -> str:
     if side == "wms":
         return "NumberOfItems"
     return "Id" if "Id" in error else "Stock"
+
+
+def _settle_earlier_failures(gate: Gate, products: list, comparison, planned: list[StockWrite],
+                             report: SyncReport) -> None:
+    """Clear the ledger failures of products whose balances agree now.
+
+    Stock is compared in full on every cycle, so a failed write is not retried by itself: the next
+    comparison either plans it again or finds the balances equal (the write landed and only its
+    reply was lost, or the stock moved there since). In the second case the failure is moot, and
+    left in the ledger it would stay "failing" for operators to chase.
+    """
+    if gate.ledger is None or gate.run is None:
+        return
+    failing = set(gate.ledger.failing(Kind.STOCK))
+    if not failing:
+        return
+    ids_by_number = {p.No: str(p.Id) for p in products}
+    unsettled = {str(w.product_id) for w in planned} | {str(i) for i in comparison.only_in_erp["product_id"]}
+    unsettled |= {ids_by_number.get(n) for n in (*comparison.duplicates["article_number"],
+                                                  *comparison.invalid["article_number"])}
+    agreeing = (failing & {str(p.Id) for p in products}) - unsettled
+    settled = sorted(gate.run.claim(Kind.STOCK, agreeing)) if agreeing else []
+    for key in settled:
+        gate.succeeded(key)
+    if settled:
+        report.details["earlier_failures_settled"] = settled
 
 
 def _not_held(writes: list[StockWrite], held: set[int], report: SyncReport) -> list[StockWrite]:

@@ -7,6 +7,7 @@ service's "not set" date (0001-01-01) becomes None, and missing arrays become em
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping, Self
@@ -23,6 +24,9 @@ class WmsModel(BaseModel):
 
 def _decimal(value: Any) -> Decimal:
     return Decimal(0) if value is None else Decimal(value)
+
+
+_MISSING_ARTICLE = re.compile(r"\barticle\b.*\b(does not exist|not found|could not be found)", re.IGNORECASE)
 
 
 class WriteResult(WmsModel):
@@ -60,10 +64,16 @@ class WriteResult(WmsModel):
         )
 
     def record_error(self) -> RecordError | None:
-        """The refusal as a per-record error for the pipeline; None when the write succeeded."""
+        """The refusal as a per-record error for the pipeline; None when the write succeeded.
+
+        A refusal for an article the warehouse does not have (yet) is retryable: the article sync
+        creates it (it may have failed or been cut short this time), and the order then goes through.
+        Any other refusal would come back the same, so it is not.
+        """
         if self.success:
             return None
-        return RecordError(key=self.key, message=self.message or "refused without a message")
+        message = self.message or "refused without a message"
+        return RecordError(key=self.key, message=message, retryable=bool(_MISSING_ARTICLE.search(message)))
 
 
 class InventoryLine(WmsModel):

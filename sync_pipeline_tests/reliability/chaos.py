@@ -17,6 +17,7 @@ from typing import Any
 from sync_pipeline_tests.reliability.sandboxes import NO_REQUEST_LIMIT, Sandboxes
 
 PER_CALL_KINDS = ("error_rate", "timeout_rate", "drop_rate", "malformed_rate")
+FIRST_QUARANTINE_TICK = 5  # early, while the first cycle is busy: even a short soak meets one
 
 
 class Chaos:
@@ -51,7 +52,7 @@ class Chaos:
             self._ticks += 1
             now = time.monotonic()
             quarantine = None
-            if self._ticks % self.quarantine_every == 0:
+            if self._ticks % self.quarantine_every == FIRST_QUARANTINE_TICK:
                 quarantine = ("erp", "wms")[(self._ticks // self.quarantine_every) % 2]
             for system in ("erp", "wms"):
                 if now < quiet_until[system]:

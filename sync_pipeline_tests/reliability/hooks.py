@@ -18,6 +18,7 @@ class AfterWrites:
         self._lock = threading.Lock()
         self._remaining: int | None = None
         self._action: Callable[[str], None] | None = None
+        self._only: str | None = None
         self.fired = threading.Event()
         self.fired_at: str | None = None
         wanted = set(operations)
@@ -27,10 +28,10 @@ class AfterWrites:
                     if operation in wanted:
                         service.handlers[operation] = self._wrap(operation, handler)
 
-    def arm(self, writes: int, action: Callable[[str], None]) -> None:
-        """Call action(operation) once `writes` more writes have been done."""
+    def arm(self, writes: int, action: Callable[[str], None], operation: str | None = None) -> None:
+        """Call action(operation) once `writes` more writes (of `operation`, or any) have been done."""
         with self._lock:
-            self._remaining, self._action, self.fired_at = writes, action, None
+            self._remaining, self._action, self._only, self.fired_at = writes, action, operation, None
             self.fired.clear()
 
     def disarm(self) -> None:
@@ -42,7 +43,7 @@ class AfterWrites:
             reply = handler(values, context)
             with self._lock:
                 action = None
-                if self._remaining is not None:
+                if self._remaining is not None and self._only in (None, operation):
                     self._remaining -= 1
                     if self._remaining <= 0:
                         action, self._remaining, self._action = self._action, None, None

@@ -67,3 +67,15 @@ class Pipeline:
             "stock": (Kind.STOCK, lambda gate, _cursor: sync_stock(
                 erp, wms, gate=gate, held_products=in_flight_products(erp, gate.ledger))[0], None),
         }
+
+
+def quiet(results: dict[str, SyncReport | BaseException]) -> bool:
+    """A cycle that found nothing to do: every step ran, wrote nothing, failed nothing, and nothing was
+    left to another run or held back for an order in flight."""
+    for report in results.values():
+        if isinstance(report, BaseException):
+            return False
+        if report.failed or report.created or report.updated or report.details.get("held_by_other_run") \
+                or report.details.get("held_for_orders_in_flight"):
+            return False
+    return True

