@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable, Mapping
 
 from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.gate import Admission, Gate
+from sync_pipeline.sync.gate import Gate
 from sync_pipeline.wms.models import WriteResult
 
 WMS = "Ongoing WMS"
@@ -138,22 +138,12 @@ class DryRunGate(Gate):
     def __init__(self, ledger: Ledger | None, kind: Kind):
         super().__init__(ledger, None, kind)
 
-    def admit(self, versions: dict[str, str | None], now: datetime | None = None) -> Admission:
-        keys = list(versions)
-        if self.ledger is None:
-            return Admission(keys)
-        now = now or datetime.now(timezone.utc)
+    claims_nothing = True
+
+    def _claim(self, keys: list[str], now: datetime) -> set[str]:
+        """The keys no other live run holds, as a real claim would get them."""
         self._entries.update(self.ledger.entries(self.kind, keys))
-        admission = Admission([])
-        for key in keys:
-            entry = self._entries.get(key)
-            if entry is not None and entry.claimed_by and entry.claimed_until and entry.claimed_until > now:
-                admission.held_by_other_run.append(key)
-            elif entry is not None and not entry.is_due(now, versions[key]):
-                (admission.dead if entry.dead else admission.backing_off).append(key)
-            else:
-                admission.keys.append(key)
-        return admission
+        return {key for key in keys if not _held(self._entries.get(key), now)}
 
     def succeeded(self, *args: Any, **kwargs: Any) -> None:
         pass
@@ -184,3 +174,8 @@ def writes_of(plan: Plan, systems: Iterable[str] = (WMS, ERP)) -> set[tuple[str,
     """(operation, record) of every planned write to these systems."""
     wanted = set(systems)
     return {(w.operation, w.record) for w in plan.writes if w.system in wanted}
+
+
+def _held(entry: Any, now: datetime) -> bool:
+    return entry is not None and bool(entry.claimed_by) and entry.claimed_until is not None \
+        and entry.claimed_until > now

@@ -34,11 +34,10 @@ class Gate:
     def admit(self, versions: dict[str, str | None], now: datetime | None = None) -> Admission:
         """Which of these records (key -> source version) this run may write now."""
         keys = list(versions)
-        if self.ledger is None or self.run is None:
+        if self.ledger is None or (self.run is None and not self.claims_nothing):
             return Admission(keys)
         now = now or datetime.now(timezone.utc)
-        claimed = self.run.claim(self.kind, keys, now=now)
-        self._entries.update(self.ledger.entries(self.kind, claimed))
+        claimed = self._claim(keys, now)
         admission = Admission([])
         for key in keys:
             entry = self._entries.get(key)
@@ -49,6 +48,14 @@ class Gate:
             else:
                 admission.keys.append(key)
         return admission
+
+    claims_nothing = False  # a dry run's gate: decides from the ledger, claims and records nothing
+
+    def _claim(self, keys: list[str], now: datetime) -> set[str]:
+        """Claim the keys for this run; the ones it now holds, with their entries loaded."""
+        claimed = self.run.claim(self.kind, keys, now=now)
+        self._entries.update(self.ledger.entries(self.kind, claimed))
+        return claimed
 
     def unchanged(self, key: str, payload: Any) -> bool:
         """True when the target already confirmed exactly this payload (do not send it again)."""

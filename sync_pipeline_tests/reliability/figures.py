@@ -38,6 +38,7 @@ class RetryCounter(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.counts: Counter[str] = Counter()
+        self._levels: dict[str, int] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -49,10 +50,9 @@ class RetryCounter(logging.Handler):
     def __enter__(self) -> "RetryCounter":
         for name in self.LOGGERS:
             logger = logging.getLogger(name)
-            logger.addHandler(self)
-            self._levels = getattr(self, "_levels", {})
             self._levels[name] = logger.level
             logger.setLevel(logging.INFO)
+            logger.addHandler(self)
         return self
 
     def __exit__(self, *_exc: object) -> None:

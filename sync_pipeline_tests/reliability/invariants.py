@@ -5,7 +5,8 @@
   after the work was done), with the ERP order's lines and quantities; no order in another ERP status;
 - every order the warehouse shipped is OrderState_Sent in the ERP, set by exactly one applied
   SaveInvoices; no other order was touched by SaveInvoices;
-- every product's ERP stock equals the WMS physical stock of its article;
+- every ERP product is a WMS article with the product's current name, and its ERP stock equals the
+  WMS physical stock of that article;
 - the ledger has nothing failing, dead-lettered or claimed, and each order at its final stage.
 """
 
@@ -47,6 +48,7 @@ def check(sandboxes: Sandboxes, ledger: Ledger | None = None) -> Findings:
     lost, duplicated = _orders(findings, erp_orders, wms_orders, wms_log)
     unreported, reported_twice = _shipments(findings, erp_orders, wms_orders, erp_log)
     stock_off = _stock(findings, erp_state["products"], wms_state["stock"])
+    _articles(findings, erp_state["products"], wms_state["articles"])
     if ledger is not None:
         _ledger(findings, ledger, erp_orders, wms_orders)
     shipped = sum(1 for o in wms_orders.values() if o["OrderStatusNumber"] >= SHIPPED)
@@ -102,6 +104,17 @@ def _shipments(findings: Findings, erp_orders: dict, wms_orders: dict, erp_log: 
     for key, count in applied.items():
         findings.problem(f"SaveInvoices applied {count} times to {key}, which the warehouse did not ship")
     return unreported, twice
+
+
+def _articles(findings: Findings, products: list[dict], articles: list[dict]) -> None:
+    by_number = {a["ArticleNumber"]: a for a in articles}
+    for product in products:
+        article = by_number.get(product["No"])
+        if article is None:
+            findings.problem(f"product {product['Id']} ({product['No']}): no article in the WMS")
+        elif article.get("ArticleName") != product.get("Name"):
+            findings.problem(f"product {product['Id']} ({product['No']}): WMS name {article.get('ArticleName')!r}, "
+                             f"ERP name {product.get('Name')!r}")
 
 
 def _stock(findings: Findings, products: list[dict], stock: list[dict]) -> int:

@@ -76,7 +76,7 @@ class PrivatePostgres:
 
 
 def _binaries() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version)
     if found:
         return Path(found[-1]).parent
     on_path = shutil.which("initdb")
@@ -84,6 +84,11 @@ def _binaries() -> Path:
         return Path(on_path).parent
     raise PrivatePostgresUnavailable("no PostgreSQL server binaries (initdb) in /usr/lib/postgresql/*/bin or on "
                                      "PATH: install Debian's postgresql package (./dev test does)")
+
+
+def _version(initdb: str) -> tuple[int, ...]:
+    """(16,) for /usr/lib/postgresql/16/bin/initdb, (9, 6) for .../9.6/..."""
+    return tuple(int(part) for part in Path(initdb).parts[-3].split(".") if part.isdigit())
 
 
 def _run_as() -> pwd.struct_passwd | None:

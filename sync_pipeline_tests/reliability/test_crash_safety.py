@@ -25,24 +25,29 @@ import time
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
 
 from sync_pipeline.ledger import BackoffPolicy, Kind, Ledger, sqlite_url
+from sync_pipeline.sandbox.erp.products import Products
+from sync_pipeline.sandbox.erp.records import from_json
 from sync_pipeline_tests.reliability.crash_worker import WorkerConfig, forkserver, live
 from sync_pipeline_tests.reliability.figures import publish
 from sync_pipeline_tests.reliability.hooks import AfterWrites
 from sync_pipeline_tests.reliability.invariants import check
 from sync_pipeline_tests.reliability.pipeline import Pipeline, quiet
-from sync_pipeline_tests.reliability.sandboxes import Sandboxes, order_record, seed_catalogue, seed_orders
+from sync_pipeline_tests.reliability.sandboxes import (Sandboxes, article_number, order_record, seed_catalogue,
+                                                       seed_orders)
 
 KILLS = int(os.environ.get("CRASH_KILLS", "20"))
 SEED = int(os.environ.get("CRASH_SEED", "7"))
 PRODUCTS = 30
 FIRST_ORDERS = 150
 NEW_ORDERS_EVERY = 4  # kills
-WRITES = ("ProcessOrder", "SaveInvoices", "SetStockQuantity")  # the writes a run is killed right after
+# The writes a run is killed right after; before each such kill the ERP or the warehouse makes one due.
+WRITES = ("ProcessOrder", "SaveInvoices", "SetStockQuantity", "ProcessArticle")
 CLAIM_TTL = timedelta(seconds=2)  # production: 5 minutes; the heartbeat renews it every third
 QUICK_BACKOFF = BackoffPolicy(base=timedelta(milliseconds=20), cap=timedelta(milliseconds=200), max_attempts=25)
 MAX_SCHEDULED_CYCLES = 20
@@ -68,8 +73,9 @@ def test_runs_killed_at_random_points_lose_and_double_nothing(tmp_path: Path, re
             run = context.Process(target=live, args=(config,), daemon=True)
             run.start()
             if kill % 2:
-                operation = "ProcessArticle" if kill == 1 else WRITES[(kill // 2) % len(WRITES)]
-                after_writes.arm(rng.randrange(1, 15), lambda _op, pid=run.pid: _kill(pid), operation)
+                operation = WRITES[(kill // 2) % len(WRITES)]
+                next_id = _work_for(operation, sandboxes, rng, next_id)
+                after_writes.arm(rng.randrange(1, 5), lambda _op, pid=run.pid: _kill(pid), operation)
                 if not after_writes.fired.wait(timeout=5.0):  # nothing left to write: kill it anyway
                     after_writes.disarm()
                     _kill(run.pid)
@@ -108,7 +114,7 @@ def test_runs_killed_at_random_points_lose_and_double_nothing(tmp_path: Path, re
         publish("crash", figures, request.node)
         assert not findings.problems, findings.summary()
         assert findings.figures["orders"] == next_id - 200_001 and findings.figures["shipped"] > 0
-        assert sum(count for point, count in kills.items() if point.startswith("after a")) >= KILLS // 4, kills
+        assert sum(count for point, count in kills.items() if point.startswith("after a")) >= KILLS // 3, kills
     finally:
         ledger.close()
         sandboxes.stop()
@@ -168,6 +174,27 @@ def test_the_cursor_stays_at_an_order_a_killed_run_held(tmp_path: Path) -> None:
         sandboxes.stop()
 
 
+def test_an_order_pushed_before_its_article_reached_the_warehouse_goes_again(tmp_path: Path) -> None:
+    """A run cut short before all articles reached the WMS: the order naming a missing article is
+    refused, and that refusal is retried after a backoff instead of dead-lettering the order."""
+    sandboxes = Sandboxes.start()
+    ledger = Ledger(sqlite_url(tmp_path / "ledger.sqlite"), backoff=QUICK_BACKOFF)
+    try:
+        seed_catalogue(sandboxes, 3, random.Random(1))
+        seed_orders(sandboxes, [order_record(1, 3, random.Random(2))])
+        pipeline = Pipeline(ledger, *sandboxes.clients())
+        refused = pipeline.step("orders", "run-1")  # no article in the warehouse yet
+        entry = ledger.get(Kind.ORDER, "1")
+        assert (refused.failed, entry.retryable, entry.dead) == (1, True, False), refused.failures
+        pipeline.step("articles", "run-2")
+        time.sleep(0.05)  # the (test's) backoff
+        assert pipeline.step("orders", "run-3").created == 1
+        assert ledger.get(Kind.ORDER, "1").state == "sent"
+    finally:
+        ledger.close()
+        sandboxes.stop()
+
+
 def test_a_new_run_releases_the_claims_of_runs_dagster_reports_finished(tmp_path: Path, stack, instance,
                                                                         monkeypatch) -> None:
     """A run that failed while the ledger's database was away could not release its claims; the next
@@ -191,6 +218,23 @@ def test_a_new_run_releases_the_claims_of_runs_dagster_reports_finished(tmp_path
 
 def _kill(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
+
+
+def _work_for(operation: str, sandboxes: Sandboxes, rng: random.Random, next_id: int) -> int:
+    """Make the next run have writes of `operation` to do; returns the next free order id."""
+    if operation == "ProcessOrder":
+        seed_orders(sandboxes, [order_record(next_id + n, PRODUCTS, rng) for n in range(15)])
+        return next_id + 15
+    if operation == "SaveInvoices":
+        _ship_some(sandboxes, rng)
+    elif operation == "SetStockQuantity":
+        for product_id in rng.sample(range(1, PRODUCTS + 1), 5):
+            sandboxes.wms.inventory.set_physical(article_number(product_id), Decimal(rng.randrange(5_000, 9_000)))
+    else:
+        renamed = [{"Id": product_id, "Name": f"Vare {product_id} {next_id}"}
+                   for product_id in rng.sample(range(1, PRODUCTS + 1), 5)]
+        sandboxes.erp.products.upsert([from_json(Products.shape, record) for record in renamed])
+    return next_id
 
 
 def _ship_some(sandboxes: Sandboxes, rng: random.Random) -> None:

@@ -5,6 +5,11 @@ connection before it (README, faults). The client cannot tell which. Orders are 
 construction (CreateOrUpdate under the order number); the ERP status is written with SaveInvoices,
 so the client reads the order before sending it again (ErpClient._save_invoice). Each case here
 makes exactly the first SaveInvoices fail one way and checks the status was applied exactly once.
+Stock writes are absolute and compared in full every cycle; one that landed but was recorded as
+failed must not stay "failing" in the ledger.
+
+The faults come from the sandbox's own injector: `seed_for` finds the seed under which it draws
+exactly the wanted sequence for the calls that follow.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ def test_a_status_whose_reply_was_lost_is_set_exactly_once(kind: str) -> None:
         assert applied["SaveInvoices"] == 1, log
         assert sandboxes.erp.orders.get(7)["OrderStatus"] == "OrderState_Sent"
         assert log[0][1].startswith(f"injected: {kind}") and log[1] == ("GetInvoices", "ok"), log
+        erp.close()
     finally:
         sandboxes.stop()
 
