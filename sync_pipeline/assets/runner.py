@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator
 
 import dagster as dg
@@ -15,6 +16,8 @@ from sync_pipeline.sync.gate import Gate
 from sync_pipeline.sync.report import SyncReport
 
 Process = Callable[[Gate, Cursor | None], SyncReport]
+FULL_SWEEP_EVERY = timedelta(hours=24)
+SWEEP_SUFFIX = ":last_full_sweep"
 
 
 class RecordingGate(Gate):
@@ -40,18 +43,35 @@ def run_process(context: dg.AssetExecutionContext, ledger: LedgerResource, kind:
     (an operator's resync).
     """
     store = ledger.ledger(home=context.instance.root_directory)
-    cursor = None
+    cursor, sweep = None, False
     if cursor_name is not None:
         saved = store.get_cursor(cursor_name)
         cursor = Cursor.from_json(saved) if saved else last_cursor(context)
+        sweep = _sweep_due(store, cursor_name)
     release_finished_runs(context.instance, store, context.run.run_id)
     with store.run(context.run.run_id) as claims:
         gate = RecordingGate(store, claims, kind, resend=resend)
-        report = process(gate, cursor)
+        # A full sweep reads everything again; the ledger keeps it to the records that differ.
+        report = process(gate, None if sweep else cursor)
     if cursor_name is not None and report.cursor is not None:
         store.set_cursor(cursor_name, report.cursor.to_json())
+    if sweep:
+        store.set_cursor(cursor_name + SWEEP_SUFFIX, datetime.now(timezone.utc).isoformat())
+        report.details["full_sweep"] = True
     report.ledger = LedgerView(kind, gate.failure_entries, store.dead_letters(kind))
     return report
+
+
+def _sweep_due(store: Ledger, cursor_name: str) -> bool:
+    """Whether this run should read everything, not just the delta: once every FULL_SWEEP_EVERY.
+
+    A delta misses what changed while the cursor moved, and a product renamed or a record the
+    source changed without moving its change time; the periodic sweep catches those.
+    """
+    last = store.get_cursor(cursor_name + SWEEP_SUFFIX)
+    if last is None:
+        return True
+    return datetime.now(timezone.utc) - datetime.fromisoformat(last) >= FULL_SWEEP_EVERY
 
 
 def release_finished_runs(instance: dg.DagsterInstance, store: Ledger, own_run_id: str) -> list[str]:
