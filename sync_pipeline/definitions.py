@@ -25,6 +25,20 @@ def _secrets(settings: Settings):
     return lambda: [settings.so24_password.get_secret_value(), settings.ongoing_password.get_secret_value()]
 
 
+PROCESS_OF_GROUP = {"articles": "sync_articles", "suppliers": "sync_suppliers", "orders": "sync_orders",
+                    "stock": "sync_stock"}
+
+
+def with_switch(spec: dg.AssetSpec, settings: Settings) -> dg.AssetSpec:
+    """Tag each process asset with its switch, so the asset graph tells what is on and what is off."""
+    switch = PROCESS_OF_GROUP.get(spec.group_name or "")
+    if switch is None:
+        return spec
+    on = getattr(settings, switch)
+    description = spec.description if on else f"SWITCHED OFF ({switch.upper()}=off). {spec.description}"
+    return spec.replace_attributes(tags={**spec.tags, "process": "on" if on else "off"}, description=description)
+
+
 def build_definitions() -> dg.Definitions:
     settings = load_settings()
     jobs = build_jobs(settings)
@@ -37,9 +51,10 @@ def build_definitions() -> dg.Definitions:
     schedules = [sync_schedule(jobs["sync_all"], settings.sync_interval_minutes), reconcile_schedule(jobs["reconcile"])]
     if "resync_day" in jobs:
         schedules.append(nightly_resync_schedule(jobs["resync_day"]))
+    assets = [wms_articles, wms_suppliers, wms_orders, erp_shipped_orders, stock_snapshot,
+              orders_resync, stock_resync, dry_run_plan, drift_report, order_latency]
     return dg.Definitions(
-        assets=[wms_articles, wms_suppliers, wms_orders, erp_shipped_orders, stock_snapshot,
-                orders_resync, stock_resync, dry_run_plan, drift_report, order_latency],
+        assets=dg.map_asset_specs(lambda spec: with_switch(spec, settings), assets),
         jobs=list(jobs.values()),
         schedules=schedules,
         sensors=sensors,
