@@ -12,8 +12,8 @@ from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, article_key, map_article, map_supplier
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, hold_back, unseen
-from sync_pipeline.sync.gate import Gate, no_gate, version_of
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.gate import Gate, admit_records, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
@@ -58,8 +58,7 @@ def _push_products(erp, wms, products: list, gate: Gate, report: SyncReport, pro
     catalogue = variants.catalogue(erp.products_changed_since(None)) if variants and products else None
     if catalogue is not None:
         products = catalogue.with_variants_of_changed(products)
-    read, products = products, admitted(gate, products, report)
-    hold_back(progress, read, report.details.get("held_by_other_run", ()), lambda p: str(p.Id))
+    products = admit_records(gate, products, lambda p: str(p.Id), report, progress)
     suppliers = _suppliers_by_id(erp, products, extra) if with_suppliers else {}
     existing = _existing_articles(wms, products)
     writer = RecordWriter(gate, report)
@@ -70,14 +69,6 @@ def _push_products(erp, wms, products: list, gate: Gate, report: SyncReport, pro
         else:
             progress.handled(article_key(product), product.DateChanged)
     return progress.build()
-
-
-def admitted(gate: Gate, products: list, report: SyncReport) -> list:
-    """The products this run may write, oldest change first (so an aborted batch keeps its order)."""
-    admission = gate.admit({str(p.Id): version_of(p.DateChanged) for p in products})
-    report.note_admission(admission)
-    allowed = set(admission.keys)
-    return sorted((p for p in products if str(p.Id) in allowed), key=_changed_order)
 
 
 def _push_article(wms, writer: RecordWriter, product, supplier: dict | None, existing: set[str], extra,
@@ -105,11 +96,6 @@ def _due_retries(erp, gate: Gate, products: list) -> list:
     have = {str(p.Id) for p in products}
     ids = [int(key) for key in gate.due_retries() if key.isdigit() and key not in have]
     return erp.products(ids) if ids else []
-
-
-def _changed_order(record) -> tuple:
-    changed = record.DateChanged
-    return (changed is None, changed.timestamp() if changed else 0.0)
 
 
 def _existing_articles(wms, products: Iterable) -> set[str]:

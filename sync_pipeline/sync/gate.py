@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sync_pipeline.ledger import Kind, Ledger, LedgerRun, Stage
 from sync_pipeline.ledger.hashing import payload_hash
 from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.sync.cursor import hold_back
 
 
 @dataclass
@@ -112,3 +113,20 @@ def no_gate(kind: Kind) -> Gate:
 
 def gates(ledger: Ledger | None, run: LedgerRun | None, kinds: Iterable[Kind]) -> dict[Kind, Gate]:
     return {kind: Gate(ledger, run, kind) for kind in kinds}
+
+
+def admit_records(gate: Gate, records: list, key: Callable[[Any], str], report, progress) -> list:
+    """The records this run may write, oldest change first (so an aborted batch keeps its order).
+
+    Records another run holds are reported and keep the cursor from moving past them.
+    """
+    admission = gate.admit({key(r): version_of(r.DateChanged) for r in records})
+    report.note_admission(admission)
+    hold_back(progress, records, admission.held_by_other_run, key)
+    allowed = set(admission.keys)
+    return sorted((r for r in records if key(r) in allowed), key=by_change_time)
+
+
+def by_change_time(record: Any) -> tuple:
+    changed = record.DateChanged
+    return (changed is None, changed.timestamp() if changed else 0.0)

@@ -14,8 +14,8 @@ from typing import Sequence
 from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, hold_back, unseen
-from sync_pipeline.sync.gate import Gate, no_gate, version_of
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.gate import Gate, admit_records, no_gate, version_of
 from sync_pipeline.sync.pipelined import read_ahead
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
@@ -79,11 +79,7 @@ def push_orders_by_id(erp, wms, ids: Sequence[int], options: OrderOptions, *, ga
 def _push_admitted(erp, wms, orders: list, options: OrderOptions, gate: Gate, report: SyncReport,
                    progress: CursorBuilder, extra: Sequence[ExtraField]) -> Cursor:
     """Push the orders the gate admits, oldest change first; returns the cursor past them."""
-    admission = gate.admit({order_key(o): version_of(o.DateChanged) for o in orders})
-    report.note_admission(admission)
-    hold_back(progress, orders, admission.held_by_other_run, order_key)
-    allowed = set(admission.keys)
-    orders = sorted((o for o in orders if order_key(o) in allowed), key=_changed_order)
+    orders = admit_records(gate, orders, order_key, report, progress)
     companies = _contact_fallbacks(erp, orders)
     existing = _existing_orders(wms, orders)
     writer = RecordWriter(gate, report)
@@ -217,11 +213,6 @@ def _report_numbers(erp, numbers: set[str], options: OrderOptions, gate: Gate, r
                           state=State.REPORTED.value) is Outcome.WRITTEN:
             gate.reached(str(order_id), {Stage.REPORTED: datetime.now(timezone.utc)})
             report.updated += 1
-
-
-def _changed_order(record) -> tuple:
-    changed = record.DateChanged
-    return (changed is None, changed.timestamp() if changed else 0.0)
 
 
 def _status_name(value) -> str:

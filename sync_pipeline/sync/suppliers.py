@@ -14,8 +14,8 @@ from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, map_article, map_supplier, supplier_key
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, hold_back, unseen
-from sync_pipeline.sync.gate import Gate, no_gate, version_of
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.gate import Gate, admit_records, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
@@ -35,11 +35,7 @@ def sync_suppliers(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None,
     companies = [c for c in erp.companies_changed_since(cursor.moment) if _type_name(c.Type) == SUPPLIER_TYPE]
     changed, report.unchanged = unseen(companies, cursor, supplier_key)
     changed += _due_retries(erp, gate, changed)
-    admission = gate.admit({supplier_key(c): version_of(c.DateChanged) for c in changed})
-    report.note_admission(admission)
-    hold_back(progress, changed, admission.held_by_other_run, supplier_key)
-    allowed = set(admission.keys)
-    changed = [c for c in changed if supplier_key(c) in allowed]
+    changed = admit_records(gate, changed, supplier_key, report, progress)
     writer = RecordWriter(gate, report)
     outcomes: dict[int, Outcome] = {}
     suppliers: dict[int, tuple[dict, str | None]] = {}
