@@ -12,27 +12,12 @@ from sync_pipeline.erp import ErpConnection, OrderStatus
 from sync_pipeline.mapping import ExtraField
 from sync_pipeline.settings import Settings, SettingsError, load_settings
 from sync_pipeline.wms import WmsConnection
-
-REQUIRED = {
-    "SO24_APPLICATION_ID": "11111111-1111-1111-1111-111111111111",
-    "SO24_USERNAME": "demo@example.com",
-    "SO24_PASSWORD": "demo-password",
-    "ONGOING_BASE_URL": "https://api.ongoingsystems.se/Lager1",
-    "ONGOING_GOODS_OWNER_CODE": "DEMO",
-    "ONGOING_USERNAME": "demo",
-    "ONGOING_PASSWORD": "wms-pass-4711",
-}
+from sync_pipeline_tests.settings_environment import REQUIRED, clear_settings
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
-    """No settings from the developer's shell or a stray .env leak into a test."""
-    import os
-
-    for name in list(os.environ):
-        if name.upper().startswith(("SO24_", "ONGOING_", "SYNC_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    clear_settings(monkeypatch, tmp_path)
 
 
 def load(monkeypatch, **env: str) -> Settings:

@@ -45,8 +45,8 @@ from zeep.xsd.context import XmlParserContext
 from zeep.xsd.types import builtins
 
 from sync_pipeline.erp.models import ErpModel
-from sync_pipeline.erp.sentinels import DECIMAL_NOT_SET, GUID_NOT_SET, INT_NOT_SET
-from sync_pipeline.soap.values import DATETIME_MIN, as_utc, unwrap_array
+from sync_pipeline.erp.sentinels import none_if_not_set, not_set_value
+from sync_pipeline.soap.values import as_utc, unwrap_array
 
 M = TypeVar("M", bound=ErpModel)
 
@@ -72,12 +72,15 @@ class Unusual(Exception):
 
 
 class _Field:
-    __slots__ = ("index", "name", "kind", "plan", "enum", "element", "schema", "model")
+    __slots__ = ("index", "name", "kind", "plan", "enum", "not_set", "element", "schema", "model")
 
     def __init__(self, index: int, name: str | None, kind: int, element: Element, schema: Any,
-                 model: type[BaseModel], plan: "RecordPlan | None" = None, enum: type[Enum] | None = None):
+                 model: type[BaseModel], plan: "RecordPlan | None" = None, enum: type[Enum] | None = None,
+                 read_as: type | None = None):
         self.index, self.name, self.kind = index, name, kind
         self.plan, self.enum = plan, enum
+        # The sentinel the element's value is compared with, as the models' check compares zeep's value.
+        self.not_set = not_set_value(read_as) if read_as is not None else None
         self.element, self.schema, self.model = element, schema, model
 
     def zeep_value(self, node: etree._Element) -> Any:
@@ -102,14 +105,14 @@ class RecordPlan:
                 or not all(isinstance(element, Element) for element in sequence)):
             raise Unusual(f"{xsd_type.name} is not a plain sequence of elements")
         self.model = model
-        self.entries: dict[str, tuple[int, str | None, int, _Field]] = {}
+        self.entries: dict[str, tuple[int, str | None, int, Any, _Field]] = {}
         template: dict[str, Any] = {}
         for index, (name, element) in enumerate(xsd_type.elements):
             if element.qname is None or element.max_occurs != 1:
                 raise Unusual(f"{xsd_type.name}.{name} is not a single element")
             info = model.model_fields.get(name)
             field = _field(index, name if info is not None else None, element, info, schema, model, plans)
-            self.entries[element.qname.text] = (index, field.name, field.kind, field)
+            self.entries[element.qname.text] = (index, field.name, field.kind, field.not_set, field)
             if info is not None:
                 template[name] = None
         for name, info in model.model_fields.items():
@@ -118,7 +121,7 @@ class RecordPlan:
         # model_validate keeps the model's field order and marks the fields zeep's dict had as set.
         self.template = {name: template.get(name) for name in model.model_fields}
         self.fields_set = frozenset(template)
-        self.array_names = [name for _, name, kind, _ in self.entries.values() if kind == ARRAY]
+        self.array_names = [name for _, name, kind, _, _ in self.entries.values() if kind == ARRAY]
         self.required = [index for index, (_, element) in enumerate(xsd_type.elements) if element.min_occurs > 0]
 
     def build(self, node: etree._Element, checked: bool) -> Any:
@@ -132,7 +135,7 @@ class RecordPlan:
         position = -1
         try:
             for child in node:
-                index, name, kind, field = entries[child.tag]
+                index, name, kind, not_set, field = entries[child.tag]
                 if index <= position:
                     raise Unusual(f"{self.model.__name__}: {child.tag!r} repeated or out of order")
                 position = index
@@ -144,23 +147,23 @@ class RecordPlan:
                     continue
                 text = child.text
                 if kind == TEXT:
-                    values[name] = None if text == GUID_NOT_SET else text
+                    values[name] = None if text == not_set else text
                 elif kind == DECIMAL:
                     if text is not None:
                         value = Decimal(text)  # zeep collapses whitespace first; Decimal() strips it itself
                         if not value.is_finite():
                             raise Unusual("a decimal the model refuses")
-                        values[name] = None if value == DECIMAL_NOT_SET else value
+                        values[name] = None if value == not_set else value
                 elif kind == INT:
                     if text is not None:
                         value = int(text)  # zeep's own conversion for these types
                         if not -2**63 <= value < 2**63:
                             raise Unusual("an integer beyond 64 bits")
-                        values[name] = None if value == INT_NOT_SET else value
+                        values[name] = None if value == not_set else value
                 elif kind == DATETIME:
                     if text is not None:
                         value = fromisoformat(text) if canonical_datetime(text) else None
-                        if value is None or value.year == 1:
+                        if value is None or value.year == 1:  # year 1: perhaps the "not set" sentinel
                             values[name] = _datetime(text, field, child)
                         elif value.tzinfo is None:
                             values[name] = value.replace(tzinfo=timezone.utc)  # the service sends UTC
@@ -171,7 +174,7 @@ class RecordPlan:
                         values[name] = text == "true" if text in ("true", "false") else field.zeep_value(child)
                 elif kind == ENUM:
                     if text is not None:
-                        values[name] = None if text == GUID_NOT_SET else _member(field.enum, text)
+                        values[name] = None if text == not_set else _member(field.enum, text)
                 elif kind == RECORD:
                     if name is not None:
                         values[name] = field.plan.build(child, checked)
@@ -252,11 +255,11 @@ def _field(index: int, name: str | None, element: Element, info: Any, schema: An
         raise Unusual(f"{model.__name__}.{name} has its own validator")
     kind = type(xsd_type)
     if annotation is str and kind is builtins.String:
-        return _Field(index, name, TEXT, element, schema, model)
+        return _Field(index, name, TEXT, element, schema, model, read_as=str)
     if annotation is int and kind in _INT_TYPES:
-        return _Field(index, name, INT, element, schema, model)
+        return _Field(index, name, INT, element, schema, model, read_as=int)
     if annotation is Decimal and kind is builtins.Decimal:
-        return _Field(index, name, DECIMAL, element, schema, model)
+        return _Field(index, name, DECIMAL, element, schema, model, read_as=Decimal)
     if annotation is bool and kind is builtins.Boolean:
         return _Field(index, name, BOOL, element, schema, model)
     if (typing.get_origin(annotation) is typing.Annotated and typing.get_args(annotation)[0] is datetime
@@ -264,7 +267,7 @@ def _field(index: int, name: str | None, element: Element, info: Any, schema: An
         return _Field(index, name, DATETIME, element, schema, model)
     if (isinstance(annotation, type) and issubclass(annotation, Enum) and issubclass(annotation, str)
             and isinstance(xsd_type, builtins.String) and kind.pythonvalue is builtins.String.pythonvalue):
-        return _Field(index, name, ENUM, element, schema, model, enum=annotation)
+        return _Field(index, name, ENUM, element, schema, model, enum=annotation, read_as=str)
     raise Unusual(f"{model.__name__}.{name}: {annotation} from {kind.__name__}")
 
 
@@ -304,7 +307,8 @@ def _datetime(text: str, field: _Field, node: etree._Element) -> datetime | None
             return None
         if type(value) is not datetime:
             raise Unusual("a date-time zeep reads as something else")
-    return None if value.replace(tzinfo=None) == DATETIME_MIN else as_utc(value)
+    value = none_if_not_set(value)  # the models' two steps: sentinels to None, then UtcDateTime's as_utc
+    return None if value is None else as_utc(value)
 
 
 def _member(enum: type[Enum], text: str) -> Enum:

@@ -13,7 +13,7 @@ from sync_pipeline.mapping import ExtraField, article_key, map_article, map_supp
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
-from sync_pipeline.sync.gate import Gate, admit_records, no_gate, version_of
+from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
@@ -31,7 +31,7 @@ def sync_articles(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None, 
     cursor = cursor or Cursor()
     report = SyncReport("articles")
     products, report.unchanged = unseen(erp.products_changed_since(cursor.moment), cursor, article_key)
-    products += _due_retries(erp, gate, products)
+    products += fetch_due_retries(gate, products, lambda p: str(p.Id), erp.products)
     report.cursor = _push_products(erp, wms, products, gate, report, CursorBuilder(cursor), with_suppliers,
                                    extra, variants)
     return report
@@ -90,12 +90,6 @@ def _push_article(wms, writer: RecordWriter, product, supplier: dict | None, exi
         else:
             writer.report.created += 1
     return outcome
-
-
-def _due_retries(erp, gate: Gate, products: list) -> list:
-    have = {str(p.Id) for p in products}
-    ids = [int(key) for key in gate.due_retries() if key.isdigit() and key not in have]
-    return erp.products(ids) if ids else []
 
 
 def _existing_articles(wms, products: Iterable) -> set[str]:

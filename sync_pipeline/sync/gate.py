@@ -127,6 +127,17 @@ def admit_records(gate: Gate, records: list, key: Callable[[Any], str], report, 
     return sorted((r for r in records if key(r) in allowed), key=by_change_time)
 
 
+def fetch_due_retries(gate: Gate, records: list, key: Callable[[Any], str], fetch: Callable[[list[int]], list],
+                      states: Iterable[str] | None = None) -> list:
+    """The records due a retry that are not among `records` yet, fetched by id (their ledger keys are ERP ids).
+
+    `states`: as for Gate.due_retries.
+    """
+    have = {key(r) for r in records}
+    ids = [int(k) for k in gate.due_retries(states) if k.isdigit() and k not in have]
+    return fetch(ids) if ids else []
+
+
 def by_change_time(record: Any) -> tuple:
     changed = record.DateChanged
     return (changed is None, changed.timestamp() if changed else 0.0)

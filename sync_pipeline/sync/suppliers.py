@@ -15,7 +15,7 @@ from sync_pipeline.mapping import ExtraField, map_article, map_supplier, supplie
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
-from sync_pipeline.sync.gate import Gate, admit_records, no_gate, version_of
+from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
@@ -34,7 +34,7 @@ def sync_suppliers(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None,
     progress = CursorBuilder(cursor)
     companies = [c for c in erp.companies_changed_since(cursor.moment) if _type_name(c.Type) == SUPPLIER_TYPE]
     changed, report.unchanged = unseen(companies, cursor, supplier_key)
-    changed += _due_retries(erp, gate, changed)
+    changed += fetch_due_retries(gate, changed, supplier_key, erp.companies)
     changed = admit_records(gate, changed, supplier_key, report, progress)
     writer = RecordWriter(gate, report)
     outcomes: dict[int, Outcome] = {}
@@ -78,12 +78,6 @@ def _carriers(erp, suppliers: dict, variants: VariantRule | None) -> dict[int, t
         if product.SupplierId in suppliers:
             carriers.setdefault(product.SupplierId, ([], catalogue))[0].append(product)
     return carriers
-
-
-def _due_retries(erp, gate: Gate, companies: list) -> list:
-    have = {supplier_key(c) for c in companies}
-    ids = [int(key) for key in gate.due_retries() if key.isdigit() and key not in have]
-    return erp.companies(ids) if ids else []
 
 
 def _push_with_articles(wms, supplier: dict, products: list, extra, report: SyncReport,

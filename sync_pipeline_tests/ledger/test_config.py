@@ -10,17 +10,9 @@ from sqlalchemy import make_url
 
 from sync_pipeline.ledger import Ledger, LedgerError, check_url, dagster_postgres_url, resolve_url
 from sync_pipeline.settings import Settings, SettingsError
+from sync_pipeline_tests.settings_environment import clear_settings, set_required
 
 PG_URL = "postgresql+psycopg2://ledger:S3cret-Ledger-pw@db.internal:5432/dagster"
-REQUIRED = {
-    "SO24_APPLICATION_ID": "11111111-1111-1111-1111-111111111111",
-    "SO24_USERNAME": "demo@example.com",
-    "SO24_PASSWORD": "demo-password",
-    "ONGOING_BASE_URL": "https://api.ongoingsystems.se/Lager1",
-    "ONGOING_GOODS_OWNER_CODE": "DEMO",
-    "ONGOING_USERNAME": "demo",
-    "ONGOING_PASSWORD": "wms-pass-4711",
-}
 
 
 def test_default_is_a_sqlite_file_under_dagster_home(tmp_path: Path):
@@ -68,14 +60,8 @@ def test_dagster_postgres_url_quotes_what_needs_quoting():
 
 @pytest.fixture
 def environment(monkeypatch, tmp_path):
-    import os
-
-    for name in list(os.environ):
-        if name.upper().startswith(("SO24_", "ONGOING_", "SYNC_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    for name, value in REQUIRED.items():
-        monkeypatch.setenv(name, value)
+    clear_settings(monkeypatch, tmp_path)
+    set_required(monkeypatch)
     return monkeypatch
 
 
