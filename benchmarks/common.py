@@ -9,12 +9,14 @@ is lifted: a benchmark makes a day's requests in minutes; PF6 counts them agains
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import random
 import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -69,12 +71,16 @@ def best_of(runs: int, *works: Callable[[], Any], clock: Callable[[], float] = t
 
 @dataclass
 class Stack:
-    """Both sandboxes, their servers, and settings pointing the pipeline at them."""
+    """Both sandboxes, where they answer, and settings pointing the pipeline at them.
 
-    erp: ErpSandbox
-    wms: WmsSandbox
-    erp_server: SandboxServer
-    wms_server: SandboxServer
+    `erp` and `wms` are the sandbox objects when they run in this process (seeding goes straight
+    into them); None when they run in a child process (`sandboxes_apart`).
+    """
+
+    erp: ErpSandbox | None
+    wms: WmsSandbox | None
+    erp_url: str
+    wms_url: str
     settings: Settings
 
     def erp_client(self) -> ErpClient:
@@ -85,8 +91,8 @@ class Stack:
 
     def admin(self, system: str, method: str, route: str, payload: Any = None) -> Any:
         """The sandbox's JSON admin API over HTTP, as an operator or a test would call it."""
-        server = self.erp_server if system == "erp" else self.wms_server
-        reply = requests.request(method, f"{server.url}/_sandbox/{route}", json=payload, timeout=600)
+        url = self.erp_url if system == "erp" else self.wms_url
+        reply = requests.request(method, f"{url}/_sandbox/{route}", json=payload, timeout=600)
         reply.raise_for_status()
         return reply.json()
 
@@ -103,30 +109,84 @@ class Stack:
         """Requests per operation since the last reset, from the sandbox's call log (GET /_sandbox/calls)."""
         return Counter(self.admin(system, "GET", "calls")["counts"])
 
-    def stop(self) -> None:
-        self.erp_server.stop()
-        self.wms_server.stop()
+
+def _stack(erp: ErpSandbox | None, wms: WmsSandbox | None, erp_url: str, wms_url: str) -> Stack:
+    environment = sandbox_environment(erp_url, wms_url)
+    settings = load_settings(None, **{name.lower(): value for name, value in environment.items()})
+    return Stack(erp, wms, erp_url, wms_url, settings)
 
 
 @contextmanager
 def sandboxes() -> Iterator[Stack]:
+    """Both sandboxes in this process, in background threads."""
     erp, wms = ErpSandbox(Store()), WmsSandbox(Store())
     erp_server = SandboxServer(erp, "127.0.0.1", 0).start()
     wms_server = SandboxServer(wms, "127.0.0.1", 0).start()
-    environment = sandbox_environment(erp_server.url, wms_server.url)
-    settings = load_settings(None, **{name.lower(): value for name, value in environment.items()})
-    stack = Stack(erp, wms, erp_server, wms_server, settings)
+    stack = _stack(erp, wms, erp_server.url, wms_server.url)
     try:
         stack.faults()
         yield stack
     finally:
-        stack.stop()
+        erp_server.stop()
+        wms_server.stop()
+
+
+def _serve_apart(seed: Callable[..., None], args: tuple, cpus: set[int] | None, connection: Connection) -> None:
+    if cpus:
+        os.sched_setaffinity(0, cpus)  # before the server threads start: they inherit it
+    with sandboxes() as stack:
+        seed(stack, *args)
+        connection.send((stack.erp_url, stack.wms_url))
+        connection.recv()  # anything, or the parent's end closing: stop
+
+
+def cpu_placement() -> tuple[set[int], set[int]] | None:
+    """(this process's CPUs, the sandboxes' CPU) when there are two or more to share out; else None."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    return (set(cpus[:-1]), {cpus[-1]}) if len(cpus) >= 2 else None
+
+
+@contextmanager
+def sandboxes_apart(seed: Callable[..., None], *args: Any, separate_cpus: bool = False) -> Iterator[Stack]:
+    """Both sandboxes in a child process, seeded there by `seed(stack, *args)` (a module-level function).
+
+    As in production, the services' work then does not compete with the pipeline for this
+    process's interpreter lock. separate_cpus: the child gets a CPU of its own and this thread
+    (and the threads it starts meanwhile) the others, as if the services ran on another machine;
+    see cpu_placement().
+    """
+    placement = cpu_placement() if separate_cpus else None
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    child = context.Process(target=_serve_apart, args=(seed, args, placement and placement[1], theirs),
+                            name="sandboxes", daemon=True)
+    child.start()
+    before = os.sched_getaffinity(0) if placement else None
+    try:
+        if not ours.poll(600):
+            raise RuntimeError("the sandboxes did not start within 10 minutes")
+        erp_url, wms_url = ours.recv()
+        if placement:
+            os.sched_setaffinity(0, placement[0])
+        yield _stack(None, None, erp_url, wms_url)
+    finally:
+        if before:
+            os.sched_setaffinity(0, before)
+        try:
+            ours.send("stop")
+        except OSError:
+            pass
+        child.join(30)
+        if child.is_alive():
+            child.kill()
 
 
 @contextmanager
 def pipeline_environment(stack: Stack, home: str) -> Iterator[None]:
     """The environment the code location reads its settings from, pointing at the sandboxes."""
-    wanted = {**sandbox_environment(stack.erp_server.url, stack.wms_server.url), "DAGSTER_HOME": home}
+    wanted = {**sandbox_environment(stack.erp_url, stack.wms_url), "DAGSTER_HOME": home}
     # The pipeline's defaults, whatever the caller's environment switches on or off.
     saved = {name: os.environ.get(name) for name in [*wanted, *(n for n in os.environ if n.startswith("SYNC_"))]}
     for name in saved:

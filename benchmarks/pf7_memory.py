@@ -25,7 +25,7 @@ LIMIT_MB = 1024
 def run(articles: int) -> str:
     with sandboxes() as stack:
         seed_products(stack, range(1, articles + 1), random.Random(7))
-        environment = {**os.environ, **sandbox_environment(stack.erp_server.url, stack.wms_server.url)}
+        environment = {**os.environ, **sandbox_environment(stack.erp_url, stack.wms_url)}
         done = subprocess.run([sys.executable, "-m", "benchmarks.pf7_child", str(BIG_REPLY_TIMEOUT)],
                               cwd=ROOT, env=environment, capture_output=True, text=True)
         if done.returncode != 0:

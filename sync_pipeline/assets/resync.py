@@ -24,14 +24,14 @@ daily = dg.DailyPartitionsDefinition(start_date=RESYNC_START, timezone="UTC", en
 
 
 class ErpWithinWindow:
-    """The ERP client, with orders_changed_since limited to orders whose DateChanged is in [start, end)."""
+    """The ERP client, with the orders push_orders reads limited to those whose DateChanged is in [start, end)."""
 
     def __init__(self, erp, start: datetime, end: datetime):
         self._erp, self.start, self.end = erp, start, end
 
-    def orders_changed_since(self, since, statuses=None):
-        return [o for o in self._erp.orders_changed_since(since, statuses=statuses)
-                if o.DateChanged is not None and self.start <= o.DateChanged < self.end]
+    def order_batches(self, order_ids, statuses=None, **options):
+        for batch in self._erp.order_batches(order_ids, statuses, **options):
+            yield [o for o in batch if o.DateChanged is not None and self.start <= o.DateChanged < self.end]
 
     def __getattr__(self, name):
         return getattr(self._erp, name)

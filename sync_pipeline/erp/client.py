@@ -15,7 +15,7 @@ set absolute values, so repeating one after a timeout is harmless.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -133,13 +133,21 @@ class ErpClient:
     def orders(self, order_ids: Sequence[int],
                statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder]:
         """Orders by id (at most 1000 per GetInvoices call), optionally only those in `statuses`."""
+        return [order for batch in self.order_batches(order_ids, statuses) for order in batch]
+
+    def order_batches(self, order_ids: Sequence[int], statuses: Iterable[OrderStatus | str] | None = None, *,
+                      first: int = MAX_IDS_PER_CALL) -> Iterator[list[InvoiceOrder]]:
+        """Orders by id, one GetInvoices call at a time: `first` ids in the first, up to 1000 in the others.
+
+        A small first batch lets a caller start on it while the rest is read.
+        """
         states = [OrderStatus.parse(s).value for s in statuses] if statuses is not None else None
 
         def get_invoices(chunk: list[int]) -> list[InvoiceOrder]:
             search: dict[str, Any] = {"OrderIds": {"int": chunk}}
             if states:
                 search["OrderStates"] = {"OrderSlipStateType": states}
-            result = self.session.call(
+            return self.session.call(
                 "GetInvoices",
                 lambda: self._readers["GetInvoices"](
                     searchParams=search,
@@ -147,9 +155,8 @@ class ErpClient:
                     rowReturnProperties=string_array(ROW_RETURN_PROPERTIES),
                 ),
             )
-            return result
 
-        return _in_chunks(order_ids, get_invoices)
+        return map(get_invoices, _chunks(order_ids, first))
 
     def orders_changed_since(self, since: datetime | None,
                              statuses: Iterable[OrderStatus | str] | None = (OrderStatus.CONFIRMED,),
@@ -265,6 +272,13 @@ def _unique(ids: Iterable[int]) -> list[int]:
 
 def _in_chunks(ids: Sequence[int], fetch: Callable[[list[int]], list[M]]) -> list[M]:
     """fetch(chunk) for every chunk of at most MAX_IDS_PER_CALL distinct ids, the results joined."""
+    return [record for chunk in _chunks(ids) for record in fetch(chunk)]
+
+
+def _chunks(ids: Sequence[int], first: int = MAX_IDS_PER_CALL) -> Iterator[list[int]]:
+    """The distinct ids in chunks: `first` of them, then at most MAX_IDS_PER_CALL each."""
     unique = _unique(ids)
-    return [record for start in range(0, len(unique), MAX_IDS_PER_CALL)
-            for record in fetch(unique[start:start + MAX_IDS_PER_CALL])]
+    start, size = 0, max(1, min(first, MAX_IDS_PER_CALL))
+    while start < len(unique):
+        yield unique[start:start + size]
+        start, size = start + size, MAX_IDS_PER_CALL

@@ -10,12 +10,18 @@
 
 from __future__ import annotations
 
+import functools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
 import os
 import re
 from pathlib import Path
 from typing import Mapping
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -155,3 +161,62 @@ def _sqlite_begin(connection) -> None:
     # "database is locked" when another writer got there first. Readers need no lock (WAL).
     read_only = connection.get_execution_options().get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+T = TypeVar("T")
+RECONNECT_PATIENCE_SECONDS = 2.0
+
+
+def patient(method: Callable[..., T] | None = None, *, repeatable: bool = True):
+    """Run a ledger method again while its database is briefly away (a restart takes about a second).
+
+    Again when that is safe: the connection could not be had, or the transaction failed before its
+    commit (the database rolled it back), or the commit failed and the method is `repeatable` (doing
+    it twice leaves what doing it once does). A commit that failed may have happened, so a method
+    that counts (record_failure) is not repeated then. A database away for longer than
+    RECONNECT_PATIENCE_SECONDS raises LedgerUnavailable as before.
+    """
+    def decorate(method: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(method)
+        def run(*args: Any, **kwargs: Any) -> T:
+            deadline, delay = time.monotonic() + RECONNECT_PATIENCE_SECONDS, 0.1
+            while True:
+                try:
+                    return method(*args, **kwargs)
+                except LedgerUnavailable as exc:
+                    phase = getattr(exc, "phase", None)
+                    again = phase in (CONNECT, BEFORE_COMMIT) or (phase == COMMIT and repeatable)
+                    if not again or time.monotonic() + delay > deadline:
+                        raise
+                    time.sleep(delay)
+                    delay *= 2
+
+        return run
+
+    return decorate(method) if method is not None else decorate
+
+
+CONNECT, BEFORE_COMMIT, COMMIT = "connect", "before commit", "commit"
+
+
+@contextmanager
+def connected(engine: Engine, *, transaction: bool) -> Iterator[Connection]:
+    """A connection, in a transaction if asked; a LedgerUnavailable says in which phase it failed."""
+    try:
+        connection = engine.connect()
+    except LedgerUnavailable as exc:
+        exc.phase = CONNECT
+        raise
+    body_done = False
+    try:
+        with connection:
+            if transaction:
+                with connection.begin():
+                    yield connection
+                    body_done = True
+            else:
+                yield connection
+                body_done = True
+    except LedgerUnavailable as exc:
+        exc.phase = COMMIT if body_done else BEFORE_COMMIT
+        raise

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL
 
 from sync_pipeline.ledger.backoff import BackoffPolicy
-from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, READ_ONLY, build_engine, prepare_engine
+from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, READ_ONLY, build_engine, connected, patient, prepare_engine
 from sync_pipeline.ledger.hashing import payload_hash as hash_of
 from sync_pipeline.ledger.keeper import ClaimKeeper, release_patiently
 from sync_pipeline.ledger.migrations import migrate
@@ -78,17 +78,19 @@ class Ledger:
 
     # -- reading -------------------------------------------------------------------------------
 
+    @patient
     def get(self, kind: Kind | str, key: str | int) -> LedgerEntry | None:
         kind, key = kind_of(kind), key_of(key)
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             row = connection.execute(select(entries).where(entries.c.kind == kind, entries.c.key == key)).first()
         return _entry(row) if row is not None else None
 
+    @patient
     def entries(self, kind: Kind | str, keys: Iterable[str | int]) -> dict[str, LedgerEntry]:
         """The entries the ledger has for these keys (keys it has never seen are absent)."""
         kind = kind_of(kind)
         found: dict[str, LedgerEntry] = {}
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             for chunk in _chunks(sorted({key_of(k) for k in keys})):
                 rows = connection.execute(select(entries).where(entries.c.kind == kind, entries.c.key.in_(chunk)))
                 found.update((row.key, _entry(row)) for row in rows)
@@ -109,31 +111,35 @@ class Ledger:
         entry = self.get(kind, key)
         return entry is None or entry.is_due(self._now(now), source_version)
 
+    @patient
     def due_retries(self, kind: Kind | str, now: datetime | None = None, *, limit: int | None = None) -> list[str]:
         """Keys of retryable, not dead-lettered records whose next attempt is due, longest waiting first."""
         query = (select(entries.c.key)
                  .where(entries.c.kind == kind_of(kind), entries.c.retryable.is_(True), entries.c.dead.is_(False),
                         entries.c.next_attempt_at <= self._now(now))
                  .order_by(entries.c.next_attempt_at, entries.c.key).limit(limit))
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             return list(connection.scalars(query))
 
+    @patient
     def failing(self, kind: Kind | str) -> list[str]:
         """Keys of records whose latest attempt failed: backing off, due for a retry, or dead-lettered."""
         query = (select(entries.c.key).where(entries.c.kind == kind_of(kind), entries.c.last_error.is_not(None))
                  .order_by(entries.c.key))
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             return list(connection.scalars(query))
 
+    @patient
     def dead_letters(self, kind: Kind | str | None = None) -> list[LedgerEntry]:
         """Dead-lettered records (all kinds, or one), most recent first: what operators must look at."""
         query = select(entries).where(entries.c.dead.is_(True))
         if kind is not None:
             query = query.where(entries.c.kind == kind_of(kind))
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             rows = connection.execute(query.order_by(entries.c.updated_at.desc(), entries.c.kind, entries.c.key))
             return [_entry(row) for row in rows]
 
+    @patient
     def keys_in_states(self, kind: Kind | str, states: Iterable[State | str], *, live_only: bool = True) -> list[str]:
         """Keys of records at one of `states` (by default leaving out dead-lettered ones)."""
         kind = kind_of(kind)
@@ -141,9 +147,10 @@ class Ledger:
         query = select(entries.c.key).where(entries.c.kind == kind, entries.c.state.in_(wanted))
         if live_only:
             query = query.where(entries.c.dead.is_(False))
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             return list(connection.scalars(query.order_by(entries.c.key)))
 
+    @patient
     def counts(self) -> dict[str, dict[str, int]]:
         """Per kind: records in each state, and how many are failing and dead-lettered."""
         failing = func.sum(_as_int(entries.c.last_error.is_not(None)))
@@ -151,7 +158,7 @@ class Ledger:
         query = (select(entries.c.kind, entries.c.state, func.count(), failing, dead)
                  .group_by(entries.c.kind, entries.c.state))
         result: dict[str, dict[str, int]] = {}
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             for kind, state, total, failing_count, dead_count in connection.execute(query):
                 figures = result.setdefault(kind, {"failing": 0, "dead": 0})
                 figures[state] = figures.get(state, 0) + total
@@ -161,6 +168,7 @@ class Ledger:
 
     # -- claims: the guard against overlapping runs ---------------------------------------------
 
+    @patient
     def claim(self, kind: Kind | str, keys: Iterable[str | int], run_id: str,
               ttl: timedelta = DEFAULT_CLAIM_TTL, *, now: datetime | None = None) -> set[str]:
         """Claim these records for `run_id` until now + ttl; returns the keys now held by this run.
@@ -175,11 +183,11 @@ class Ledger:
         if not ordered:
             return set()
         # New entries first, in a transaction of their own: inserting in key order cannot deadlock.
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             for chunk in _chunks(ordered):
                 _insert_missing(connection, kind, chunk, now)
         claimed: set[str] = set()
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             for chunk in _chunks(ordered):
                 # Lock the rows in one global order (byte order, like Python's sorted), so two runs
                 # claiming overlapping sets queue behind each other instead of deadlocking.
@@ -197,30 +205,33 @@ class Ledger:
                 claimed.update(free)
         return claimed
 
+    @patient
     def release(self, run_id: str, kind: Kind | str | None = None) -> int:
         """Give up every claim `run_id` holds (of one kind, or all); returns how many."""
         condition = entries.c.claimed_by == _text(run_id, "run id", RUN_ID_LENGTH)
         if kind is not None:
             condition = and_(condition, entries.c.kind == kind_of(kind))
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             _lock_in_order(connection, condition)
             return connection.execute(update(entries).where(condition)
                                       .values(claimed_by=None, claimed_until=None)).rowcount
 
+    @patient
     def renew(self, run_id: str, ttl: timedelta = DEFAULT_CLAIM_TTL, *, now: datetime | None = None) -> int:
         """Extend every live claim `run_id` holds to now + ttl (Ledger.run's heartbeat calls this)."""
         run_id, now = _text(run_id, "run id", RUN_ID_LENGTH), self._now(now)
         condition = and_(entries.c.claimed_by == run_id, entries.c.claimed_until > now)
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             _lock_in_order(connection, condition)
             return connection.execute(update(entries).where(condition).values(claimed_until=now + ttl)).rowcount
 
+    @patient
     def claim_holders(self, now: datetime | None = None) -> dict[str, int]:
         """Runs holding live claims, with how many records each: to release those of runs that died."""
         query = (select(entries.c.claimed_by, func.count())
                  .where(entries.c.claimed_by.is_not(None), entries.c.claimed_until > self._now(now))
                  .group_by(entries.c.claimed_by))
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             return {run_id: count for run_id, count in connection.execute(query)}
 
     @contextmanager
@@ -239,6 +250,7 @@ class Ledger:
 
     # -- writing -------------------------------------------------------------------------------
 
+    @patient
     def record_success(self, kind: Kind | str, key: str | int, payload: Any = None, *,
                        payload_hash: str | None = None, source_version: str | None = None,
                        wms_id: str | int | None = None, state: State | str | None = None,
@@ -253,7 +265,7 @@ class Ledger:
         if wanted in (State.PENDING, State.ERROR):
             raise LedgerError(f"{wanted} is not a success state")
         digest = _digest(payload, payload_hash)
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             row = _locked(connection, kind, key, now)
             values: dict[str, Any] = {
                 "state": wanted if rank(kind, wanted) > rank(kind, row.state) else row.state,
@@ -268,6 +280,7 @@ class Ledger:
                 values["wms_id"] = _text(str(wms_id), "WMS id", WMS_ID_LENGTH)
             return _update(connection, kind, key, values)
 
+    @patient(repeatable=False)
     def record_failure(self, kind: Kind | str, key: str | int, error: RecordError | str, *,
                        retryable: bool | None = None, field: str | None = None,
                        source_version: str | None = None, payload: Any = None, payload_hash: str | None = None,
@@ -290,7 +303,7 @@ class Ledger:
             message = str(error)
         retryable = bool(retryable)
         digest = _digest(payload, payload_hash)
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             row = _locked(connection, kind, key, now)
             new_version = source_version is not None and source_version != row.source_version
             attempts = 1 if new_version else row.attempts + 1
@@ -313,19 +326,21 @@ class Ledger:
                 values["source_version"] = _text(source_version, "source version", VERSION_LENGTH)
             return _update(connection, kind, key, values)
 
+    @patient
     def redrive(self, kind: Kind | str, key: str | int, now: datetime | None = None) -> bool:
         """Send a failed (typically dead-lettered) record again on the next run: attempts from 0, due now.
 
         False when the ledger has no failure for this record. The reason stays until it succeeds.
         """
         kind, key, now = kind_of(kind), key_of(key), self._now(now)
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             return connection.execute(
                 update(entries)
                 .where(entries.c.kind == kind, entries.c.key == key,
                        or_(entries.c.dead.is_(True), entries.c.last_error.is_not(None)))
                 .values(dead=False, attempts=0, retryable=True, next_attempt_at=now, updated_at=now)).rowcount == 1
 
+    @patient(repeatable=False)
     def mark(self, kind: Kind | str, key: str | int, state: State | str, *, now: datetime | None = None) -> bool:
         """Move a record forward to `state` (orders: pending -> sent -> shipped -> reported).
 
@@ -339,7 +354,7 @@ class Ledger:
         behind = [s for s in LIFECYCLE[kind] if rank(kind, s) < rank(kind, state)]
         if rank(kind, state) > 0:
             behind.append(State.ERROR)
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             if _insert_missing(connection, kind, [key], now, state=state):
                 return True
             if not behind:
@@ -354,23 +369,26 @@ class Ledger:
 
     # -- cursors -------------------------------------------------------------------------------
 
+    @patient
     def get_cursor(self, process: str) -> str | None:
         """The cursor (JSON text, e.g. Cursor.to_json()) a process saved, or None."""
         process = _text(process, "process", PROCESS_LENGTH)
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             return connection.scalar(select(cursors.c.value).where(cursors.c.process == process))
 
+    @patient
     def set_cursor(self, process: str, value: str, *, now: datetime | None = None) -> None:
         process, now = _text(process, "process", PROCESS_LENGTH), self._now(now)
         if not isinstance(value, str):
             raise LedgerError("a cursor is stored as text (e.g. Cursor.to_json())")
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             statement = _insert(connection, cursors).values(process=process, value=value, updated_at=now)
             connection.execute(statement.on_conflict_do_update(
                 index_elements=[cursors.c.process], set_={"value": value, "updated_at": now}))
 
     # -- stage times (ledger/stages.py) ----------------------------------------------------------
 
+    @patient
     def record_stages(self, kind: Kind | str, key: str | int, times: Mapping[Stage | str, datetime | None], *,
                       now: datetime | None = None) -> None:
         """When the record reached each stage (None: unknown, skipped); a stage keeps its first time."""
@@ -379,11 +397,12 @@ class Ledger:
                  "recorded_at": now} for stage, at in times.items() if at is not None]
         if not rows:
             return
-        with self.engine.begin() as connection:
+        with connected(self.engine, transaction=True) as connection:
             statement = _insert(connection, stage_times).on_conflict_do_nothing(
                 index_elements=[stage_times.c.kind, stage_times.c.key, stage_times.c.stage])
             connection.execute(statement, rows)
 
+    @patient
     def stage_times(self, kind: Kind | str, *, since: datetime | None = None) -> dict[str, dict[Stage, datetime]]:
         """key -> {stage: first time reached}, for the records that reached any stage at or after `since`."""
         kind = kind_of(kind)
@@ -392,7 +411,7 @@ class Ledger:
             recent = select(stage_times.c.key).where(stage_times.c.kind == kind, stage_times.c.at >= self._now(since))
             query = query.where(stage_times.c.key.in_(recent))
         found: dict[str, dict[Stage, datetime]] = {}
-        with self._reader.connect() as connection:
+        with connected(self._reader, transaction=False) as connection:
             for key, stage, at in connection.execute(query.order_by(stage_times.c.key)):
                 found.setdefault(key, {})[Stage(stage)] = at
         return found

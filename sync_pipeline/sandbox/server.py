@@ -107,6 +107,13 @@ class SandboxServer:
         return self.system.admin(method, route, body)
 
 
+def _wait_until(moment: float) -> None:
+    """Sleep until time.monotonic() reaches `moment` (at once if it has)."""
+    remaining = moment - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
+
+
 def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -127,6 +134,7 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             self._send(404, b"Not found", "text/plain")
 
         def do_POST(self) -> None:  # noqa: N802 - stdlib name
+            arrived = time.monotonic()
             url = urlsplit(self.path)
             declared = (self.headers.get("Content-Length") or "0").strip()
             if not declared.isdigit() or int(declared) > MAX_REQUEST_BYTES:
@@ -144,7 +152,7 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             service = server.service_for(url.path)
             if service is None:
                 return self._send(404, b"Not found", "text/plain")
-            self._soap(service, body)
+            self._soap(service, body, due=arrived + server.faults.latency())
 
         def _admin(self, method: str, path: str, payload: Any) -> None:
             try:
@@ -152,26 +160,31 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             except AdminError as exc:
                 self._json(exc.status, {"error": str(exc)})
 
-        def _soap(self, service: SoapService, body: bytes) -> None:
+        def _soap(self, service: SoapService, body: bytes, due: float) -> None:
+            """Answer one SOAP call; with a latency set, no answer leaves before `due`.
+
+            Latency is the service time of a remote system: the reply comes `latency_ms` after the
+            request arrived, the sandbox's own work included (the floor of one write at a time is
+            then exactly one write per latency).
+            """
             faults = server.faults
             try:
                 operation = service.operation_of(body)
             except Exception:  # noqa: BLE001 - unreadable requests get their fault from handle()
                 operation = "?"
-            if faults.latency():
-                time.sleep(faults.latency())
             refusal = faults.quarantine_message()
             if refusal:
                 server.calls.record(operation, "quarantined")
-                return self._send(500, render_fault(refusal), "text/xml; charset=utf-8")
+                return self._send(500, render_fault(refusal), "text/xml; charset=utf-8", due=due)
             fault = faults.draw()
             if fault == ERROR:
                 server.calls.record(operation, "injected: error")
                 # Worded like a passing server-side failure, so that classify() treats it as retryable.
                 message = "Server was unable to process request. ---> The service is temporarily unavailable. (injected)"
-                return self._send(500, render_fault(message), "text/xml; charset=utf-8")
+                return self._send(500, render_fault(message), "text/xml; charset=utf-8", due=due)
             if fault == DROP:
                 server.calls.record(operation, "injected: drop")
+                _wait_until(due)
                 self.close_connection = True
                 return
             cookies = SimpleCookie(self.headers.get("Cookie") or "")
@@ -188,14 +201,16 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 return
             if fault == MALFORMED:
                 server.calls.record(operation, f"injected: malformed (after {outcome})", key, detail)
-                return self._send(200, reply[: max(len(reply) // 2, 10)], "text/xml; charset=utf-8")
+                return self._send(200, reply[: max(len(reply) // 2, 10)], "text/xml; charset=utf-8", due=due)
             server.calls.record(operation, outcome, key, detail)
-            self._send(status, reply, "text/xml; charset=utf-8", context.set_cookies)
+            self._send(status, reply, "text/xml; charset=utf-8", context.set_cookies, due=due)
 
         def _json(self, status: int, payload: Any) -> None:
             self._send(status, json.dumps(payload, default=str, ensure_ascii=False).encode(), "application/json")
 
-        def _send(self, status: int, body: bytes, content_type: str, cookies: dict[str, str] | None = None) -> None:
+        def _send(self, status: int, body: bytes, content_type: str, cookies: dict[str, str] | None = None,
+                  due: float = 0.0) -> None:
+            _wait_until(due)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

@@ -75,22 +75,28 @@ def call_with_retry(
     *,
     on_retry: Callable[[SyncError], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    failed: SyncError | None = None,
 ) -> T:
-    """Run `call`, retrying retryable failures by `policy`; terminal ones raise at once."""
-    attempt = 0
+    """Run `call`, retrying retryable failures by `policy`; terminal ones raise at once.
+
+    failed: the error of a first attempt made elsewhere (a write sent back to back); it counts as
+    attempt 1, so `call` runs only for the attempts the policy has left.
+    """
+    attempt, error, cause = (0, None, None) if failed is None else (1, failed, None)
     while True:
-        attempt += 1
-        try:
-            return call()
-        except Exception as exc:  # noqa: BLE001 - every failure is sorted by classify()
-            error = classify(exc, operation)
+        if error is not None:
             if not error.retryable or attempt >= policy.attempts:
-                if error is exc:
-                    raise
-                raise error from safe_cause(exc)
+                if error is cause or cause is None:
+                    raise error
+                raise error from safe_cause(cause)
             if on_retry is not None:
                 on_retry(error)
             wait = policy.delay(attempt, error)
             log.warning("%s failed (attempt %d of %d), retrying in %.1fs: %s",
                         operation, attempt, policy.attempts, wait, error)
             sleep(wait)
+        attempt += 1
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - every failure is sorted by classify()
+            error, cause = classify(exc, operation), exc

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import requests
 import zeep
@@ -29,7 +31,7 @@ from zeep.utils import get_media_type
 MB = 1024 * 1024
 DEFAULT_MAX_REPLY_MB = 256  # about 800,000 products in one GetProducts reply (SYNC_MAX_REPLY_MB)
 DEFAULT_MAX_REPLY_BYTES = DEFAULT_MAX_REPLY_MB * MB
-_CHUNK = 256 * 1024
+CHUNK = 256 * 1024
 _CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
 _REPLACEMENT = b"&#xFFFD;"
 _SOAP_ENVELOPES = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope")
@@ -67,35 +69,42 @@ class GuardedTransport(Transport):
         self.max_reply_bytes = max_reply_bytes
 
     def post(self, address: str, message: bytes | str, headers: dict) -> requests.Response:
-        debug = self.logger.isEnabledFor(logging.DEBUG)
-        if debug:  # as zeep logs it; the redaction filter on this logger masks the secrets
+        if self.logger.isEnabledFor(logging.DEBUG):  # as zeep logs it; the redaction filter masks the secrets
             shown = message.decode("utf-8") if isinstance(message, bytes) else message
             self.logger.debug("HTTP Post to %s:\n%s", address, shown)
         response = self.session.post(address, data=message, headers=headers, timeout=self.operation_timeout,
                                      stream=True)
-        response._content = readable_references(self._read(response))
-        if debug:
-            media_type = get_media_type(response.headers.get("Content-Type", "text/xml"))
-            shown = response.content
-            if media_type != "multipart/related":
-                shown = shown.decode(response.encoding or "utf-8", errors="replace")
-            self.logger.debug("HTTP Response from %s (status: %d):\n%s", address, response.status_code, shown)
+        try:
+            response._content = read_bounded(response.headers, response.iter_content(CHUNK), self.max_reply_bytes)
+        except ReplyTooLarge:
+            response.close()  # stop reading: the rest of the reply is never downloaded
+            raise
+        log_reply(self.logger, address, response)
         return response
 
-    def _read(self, response: requests.Response) -> bytes:
-        limit = self.max_reply_bytes
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit and not response.headers.get("Content-Encoding"):
-            response.close()
-            raise ReplyTooLarge(f"the reply declares {int(declared)} bytes, more than the limit of {limit} bytes")
-        chunks, size = [], 0
-        for chunk in response.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                response.close()  # stop reading: the rest of the reply is never downloaded
-                raise ReplyTooLarge(f"the reply is larger than the limit of {limit} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
+
+def read_bounded(headers: Mapping[str, str], chunks: Iterable[bytes], limit: int) -> bytes:
+    """The (decoded) reply body from `chunks`, with character references repaired; ReplyTooLarge past `limit`."""
+    declared = headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit and not headers.get("Content-Encoding"):
+        raise ReplyTooLarge(f"the reply declares {int(declared)} bytes, more than the limit of {limit} bytes")
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise ReplyTooLarge(f"the reply is larger than the limit of {limit} bytes")
+        parts.append(chunk)
+    return readable_references(b"".join(parts))
+
+
+def log_reply(logger: logging.Logger, address: str, response: Any) -> None:
+    """The reply at DEBUG, as zeep logs it (the redaction filter on the logger masks the secrets)."""
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
+    shown = response.content
+    if get_media_type(response.headers.get("Content-Type", "text/xml")) != "multipart/related":
+        shown = shown.decode(response.encoding or "utf-8", errors="replace")
+    logger.debug("HTTP Response from %s (status: %d):\n%s", address, response.status_code, shown)
 
 
 class SoapBodyCheck(zeep.Plugin):

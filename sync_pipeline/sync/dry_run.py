@@ -12,16 +12,19 @@ client later cannot slip past the dry run; it fails loudly instead.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.gate import Gate
+from sync_pipeline.wms.back_to_back import Finished
 from sync_pipeline.wms.models import WriteResult
+from sync_pipeline.wms.write_calls import WriteCall
 
 WMS = "Ongoing WMS"
 ERP = "24SevenOffice"
@@ -79,6 +82,9 @@ class _ReadsOnly:
 class DryRunWms(_ReadsOnly):
     READS = frozenset({"inventory", "orders", "order_statuses", "connection"})
 
+    def back_to_back(self, **_options: Any) -> "PlannedInTurn":
+        return PlannedInTurn({"ProcessArticle": self.process_article, "ProcessOrder": self.process_order})
+
     def process_article(self, article: Mapping[str, Any]) -> WriteResult:
         number = str(article["ArticleNumber"])
         line = next(iter(self._client.inventory(article_numbers=[number])), None)
@@ -105,9 +111,32 @@ class DryRunWms(_ReadsOnly):
                            "OrderedNumberOfItems": plain(line.OrderedNumberOfItems)} for line in current.Lines]}
 
 
+class PlannedInTurn:
+    """A dry run's back_to_back(): each write is planned (not sent) when it is submitted."""
+
+    def __init__(self, writes: Mapping[str, Callable[[Mapping[str, Any]], WriteResult]]):
+        self._writes, self._ended = writes, deque()
+
+    def submit(self, token: Any, call: WriteCall) -> None:
+        self._ended.append(Finished(token, call, self._writes[call.operation](call.record)))
+
+    def finished(self) -> Iterator[Finished]:
+        while self._ended:
+            yield self._ended.popleft()
+
+    drain = finished
+
+    def __enter__(self) -> "PlannedInTurn":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        pass
+
+
 class DryRunErp(_ReadsOnly):
-    READS = frozenset({"products_changed_since", "products", "order_ids_changed_since", "orders",
-                       "orders_changed_since", "companies_changed_since", "companies", "has_session", "connection"})
+    READS = frozenset({"products_changed_since", "products", "order_ids_changed_since", "orders", "order_batches",
+                       "orders_changed_since", "companies_changed_since", "companies", "has_session",
+                       "connection"})
 
     def set_stock_quantity(self, product_id: int, quantity: Decimal | int) -> RecordError | None:
         current = next(iter(self._client.products([product_id])), None)

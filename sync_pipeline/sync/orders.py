@@ -9,21 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
-from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
-from sync_pipeline.sync.gate import Gate, admit_records, no_gate, version_of
-from sync_pipeline.sync.pipelined import read_ahead
+from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
+from sync_pipeline.wms.back_to_back import BackToBack, Finished
+from sync_pipeline.wms.write_calls import order_write
 
 LAST_SHIPPED_STATUS = 999  # 1000 and above are cancellations
 CLOCK_SKEW = timedelta(minutes=1)
 FIRST_LOCKED_STATUS = 300  # from Released on, the warehouse refuses changes to an order
 PUSH_STAGES = (State.PENDING.value, State.ERROR.value)  # a failure at these stages retries the push
+FIRST_BATCH = 50  # orders read before the first write: enough to keep the writes going while the rest is read
+WRITES_QUEUED = 32  # writes waiting for the WMS at most: about as many as are written while a batch is read
 
 
 @dataclass(frozen=True)
@@ -39,17 +42,25 @@ def push_orders(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate:
     """Push every order in the pull status changed since the cursor, or due for a retry.
 
     Ledger key: the ERP order id. An order the WMS already holds in exactly this version is not
-    pushed again; one the warehouse has started working on (status 300 on) is left alone.
+    pushed again; one the warehouse has started working on (status 300 on) is left alone. The
+    orders are read in batches, a small one first, so the first writes go out while the rest is read.
     """
     gate = gate or no_gate(Kind.ORDER)
     cursor = cursor or Cursor()
     report = SyncReport("orders")
-    progress = CursorBuilder(cursor)
+    pusher = _Pusher(erp, wms, options, gate, report, CursorBuilder(cursor), extra)
     pull = (options.pull_status,)
-    orders, report.unchanged = unseen(erp.orders_changed_since(cursor.moment, statuses=pull), cursor, order_key)
-    retry_ids = [int(k) for k in gate.due_retries(PUSH_STAGES) if k.isdigit() and k not in {order_key(o) for o in orders}]
-    orders += erp.orders(retry_ids, pull) if retry_ids else []
-    report.cursor = _push_admitted(erp, wms, orders, options, gate, report, progress, extra)
+    changed = erp.order_ids_changed_since(cursor.moment)
+    retry_ids = fetch_due_retries(gate, changed, str, list, PUSH_STAGES)
+    with wms.back_to_back(window=WRITES_QUEUED) as writes:
+        for batch in erp.order_batches(changed, pull, first=FIRST_BATCH):
+            fresh, seen = unseen(batch, cursor, order_key)
+            report.unchanged += seen
+            pusher.push(fresh, writes)
+        for batch in erp.order_batches(retry_ids, pull):
+            pusher.push(batch, writes)
+        pusher.finish(writes.drain())
+    report.cursor = pusher.progress.build()
     return report
 
 
@@ -71,31 +82,49 @@ def push_orders_by_id(erp, wms, ids: Sequence[int], options: OrderOptions, *, ga
         if order.APIException is None and _status_name(order.OrderStatus) != pull:
             report.fail(RecordError(key=order_key(order), field="OrderStatus",
                                     message=f"is {_status_name(order.OrderStatus)}, not {pull}: not pushed"))
-    orders = [o for o in orders if o.APIException is not None or _status_name(o.OrderStatus) == pull]
-    _push_admitted(erp, wms, orders, options, gate, report, CursorBuilder(None), extra)
+    pusher = _Pusher(erp, wms, options, gate, report, CursorBuilder(None), extra)
+    with wms.back_to_back() as writes:
+        pusher.push([o for o in orders if o.APIException is not None or _status_name(o.OrderStatus) == pull], writes)
+        pusher.finish(writes.drain())
     return report
 
 
-def _push_admitted(erp, wms, orders: list, options: OrderOptions, gate: Gate, report: SyncReport,
-                   progress: CursorBuilder, extra: Sequence[ExtraField]) -> Cursor:
-    """Push the orders the gate admits, oldest change first; returns the cursor past them."""
-    orders = admit_records(gate, orders, order_key, report, progress)
-    companies = _contact_fallbacks(erp, orders)
-    existing = _existing_orders(wms, orders)
-    writer = RecordWriter(gate, report)
-    # The next orders are mapped in the background while the WMS takes the writes one at a time.
-    with read_ahead(orders, lambda order: None if order.APIException is not None else map_order(
-            order, company=companies.get(order.CustomerId), extra=extra)) as mapped:
-        for order, payload in mapped:
-            if _push_one(erp, wms, writer, order, payload, existing.get(order_key(order)), options) is Outcome.FAILED:
-                progress.passed(order.DateChanged)
+class _Pusher:
+    """Pushes batches of orders through one chain of back-to-back writes, recording each end."""
+
+    def __init__(self, erp, wms, options: OrderOptions, gate: Gate, report: SyncReport, progress: CursorBuilder,
+                 extra: Sequence[ExtraField]):
+        self.erp, self.wms, self.options, self.extra = erp, wms, options, extra
+        self.gate, self.progress = gate, progress
+        self.writer = RecordWriter(gate, report)
+
+    def push(self, orders: list, writes: BackToBack) -> None:
+        """Push the orders the gate admits, oldest change first; the ends that come in meanwhile are recorded."""
+        orders = admit_records(self.gate, orders, order_key, self.writer.report, self.progress)
+        companies = _contact_fallbacks(self.erp, orders)
+        existing = _existing_orders(self.wms, orders)
+        for order in orders:
+            wms_status = existing.get(order_key(order))
+            payload = _to_push(self.writer, order, wms_status, companies.get(order.CustomerId), self.extra)
+            if isinstance(payload, Outcome):
+                self._moved_past(order, _imported(self.erp, self.writer, order, payload, self.options))
             else:
-                progress.handled(order_key(order), order.DateChanged)
-    return progress.build()
+                writes.submit((order, payload, wms_status), order_write(payload))
+            self.finish(writes.finished())
+
+    def finish(self, ends: Iterable[Finished]) -> None:
+        for end in ends:
+            self._moved_past(end.token[0], _pushed(self.erp, self.wms, self.writer, end, self.options))
+
+    def _moved_past(self, order, outcome: Outcome) -> None:
+        if outcome is Outcome.FAILED:
+            self.progress.passed(order.DateChanged)
+        else:
+            self.progress.handled(order_key(order), order.DateChanged)
 
 
-def _push_one(erp, wms, writer: RecordWriter, order, payload, wms_status: int | None,
-              options: OrderOptions) -> Outcome:
+def _to_push(writer: RecordWriter, order, wms_status: int | None, company, extra: Sequence[ExtraField]):
+    """The WMS order to push, or the outcome of an order that is not pushed (failed or unchanged)."""
     key, version = order_key(order), version_of(order.DateChanged)
     if order.APIException is not None:
         writer.fail(key, RecordError(key=key, message=order.APIException.Message or "error from 24SevenOffice"),
@@ -103,12 +132,26 @@ def _push_one(erp, wms, writer: RecordWriter, order, payload, wms_status: int | 
         return Outcome.FAILED
     if wms_status is not None and wms_status >= FIRST_LOCKED_STATUS:
         writer.report.unchanged += 1  # the warehouse is already working on it: nothing may change now
-        return Outcome.UNCHANGED
+        return Outcome.LOCKED
+    payload = map_order(order, company=company, extra=extra)
     if isinstance(payload, RecordError):
         writer.fail(key, payload, version=version)
         return Outcome.FAILED
-    outcome = writer.write(key, key, payload, lambda: wms.process_order(payload), version=version,
-                           wms_id=lambda result: result.order_id)
+    return payload if writer.needs_write(key, payload) else Outcome.UNCHANGED
+
+
+def _pushed(erp, wms, writer: RecordWriter, end: Finished, options: OrderOptions) -> Outcome:
+    """Record a pushed order's end; a failure worth repeating is repeated first."""
+    order, payload, wms_status = end.token
+    key = order_key(order)
+    result, error = end.result, end.error
+    if error is not None and error.retryable:
+        try:
+            result, error = wms.repeat_write(end.call, error), None
+        except SyncError as exc:
+            result, error = None, exc
+    outcome = writer.record(key, key, payload, result, error, version=version_of(order.DateChanged),
+                            wms_id=lambda written: written.order_id)
     if outcome is Outcome.WRITTEN:
         writer.gate.reached(key, {Stage.CONFIRMED: order.DateChanged,
                                   Stage.CREATED_IN_WMS: datetime.now(timezone.utc)})
@@ -116,7 +159,12 @@ def _push_one(erp, wms, writer: RecordWriter, order, payload, wms_status: int | 
             writer.report.created += 1
         else:
             writer.report.updated += 1
-    if outcome is not Outcome.FAILED and options.imported_status:
+    return _imported(erp, writer, order, outcome, options)
+
+
+def _imported(erp, writer: RecordWriter, order, outcome: Outcome, options: OrderOptions) -> Outcome:
+    """Set the imported status of an order the WMS holds (if that option is on)."""
+    if outcome in (Outcome.WRITTEN, Outcome.UNCHANGED) and options.imported_status:
         # Still in the pull status means the imported status has not been set yet (or failed last time).
         error = erp.set_order_status(order.OrderId, options.imported_status)
         if error is not None:

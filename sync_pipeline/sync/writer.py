@@ -20,6 +20,7 @@ from sync_pipeline.sync.report import SyncReport
 class Outcome(Enum):
     WRITTEN = "written"
     UNCHANGED = "unchanged"
+    LOCKED = "locked"  # left as it is: the target may not change it now (an order the warehouse works on)
     FAILED = "failed"
 
 
@@ -40,24 +41,38 @@ class RecordWriter:
 
         check_unchanged=False for writes whose need was established otherwise (stock: the comparison).
         """
-        if check_unchanged and self.gate.unchanged(key, payload):
-            self.report.unchanged += 1
+        if check_unchanged and not self.needs_write(key, payload):
             return Outcome.UNCHANGED
         try:
-            result = send()
-        except AuthenticationError:
-            raise
+            result, error = send(), None
         except SyncError as exc:
-            self.fail(key, RecordError(key=label, message=str(exc), retryable=exc.retryable),
+            result, error = None, exc
+        return self.record(key, label, payload, result, error, version=version, state=state, wms_id=wms_id)
+
+    def needs_write(self, key: str, payload: Any) -> bool:
+        """False (and counted unchanged) when the target already holds exactly this payload."""
+        if self.gate.unchanged(key, payload):
+            self.report.unchanged += 1
+            return False
+        return True
+
+    def record(self, key: str, label: str, payload: Any, result: Any, error: SyncError | None, *,
+               version: str | None = None, state: str | None = None,
+               wms_id: Callable[[Any], Any] | None = None) -> Outcome:
+        """The outcome of a write that was sent: its result, or the error its send raised."""
+        if isinstance(error, AuthenticationError):
+            raise error
+        if error is not None:
+            self.fail(key, RecordError(key=label, message=str(error), retryable=error.retryable),
                       payload=payload, version=version)
-            self._count_streak(exc)
+            self._count_streak(error)
             return Outcome.FAILED
         self._in_a_row = 0
-        error = refusal(result)
-        if error is not None:
-            field = error.field or field_named_in(error.message, payload)
-            self.fail(key, RecordError(key=label, message=error.message, field=field,
-                                       retryable=error.retryable), payload=payload, version=version)
+        refused = refusal(result)
+        if refused is not None:
+            field = refused.field or field_named_in(refused.message, payload)
+            self.fail(key, RecordError(key=label, message=refused.message, field=field,
+                                       retryable=refused.retryable), payload=payload, version=version)
             return Outcome.FAILED
         self.gate.succeeded(key, payload, version=version, state=state,
                             wms_id=wms_id(result) if wms_id is not None else None)

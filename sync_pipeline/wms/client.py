@@ -17,10 +17,12 @@ from typing import Any, Callable, TypeVar
 
 import zeep
 from zeep.helpers import serialize_object
+from zeep.wsdl.utils import etree_to_string
 
 from sync_pipeline.soap import redaction
 from sync_pipeline.soap.client import build_client, call_with_retry
-from sync_pipeline.soap.errors import AuthenticationError, TerminalError
+from sync_pipeline.soap.direct import DirectPost, Reply
+from sync_pipeline.soap.errors import AuthenticationError, SyncError, TerminalError, classify
 from sync_pipeline.soap.values import require_utc
 from sync_pipeline.wms import payloads
 from sync_pipeline.wms.connection import WmsConnection
@@ -33,7 +35,9 @@ from sync_pipeline.wms.models import (
     order_statuses_of,
     orders_of,
 )
+from sync_pipeline.wms.back_to_back import BackToBack
 from sync_pipeline.wms.paging import walk_pages
+from sync_pipeline.wms.write_calls import WriteCall, article_write, order_write, status_write
 from sync_pipeline.wms.write_lock import goods_owner_write_lock
 
 T = TypeVar("T")
@@ -63,23 +67,27 @@ class WmsClient:
 
     def process_article(self, article: Mapping[str, Any]) -> WriteResult:
         """Create or update one article by ArticleNumber (with its MainSupplier, if given)."""
-        art = payloads.article_definition(article)
-        key = art["ArticleNumber"]
-        reply = self._write("ProcessArticle", art=art)
-        return WriteResult.from_file_result(key, serialize_object(reply, dict))
+        return self._write(article_write(article))
 
     def process_order(self, order: Mapping[str, Any]) -> WriteResult:
         """Create or update one customer order by GoodsOwnerOrderNumber."""
-        co = payloads.customer_order(order)
-        key = co["OrderInfo"]["GoodsOwnerOrderNumber"]
-        reply = self._write("ProcessOrder", co=co)
-        return WriteResult.from_file_result(key, serialize_object(reply, dict))
+        return self._write(order_write(order))
 
     def update_order_status(self, order_number: str, status: int, waybill: str | None = None) -> WriteResult:
         """Set the status (and waybill) of the order with this goods owner order number."""
-        update = payloads.order_status_update(order_number, status, waybill)
-        reply = self._write("UpdateOrder", updateOrder=update)
-        return WriteResult.from_update_order_result(order_number, serialize_object(reply, dict))
+        return self._write(status_write(order_number, status, waybill))
+
+    def back_to_back(self, *, window: int = 4) -> BackToBack:
+        """Writes posted one after another by a thread of their own (see back_to_back.py).
+
+        Use it from one thread; zeep renders and reads the messages in that thread.
+        """
+        return BackToBack(self._render, self._read_reply, DirectPost(self._zeep.transport, self.connection.service_url),
+                          self._write_lock, window=window)
+
+    def repeat_write(self, call: WriteCall, failed: SyncError) -> WriteResult:
+        """Send a write again whose first attempt (back to back) failed with `failed`, as the policy allows."""
+        return self._write(call, failed=failed)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -144,24 +152,52 @@ class WmsClient:
             "Password": self.connection.password.get_secret_value(),
         }
 
-    def _write(self, operation: str, **payload: Any) -> Any:
-        method = getattr(self._service, operation)
+    def _write(self, call: WriteCall, failed: SyncError | None = None) -> WriteResult:
+        method = getattr(self._service, call.operation)
 
         def attempt() -> Any:
             # Held per attempt, not across the retry wait, so other writers are not kept waiting.
             with self._write_lock:
-                return method(**self._credentials(), **payload)
+                return method(**self._credentials(), **call.arguments)
 
-        return self._call(operation, attempt)
+        return call.result(self._call(call.operation, attempt, failed))
+
+    def _render(self, call: WriteCall) -> tuple[bytes, dict[str, str]]:
+        """The request as zeep would post it (plugins applied), and its HTTP headers."""
+        # zeep's own first step of a call (zeep is pinned); create_message() would drop the headers.
+        envelope, headers = self._service._binding._create(
+            call.operation, (), {**self._credentials(), **call.arguments}, client=self._zeep,
+            options=self._service._binding_options)
+        return etree_to_string(envelope), headers
+
+    def _read_reply(self, call: WriteCall, reply: Reply | None,
+                    failure: BaseException | None) -> tuple[WriteResult | None, SyncError | None]:
+        """A back-to-back write's result as zeep reads it, or its error as a plain call would raise it."""
+        try:
+            if failure is not None:
+                raise failure
+            binding = self._service._binding
+            return call.result(binding.process_reply(self._zeep, binding.get(call.operation), reply)), None
+        except Exception as exc:  # noqa: BLE001 - sorted as call_with_retry sorts it
+            return None, _credentials_refused(classify(exc, call.operation))
 
     def _read(self, operation: str, **payload: Any) -> Any:
         method = getattr(self._service, operation)
         return self._call(operation, lambda: method(**self._credentials(), **payload))
 
-    def _call(self, operation: str, attempt: Callable[[], T]) -> T:
+    def _call(self, operation: str, attempt: Callable[[], T], failed: SyncError | None = None) -> T:
         try:
-            return call_with_retry(operation, attempt, self.connection.retry)
+            return call_with_retry(operation, attempt, self.connection.retry, failed=failed)
         except TerminalError as error:
-            if not isinstance(error, AuthenticationError) and _WRONG_CREDENTIALS.search(str(error)):
-                raise AuthenticationError(str(error)) from error
+            refused = _credentials_refused(error)
+            if refused is not error:
+                raise refused from error
             raise
+
+
+def _credentials_refused(error: SyncError) -> SyncError:
+    """A fault that says the credentials are wrong, as the AuthenticationError it is."""
+    if isinstance(error, TerminalError) and not isinstance(error, AuthenticationError) \
+            and _WRONG_CREDENTIALS.search(str(error)):
+        return AuthenticationError(str(error))
+    return error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -68,3 +69,27 @@ def test_exceeding_the_hourly_request_limit_blocks_the_caller(erp: ErpClient, er
     erp.products_by("Id")
     with pytest.raises(Fault, match="Limit exceeded"):
         erp.products_by("Id")  # the login of the fixture counted too
+
+
+def test_latency_is_the_time_a_call_takes_its_own_work_included(erp: ErpClient, erp_server: SandboxServer,
+                                                                 erp_admin: Admin):
+    """`latency_ms` models a remote service's answer time: work the sandbox does is inside it, not added."""
+    erp_admin.post("products", [{"Id": i, "No": f"SKU-{i}", "Name": f"Vare {i} " + "x" * 40} for i in range(1, 3001)])
+
+    def answer_time() -> float:  # best of three; the reply is not parsed here, so this is the sandbox's time
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            with erp.products._client.settings(raw_response=True):
+                reply = erp.products.GetProducts(searchParams={"Id": None},
+                                                 returnProperties={"string": ["Id", "No", "Name"]})
+            times.append(time.perf_counter() - started)
+            assert reply.status_code == 200 and b"SKU-3000" in reply.content
+        return min(times)
+
+    work = answer_time()
+    assert work > 0.02, "too little work for the comparison to mean anything"
+    latency = work + 0.3
+    erp_server.faults.configure(FaultConfig(latency_ms=latency * 1000))
+    took = answer_time()
+    assert latency <= took < latency + work / 2, f"work {work:.3f}s, latency {latency:.3f}s, took {took:.3f}s"

@@ -1,0 +1,135 @@
+"""Writes back to back: one thread only posts, the caller renders, reads and records.
+
+Ongoing takes one write at a time per goods owner, so pushing a batch is a chain of round trips.
+Everything else a write needs (mapping and rendering the next message, reading the last reply,
+recording its outcome) is done by the caller while a write is on the wire. The poster thread
+holds the goods owner's write slot for each post and sends the next message the moment a reply
+is in, so the chain is the round trips themselves.
+
+Each message is posted once. A failure worth repeating comes back as its error, and the caller
+repeats that write through the client's ordinary path (WmsClient.repeat_write), with the retry
+policy's remaining attempts; the other writes go on meanwhile.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sync_pipeline.soap.direct import DirectPost, Reply
+from sync_pipeline.soap.errors import SyncError
+from sync_pipeline.wms.models import WriteResult
+from sync_pipeline.wms.write_calls import WriteCall
+
+T = TypeVar("T")
+_STOP = object()
+SEND_GRACE_SECONDS = 0.005
+
+
+@dataclass
+class Finished(Generic[T]):
+    """One write's end: what the caller submitted it with, and the result or the error."""
+
+    token: T
+    call: WriteCall
+    result: WriteResult | None = None
+    error: SyncError | None = None
+
+
+@dataclass
+class _Posting:
+    token: Any
+    call: WriteCall
+    body: bytes
+    headers: dict[str, str]
+    sent: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    reply: Reply | None = None
+    failure: BaseException | None = None
+
+
+class BackToBack(Generic[T]):
+    """Submit writes in order; take their ends in the same order.
+
+        with wms.back_to_back() as writes:
+            for order in orders:
+                writes.submit(order, order_write(payload))
+                for end in writes.finished():
+                    record(end)
+            for end in writes.drain():
+                record(end)
+
+    At most `window` writes are on their way (queued or posting); take the ended ones after each
+    submit, so that their outcomes are recorded as soon as they are known.
+    """
+
+    def __init__(self, render: Callable[[WriteCall], tuple[bytes, dict[str, str]]],
+                 read: Callable[[WriteCall, Reply | None, BaseException | None],
+                                tuple[WriteResult | None, SyncError | None]],
+                 post: DirectPost, write_slot: threading.Lock, *, window: int = 4):
+        self._render, self._read, self._post, self._slot = render, read, post, write_slot
+        self._window = window
+        self._pending: deque[_Posting] = deque()
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="wms-writes", daemon=True)
+        self._thread.start()
+
+    def submit(self, token: T, call: WriteCall) -> None:
+        """Render one write and queue it; waits while `window` writes are on their way."""
+        while len(self._pending) >= self._window and not self._pending[0].done.is_set():
+            self._pending[0].done.wait()
+        body, headers = self._render(call)
+        posting = _Posting(token, call, body, headers)
+        self._pending.append(posting)
+        self._queue.put(posting)
+
+    def finished(self) -> Iterator[Finished[T]]:
+        """The writes that have ended, oldest first, without waiting for any (but the moment the next needs to leave)."""
+        while self._pending and self._pending[0].done.is_set():
+            yield self._take(block=False)
+
+    def drain(self) -> Iterator[Finished[T]]:
+        """Every write not taken yet, oldest first, waiting for each."""
+        while self._pending:
+            yield self._take(block=True)
+
+    def close(self) -> None:
+        """Stop the poster after its current post; writes not taken are left (they were idempotent)."""
+        for posting in self._pending:
+            posting.failure = posting.failure or RuntimeError("not sent: the batch stopped")
+        self._queue.put(_STOP)
+        self._thread.join()
+
+    def __enter__(self) -> "BackToBack[T]":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _take(self, *, block: bool) -> Finished[T]:
+        posting = self._pending[0]
+        if block:
+            posting.done.wait()
+        if len(self._pending) > 1:
+            # Read the reply once the next write is on the wire: the poster needs the interpreter
+            # lock to send it, and reading and recording would hold it for a while. Not longer:
+            # the next write may be waiting for another writer's turn.
+            self._pending[1].sent.wait(SEND_GRACE_SECONDS)
+        self._pending.popleft()
+        result, error = self._read(posting.call, posting.reply, posting.failure)
+        return Finished(posting.token, posting.call, result, error)
+
+    def _run(self) -> None:
+        while (posting := self._queue.get()) is not _STOP:
+            try:
+                with self._slot:
+                    if posting.failure is None:  # close() may have come while the slot was taken
+                        posting.reply = self._post.post(posting.body, posting.headers, posting.sent)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller with its write
+                posting.failure = exc
+            posting.sent.set()
+            posting.done.set()
