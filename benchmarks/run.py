@@ -12,6 +12,8 @@ full results, with the machine they came from, are in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
 import os
 import platform
@@ -97,11 +99,15 @@ def main() -> int:
     failed = []
     for name, measure in chosen.items():
         started = time.perf_counter()
+        # The sensors' and runs' own log lines (Dagster gives each sensor context a console logger
+        # of its own) are kept back, and shown only if the measure fails.
+        held_back = io.StringIO()
         try:
-            result = measure()
+            with contextlib.redirect_stderr(held_back):
+                result = measure()
         except Exception:  # noqa: BLE001 - the other measures still run; the exit code tells
             failed.append(name)
-            print(f"{name} FAILED:\n{traceback.format_exc()}", flush=True)
+            print(f"{name} FAILED:\n{held_back.getvalue()}{traceback.format_exc()}", flush=True)
             continue
         print(f"{result} [{time.perf_counter() - started:.0f} s]", flush=True)
     return 1 if failed else 0

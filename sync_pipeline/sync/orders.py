@@ -51,7 +51,7 @@ def push_orders(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate:
     pusher = _Pusher(erp, wms, options, gate, report, CursorBuilder(cursor), extra)
     pull = (options.pull_status,)
     changed = erp.order_ids_changed_since(cursor.moment)
-    retry_ids = fetch_due_retries(gate, changed, str, list, PUSH_STAGES)
+    retry_ids = fetch_due_retries(gate, changed, str, list, PUSH_STAGES)  # their ids: read below, in batches
     with wms.back_to_back(window=WRITES_QUEUED) as writes:
         for batch in erp.order_batches(changed, pull, first=FIRST_BATCH):
             fresh, seen = unseen(batch, cursor, order_key)

@@ -14,18 +14,13 @@ import pytest
 
 from sync_pipeline.ledger import Kind, Ledger, LedgerUnavailable
 from sync_pipeline.ledger.engine import BEFORE_COMMIT, COMMIT, CONNECT, RECONNECT_PATIENCE_SECONDS, patient
-from sync_pipeline_tests.reliability.private_postgres import PrivatePostgres, PrivatePostgresUnavailable
+from sync_pipeline_tests.reliability.private_postgres import PrivatePostgres, started_or_failed
 
 
 @pytest.fixture(scope="module")
 def server():
-    try:
-        found = PrivatePostgres()
-        found.start()
-    except PrivatePostgresUnavailable as why:
-        pytest.fail(f"cannot start a private PostgreSQL server: {why}", pytrace=False)
-    yield found
-    found.remove()
+    with started_or_failed("the patience tests") as found:
+        yield found
 
 
 def away_for(server: PrivatePostgres, seconds: float) -> threading.Thread:

@@ -15,8 +15,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import URL
 
 
@@ -73,6 +76,20 @@ class PrivatePostgres:
             return {}
         return {"user": self._as.pw_uid, "group": self._as.pw_gid, "extra_groups": [],
                 "env": {**os.environ, "HOME": self._as.pw_dir}}
+
+
+@contextmanager
+def started_or_failed(purpose: str) -> Iterator[PrivatePostgres]:
+    """A started private server, removed afterwards; the test fails, naming why, if none can start."""
+    try:
+        found = PrivatePostgres()
+        found.start()
+    except PrivatePostgresUnavailable as why:
+        pytest.fail(f"cannot start a private PostgreSQL server for {purpose}: {why}", pytrace=False)
+    try:
+        yield found
+    finally:
+        found.remove()
 
 
 def _binaries() -> Path:

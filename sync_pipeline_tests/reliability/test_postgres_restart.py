@@ -31,7 +31,7 @@ from sync_pipeline_tests.dagster.conftest import run_job
 from sync_pipeline_tests.reliability.figures import publish
 from sync_pipeline_tests.reliability.hooks import AfterWrites
 from sync_pipeline_tests.reliability.invariants import check
-from sync_pipeline_tests.reliability.private_postgres import PrivatePostgres, PrivatePostgresUnavailable
+from sync_pipeline_tests.reliability.private_postgres import PrivatePostgres, started_or_failed
 from sync_pipeline_tests.reliability.sandboxes import Sandboxes, order_record, seed_orders
 
 DEMO_PRODUCTS = 24
@@ -40,13 +40,8 @@ OUTAGE_SECONDS = 3.0
 
 @pytest.fixture
 def server():
-    try:
-        found = PrivatePostgres()
-        found.start()
-    except PrivatePostgresUnavailable as why:
-        pytest.fail(f"cannot start a private PostgreSQL server for the restart test: {why}", pytrace=False)
-    yield found
-    found.remove()
+    with started_or_failed("the restart test") as found:
+        yield found
 
 
 def test_a_run_fails_cleanly_when_postgresql_goes_away_and_the_next_one_recovers(
