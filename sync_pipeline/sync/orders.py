@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
+from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
 from sync_pipeline.soap.errors import RecordError, SyncError
@@ -77,14 +78,14 @@ def push_orders_by_id(erp, wms, ids: Sequence[int], options: OrderOptions, *, ga
     found = {o.OrderId for o in orders}
     for missing in (i for i in ids if i not in found):
         report.fail(RecordError(key=str(missing), message="not found in 24SevenOffice"))
-    pull = _status_name(options.pull_status)
+    pull = service_text(options.pull_status)
     for order in orders:
-        if order.APIException is None and _status_name(order.OrderStatus) != pull:
+        if order.APIException is None and service_text(order.OrderStatus) != pull:
             report.fail(RecordError(key=order_key(order), field="OrderStatus",
-                                    message=f"is {_status_name(order.OrderStatus)}, not {pull}: not pushed"))
+                                    message=f"is {service_text(order.OrderStatus)}, not {pull}: not pushed"))
     pusher = _Pusher(erp, wms, options, gate, report, CursorBuilder(None), extra)
     with wms.back_to_back() as writes:
-        pusher.push([o for o in orders if o.APIException is not None or _status_name(o.OrderStatus) == pull], writes)
+        pusher.push([o for o in orders if o.APIException is not None or service_text(o.OrderStatus) == pull], writes)
         pusher.finish(writes.drain())
     return report
 
@@ -150,6 +151,11 @@ def _pushed(erp, wms, writer: RecordWriter, end: Finished, options: OrderOptions
             result, error = wms.repeat_write(end.call, error), None
         except SyncError as exc:
             result, error = None, exc
+    if result is not None and not result.success and _locked_now(wms, key):
+        # The warehouse started on it after the status was read: left alone, as if read so (the
+        # shipped report takes it from here), rather than dead-lettered for a refusal that cannot pass.
+        writer.report.unchanged += 1
+        return Outcome.LOCKED
     outcome = writer.record(key, key, payload, result, error, version=version_of(order.DateChanged),
                             wms_id=lambda written: written.order_id)
     if outcome is Outcome.WRITTEN:
@@ -170,6 +176,11 @@ def _imported(erp, writer: RecordWriter, order, outcome: Outcome, options: Order
         if error is not None:
             writer.report.fail(error)
     return outcome
+
+
+def _locked_now(wms, number: str) -> bool:
+    """Whether the warehouse holds this order at a status that refuses changes (read again, now)."""
+    return any(o.OrderStatusNumber >= FIRST_LOCKED_STATUS for o in wms.orders(order_numbers=[number]))
 
 
 def _existing_orders(wms, orders) -> dict[str, int]:
@@ -252,16 +263,12 @@ def _report_numbers(erp, numbers: set[str], options: OrderOptions, gate: Gate, r
         if erp_order is None:
             writer.fail(str(order_id), RecordError(key=str(order_id),
                                                    message="shipped in the WMS but not found in 24SevenOffice"))
-        elif _status_name(erp_order.OrderStatus) == _status_name(options.shipped_status):
+        elif service_text(erp_order.OrderStatus) == service_text(options.shipped_status):
             gate.succeeded(str(order_id), state=State.REPORTED.value)
             gate.reached(str(order_id), {Stage.REPORTED: erp_order.DateChanged})  # set before: its last change
             report.unchanged += 1
-        elif writer.write(str(order_id), str(order_id), {"OrderStatus": _status_name(options.shipped_status)},
+        elif writer.write(str(order_id), str(order_id), {"OrderStatus": service_text(options.shipped_status)},
                           lambda: erp.set_order_status(order_id, options.shipped_status),
                           state=State.REPORTED.value) is Outcome.WRITTEN:
             gate.reached(str(order_id), {Stage.REPORTED: datetime.now(timezone.utc)})
             report.updated += 1
-
-
-def _status_name(value) -> str:
-    return getattr(value, "value", value) or ""

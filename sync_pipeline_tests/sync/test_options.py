@@ -184,6 +184,41 @@ def test_a_failing_order_does_not_stop_the_others(erp: ErpClient, wms: WmsClient
     assert set(wms_orders(wms_admin)) == {"54"}
 
 
+class ShipsAfterReading:
+    """The WMS client, with the warehouse starting on an order just after the pusher read its status."""
+
+    def __init__(self, wms: WmsClient, start_work) -> None:
+        self._wms, self._start_work = wms, start_work
+
+    def orders(self, **filters):
+        found = list(self._wms.orders(**filters))
+        if self._start_work is not None:
+            self._start_work()
+            self._start_work = None
+        return iter(found)
+
+    def __getattr__(self, name: str):
+        return getattr(self._wms, name)
+
+
+def test_an_order_the_warehouse_starts_on_meanwhile_is_left_alone_not_dead_lettered(
+        erp: ErpClient, wms: WmsClient, erp_admin: Admin, wms_admin: Admin, catalogue) -> None:
+    erp_admin.post("orders", [order(61, (1, 1, "1")), order(62, (2, 1, "1"))])
+    first = push_orders(erp, wms, None, OrderOptions())
+    assert first.created == 2
+    erp_admin.post("orders", [order(61, (1, 1, "3")), order(62, (2, 1, "2"))])  # changed in the ERP
+    racing = ShipsAfterReading(wms, lambda: wms_admin.post("orders/61/status", {"OrderStatusNumber": 450}))
+
+    report = push_orders(erp, racing, first.cursor, OrderOptions())
+
+    assert report.failures == [], "a refusal the warehouse's own progress explains is no failure"
+    assert (report.updated, report.unchanged) == (1, 1)
+    stored = wms_orders(wms_admin)
+    assert stored["61"]["OrderStatusNumber"] == 450
+    assert [Decimal(str(line["NumberOfItems"])) for line in stored["61"]["Lines"]] == [1], "not changed"
+    assert report_shipped(erp, wms, None, OrderOptions()).updated == 1, "the shipped report takes it from here"
+
+
 # -- suppliers ----------------------------------------------------------------------------------------
 
 
