@@ -257,6 +257,13 @@ def seed_wms_articles(stack: Stack, ids: range | list[int]) -> None:
         stack.wms.inventory.set_physical(number, initial_stock(product_id))
 
 
+def seed_shop(stack: Stack, products: int, rng: random.Random) -> None:
+    """The demo's customers and suppliers, products 1..`products` in the ERP, and their articles in the WMS."""
+    seed_companies(stack)
+    seed_products(stack, range(1, products + 1), rng)
+    seed_wms_articles(stack, range(1, products + 1))
+
+
 def order_record(order_id: int, customer_id: int, product_ids: list[int], rng: random.Random) -> dict[str, Any]:
     return {
         "OrderId": order_id, "OrderStatus": "Confirmed", "CustomerId": customer_id,

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 import requests
 from lxml import etree
 
-from benchmarks.common import Stack, cpu_placement, line, order_record, sandboxes_apart, seed_companies, seed_orders, seed_products, \
-    seed_wms_articles
+from benchmarks.common import Stack, cpu_placement, line, order_record, sandboxes_apart, seed_orders, seed_shop
 from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.mapping import map_order
 from sync_pipeline.soap.client import build_client
@@ -97,9 +96,7 @@ def ledger_gate(wanted: bool) -> Iterator[Gate | None]:
 def seed(stack: Stack, orders: int) -> None:
     """Customers, 200 products in both systems, and `orders` confirmed orders of two rows each."""
     rng = random.Random(4)
-    seed_companies(stack)
-    seed_products(stack, range(1, PRODUCTS + 1), rng)
-    seed_wms_articles(stack, range(1, PRODUCTS + 1))
+    seed_shop(stack, PRODUCTS, rng)
     seed_orders(stack, [order_record(10_000 + n, 1 + n % 6, rng.sample(range(1, PRODUCTS + 1), 2), rng)
                         for n in range(orders)])
 

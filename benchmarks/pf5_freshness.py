@@ -25,8 +25,7 @@ from datetime import datetime
 
 import dagster as dg
 
-from benchmarks.common import Stack, line, order_record, pipeline_environment, sandboxes, seed_companies, \
-    seed_orders, seed_products, seed_wms_articles
+from benchmarks.common import Stack, line, order_record, pipeline_environment, sandboxes, seed_orders, seed_shop
 
 VENDOR_POLL_SECONDS = 900.0
 QUIET_RUN = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -99,9 +98,7 @@ def run(orders: int, interval: float, window: float) -> str:
     rng = random.Random(5)
     with sandboxes() as stack, tempfile.TemporaryDirectory(prefix="pf5-dagster-") as home, \
             pipeline_environment(stack, home):
-        seed_companies(stack)
-        seed_products(stack, range(1, PRODUCTS + 1), rng)
-        seed_wms_articles(stack, range(1, PRODUCTS + 1))
+        seed_shop(stack, PRODUCTS, rng)
         from sync_pipeline.definitions import build_definitions  # reads the environment set above
 
         defs = build_definitions()

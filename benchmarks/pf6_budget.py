@@ -27,7 +27,7 @@ from collections import Counter
 import dagster as dg
 
 from benchmarks.common import Stack, change_products, line, loaded_cursor, order_record, pipeline_environment, \
-    sandboxes, seed_companies, seed_orders, seed_products, seed_wms_articles
+    sandboxes, seed_orders, seed_shop
 from sync_pipeline.sync.articles import sync_articles
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.orders import OrderOptions, push_orders, report_shipped
@@ -97,9 +97,7 @@ def run(orders: int, changes: int, catalogue: int, cycles: int = CYCLES_PER_DAY)
     per_cycle_changes = spread(changes, cycles, rng)
     with sandboxes() as stack, tempfile.TemporaryDirectory(prefix="pf6-dagster-") as home, \
             pipeline_environment(stack, home):
-        seed_companies(stack)
-        seed_products(stack, range(1, catalogue + 1), rng)
-        seed_wms_articles(stack, range(1, catalogue + 1))
+        seed_shop(stack, catalogue, rng)
         from sync_pipeline.definitions import build_definitions  # reads the environment set above
 
         day = Day(stack, build_definitions(), dg.DagsterInstance.ephemeral())

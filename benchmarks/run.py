@@ -1,11 +1,11 @@
 """Runs the performance measures PF1 … PF7 against in-process sandboxes, one result line each.
 
-    python benchmarks/run.py            # the full scale (about half an hour on 2 cores)
-    python benchmarks/run.py --quick    # a small-scale smoke of every measure (under a minute)
+    python benchmarks/run.py            # the full scale (30 to 60 minutes on 2 cores)
+    python benchmarks/run.py --quick    # a small-scale smoke of every measure (about a minute)
     python benchmarks/run.py --only PF3,PF4
 
 Each line starts with the measure's id and gives the figure, its baseline (measured in the same
-run), the ratio and the target. Figures of a --quick run say nothing about performance. The last
+run; PF4's floor and PF6's request limit are fixed figures), the ratio and the target. Figures of a --quick run say nothing about performance. The last
 full results, with the machine they came from, are in docs/benchmarks.md.
 """
 

@@ -1,6 +1,6 @@
 """PF2: how fast compare() diffs 1,000,000 articles, against a polars full join of the same frames.
 
-Run: .venv/bin/python benchmarks/stock_diff.py [--articles N] [--verify-keys] [--rehash]
+Run: .venv/bin/python benchmarks/stock_diff.py [--articles N] [--hash-only] [--rehash]
 Prints one line; each side is timed 3 times (taking turns) and the best run counts. Building the
 frames is not timed: wms_frame()/erp_frame() also compute the key fingerprints compare() uses
 (--rehash drops them, so compare() hashes every key itself). polars is only needed here (a test
@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import argparse
 import random
-import time
+import sys
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any, Callable
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from sync_pipeline.stock.diff import compare
-from sync_pipeline.stock.frames import FINGERPRINT_COLUMNS, erp_frame, wms_frame
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python benchmarks/stock_diff.py` from anywhere
+
+from benchmarks.common import best_of  # noqa: E402
+from sync_pipeline.stock.diff import compare  # noqa: E402
+from sync_pipeline.stock.frames import FINGERPRINT_COLUMNS, erp_frame, wms_frame  # noqa: E402
 
 
 def build_records(articles: int, seed: int = 2) -> tuple[list[dict], list[dict]]:
@@ -54,17 +57,6 @@ def build_records(articles: int, seed: int = 2) -> tuple[list[dict], list[dict]]
         for index in erp_order
     ]
     return lines, products
-
-
-def best_of(runs: int, *works: Callable[[], Any]) -> list[float]:
-    """Best wall time of each work over `runs` rounds, taking turns (fair when the load drifts)."""
-    best = [float("inf")] * len(works)
-    for _ in range(runs):
-        for index, work in enumerate(works):
-            started = time.perf_counter()
-            work()
-            best[index] = min(best[index], time.perf_counter() - started)
-    return best
 
 
 def measure(articles: int, *, hash_only: bool = False, rehash: bool = False) -> tuple[float, float]:

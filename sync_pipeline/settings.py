@@ -181,10 +181,7 @@ class Settings(BaseSettings):
     @field_validator("sync_interval_minutes", mode="before")
     @classmethod
     def _minutes(cls, value: Any) -> int:
-        try:
-            minutes = int(str(value).strip())
-        except ValueError:
-            minutes = None
+        minutes = _whole_number(value)
         if minutes is None or not 1 <= minutes <= 1440:
             raise ValueError(f"must be a whole number of minutes from 1 to 1440 (one day), got {value!r}")
         return minutes
@@ -196,10 +193,7 @@ class Settings(BaseSettings):
         low, high, what = {"sync_drift_threshold": (0, None, "differences"),
                            "sync_drift_grace_minutes": (0, 1440, "minutes"),
                            "sync_latency_target_minutes": (1, None, "minutes")}[info.field_name]
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            number = None
+        number = _whole_number(value)
         if number is None or number < low or (high is not None and number > high):
             allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
             raise ValueError(f"must be a whole number of {what}, {allowed}, got {value!r}")
@@ -208,10 +202,7 @@ class Settings(BaseSettings):
     @field_validator("sync_max_reply_mb", mode="before")
     @classmethod
     def _megabytes(cls, value: Any) -> int:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            number = None
+        number = _whole_number(value)
         if number is None or number < 1:
             raise ValueError(f"must be a whole number of megabytes, 1 or more, got {value!r}")
         return number
@@ -219,10 +210,7 @@ class Settings(BaseSettings):
     @field_validator("sync_wms_sent_status", mode="before")
     @classmethod
     def _wms_status(cls, value: Any) -> int:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            number = None
+        number = _whole_number(value)
         if number is None or number < 1:
             raise ValueError(f"must be an Ongoing WMS order status number, like 450 (Sent), got {value!r}")
         return number
@@ -442,3 +430,11 @@ def _shown_url(value: str) -> str:
         host = parts.hostname or ""
         return parts._replace(netloc=f"***@{host}" + (f":{parts.port}" if parts.port else "")).geturl()
     return value
+
+
+def _whole_number(value: Any) -> int | None:
+    """The value as a whole number (surrounding spaces allowed), None if it is not one."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None

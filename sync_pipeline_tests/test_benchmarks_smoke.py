@@ -22,6 +22,8 @@ def test_the_quick_benchmark_run_prints_a_line_for_every_measure():
                           capture_output=True, text=True, timeout=280)
 
     assert done.returncode == 0, done.stdout + done.stderr[-4000:]
-    ids = [line.split()[0] for line in done.stdout.splitlines() if line.startswith("PF")]
-    assert ids == MEASURES, done.stdout
+    results = [line for line in done.stdout.splitlines() if line.startswith("PF")]
+    assert [line.split()[0] for line in results] == MEASURES, done.stdout
     assert "FAILED" not in done.stdout
+    for result in results:  # the shape benchmarks.common.line() gives every measure
+        assert all(part in result for part in ("; baseline ", "; ratio ", "; target ")), result

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS, no_failed_records_spec
-from sync_pipeline.assets.runner import materialize, run_process
+from sync_pipeline.assets.runner import Process, materialize, run_process
 from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping.variants import VariantRule
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
@@ -13,6 +13,12 @@ from sync_pipeline.sync.articles import sync_articles
 
 def variant_rule(settings) -> VariantRule | None:
     return VariantRule(settings.sync_variant_separator) if settings.sync_variations else None
+
+
+def articles_process(settings, erp, wms) -> Process:
+    """The articles sync as this asset runs it (the dry run runs the same, on its recording clients)."""
+    return lambda gate, cursor: sync_articles(erp, wms, cursor, gate=gate, with_suppliers=settings.sync_suppliers,
+                                              extra=settings.extra_fields_for(), variants=variant_rule(settings))
 
 
 @dg.asset(
@@ -29,8 +35,6 @@ def variant_rule(settings) -> VariantRule | None:
     ),
 )
 def wms_articles(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
-    settings = load_settings()
-    report = run_process(context, ledger, Kind.ARTICLE, lambda gate, cursor: sync_articles(
-        erp.client(), wms.client(), cursor, gate=gate, with_suppliers=settings.sync_suppliers,
-        extra=settings.extra_fields_for(), variants=variant_rule(settings)), cursor_name="articles")
+    report = run_process(context, ledger, Kind.ARTICLE, articles_process(load_settings(), erp.client(), wms.client()),
+                         cursor_name="articles")
     yield from materialize(context, report)

@@ -1,56 +1,43 @@
 """Dry run from the UI: the writes one cycle of every enabled process would make, none of them made."""
 
 import json
-from typing import Callable
 
 import dagster as dg
 
-from sync_pipeline.assets.articles import variant_rule
-from sync_pipeline.assets.orders import order_options
-from sync_pipeline.assets.reporting import OWNERS, failures_markdown, last_cursor
+from sync_pipeline.assets.articles import articles_process
+from sync_pipeline.assets.orders import push_process, shipped_process
+from sync_pipeline.assets.reporting import OWNERS, cell, failures_markdown
+from sync_pipeline.assets.runner import Process, saved_cursor
+from sync_pipeline.assets.stock import compare_stock
+from sync_pipeline.assets.suppliers import suppliers_process
 from sync_pipeline.ledger import Kind
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import Settings, load_settings
-from sync_pipeline.sync.articles import sync_articles
-from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.dry_run import DryRunErp, DryRunGate, DryRunWms, Plan, PlannedWrite
-from sync_pipeline.sync.gate import Gate
-from sync_pipeline.sync.orders import push_orders, report_shipped
-from sync_pipeline.sync.report import SyncReport
-from sync_pipeline.sync.stock import in_flight_products, sync_stock
-from sync_pipeline.sync.suppliers import sync_suppliers
 
 MAX_PLAN_ROWS = 500
 MAX_CELL_CHARS = 300
 STOCK_NOTE = ("Stock is compared with the warehouse as it is now: the stock of articles this cycle would "
               "create shows in the warehouse only once they exist, so it appears in the next dry run.")
 
-Call = Callable[[Gate, Cursor | None], SyncReport]
 
-
-def cycle(settings: Settings, erp, wms) -> list[tuple[str, Kind, str | None, Call]]:
+def cycle(settings: Settings, erp, wms) -> list[tuple[str, Kind, str | None, Process]]:
     """Each enabled process of one sync_all cycle, in its order: (asset, ledger kind, cursor name, call).
 
-    The same calls, with the same settings, as the assets make (articles.py, suppliers.py, orders.py, stock.py).
+    The calls are the assets' own (articles.py, suppliers.py, orders.py, stock.py), on the dry run's clients.
     """
-    extra, variants, options = settings.extra_fields_for(), variant_rule(settings), order_options()
-    steps: list[tuple[str, Kind, str | None, Call]] = []
+    steps: list[tuple[str, Kind, str | None, Process]] = []
     if settings.sync_articles:
-        steps.append(("wms_articles", Kind.ARTICLE, "articles", lambda gate, cursor: sync_articles(
-            erp, wms, cursor, gate=gate, with_suppliers=settings.sync_suppliers, extra=extra, variants=variants)))
+        steps.append(("wms_articles", Kind.ARTICLE, "articles", articles_process(settings, erp, wms)))
     if settings.sync_suppliers:
-        steps.append(("wms_suppliers", Kind.SUPPLIER, "suppliers", lambda gate, cursor: sync_suppliers(
-            erp, wms, cursor, gate=gate, extra=extra, variants=variants)))
+        steps.append(("wms_suppliers", Kind.SUPPLIER, "suppliers", suppliers_process(settings, erp, wms)))
     if settings.sync_orders:
-        steps.append(("wms_orders", Kind.ORDER, "orders", lambda gate, cursor: push_orders(
-            erp, wms, cursor, options, gate=gate, extra=extra)))
+        steps.append(("wms_orders", Kind.ORDER, "orders", push_process(settings, erp, wms)))
         if settings.sync_report_shipped:
-            steps.append(("erp_shipped_orders", Kind.ORDER, "shipped", lambda gate, cursor: report_shipped(
-                erp, wms, cursor, options, gate=gate)))
+            steps.append(("erp_shipped_orders", Kind.ORDER, "shipped", shipped_process(erp, wms)))
     if settings.sync_stock:
-        steps.append(("stock_snapshot", Kind.STOCK, None, lambda gate, _cursor: sync_stock(
-            erp, wms, basis=settings.sync_stock_basis, gate=gate,
-            held_products=in_flight_products(erp, gate.ledger))[0]))
+        steps.append(("stock_snapshot", Kind.STOCK, None,
+                      lambda gate, _cursor: compare_stock(settings, erp, wms, gate)[0]))
     return steps
 
 
@@ -72,10 +59,7 @@ def dry_run_plan(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsRe
     plan = Plan()
     reports = []
     for asset, kind, cursor_name, call in cycle(settings, DryRunErp(erp.client(), plan), DryRunWms(wms.client(), plan)):
-        cursor = None
-        if cursor_name is not None:
-            saved = store.get_cursor(cursor_name)
-            cursor = Cursor.from_json(saved) if saved else last_cursor(context, dg.AssetKey(asset))
+        cursor = saved_cursor(context, store, cursor_name, dg.AssetKey(asset)) if cursor_name is not None else None
         reports.append(call(DryRunGate(store, kind), cursor))
     writes = plan.writes
     context.log.info(f"dry run: {len(writes)} write(s) planned, none made")
@@ -96,8 +80,8 @@ def plan_markdown(writes: list[PlannedWrite]) -> str:
         return "Nothing to write: both systems already agree."
     rows = ["| system | operation | record | change | before | after |", "|---|---|---|---|---|---|"]
     for write in writes[:MAX_PLAN_ROWS]:
-        rows.append(f"| {write.system} | {write.operation} | {_cell(write.record)} | {write.change()} | "
-                    f"{_cell(_brief(write.before))} | {_cell(_brief(write.after))} |")
+        rows.append(f"| {write.system} | {write.operation} | {cell(write.record)} | {write.change()} | "
+                    f"{cell(_brief(write.before))} | {cell(_brief(write.after))} |")
     if len(writes) > MAX_PLAN_ROWS:
         rows.append(f"| … | | {len(writes) - MAX_PLAN_ROWS} more | | | |")
     return "\n".join(rows)
@@ -115,6 +99,3 @@ def _brief(values: dict | None) -> str:
                      for k, v in values.items())
     return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS] + " …"
 
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")

@@ -42,8 +42,7 @@ def order_latency(context: dg.AssetExecutionContext, ledger: LedgerResource):
         "by_day": dg.MetadataValue.md(latency.by_day_markdown(days)),
         f"last_{hours}_hours": dg.MetadataValue.md(latency.recent_markdown(recent, target_seconds=target, hours=hours)),
         # Numbers the UI plots across runs: the p95 of each stage over the last 24 hours, in minutes.
-        **{f"p95_minutes_{t.name}": dg.MetadataValue.float(round(recent[t.name].p95 / 60, 2))
-           for t in latency.TRANSITIONS if recent[t.name].p95 is not None},
+        **{name: dg.MetadataValue.float(value) for name, value in _p95_minutes(recent, latency.TRANSITIONS).items()},
         "orders_in_wms_last_24_hours": dg.MetadataValue.int(recent["confirmed_to_wms"].count),
     })
     slow = latency.over_target(recent, target)
@@ -54,9 +53,13 @@ def order_latency(context: dg.AssetExecutionContext, ledger: LedgerResource):
         check_name=CHECK,
         passed=not slow,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"target_minutes": target // 60,
-                  **{f"p95_minutes_{t.name}": round(recent[t.name].p95 / 60, 2)
-                     for t in latency.CHECKED if recent[t.name].p95 is not None}},
+        metadata={"target_minutes": target // 60, **_p95_minutes(recent, latency.CHECKED)},
         description=(f"over the target of {latency.duration(target)} in the last {hours} hours: {figures}" if slow
                      else f"p95 within {latency.duration(target)} in the last {hours} hours"),
     )
+
+
+def _p95_minutes(recent, transitions) -> dict[str, float]:
+    """`p95_minutes_<transition>` for each transition with orders in the window."""
+    return {f"p95_minutes_{t.name}": round(recent[t.name].p95 / 60, 2)
+            for t in transitions if recent[t.name].p95 is not None}

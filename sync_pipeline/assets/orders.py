@@ -3,7 +3,7 @@
 import dagster as dg
 
 from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS, no_failed_records_spec
-from sync_pipeline.assets.runner import materialize, run_process
+from sync_pipeline.assets.runner import Process, materialize, run_process
 from sync_pipeline.ledger import Kind
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import load_settings
@@ -15,6 +15,18 @@ def order_options() -> OrderOptions:
     return OrderOptions(pull_status=settings.sync_order_status, imported_status=settings.sync_imported_erp_status,
                         wms_sent_status=settings.sync_wms_sent_status,
                         shipped_status=settings.sync_shipped_erp_status)
+
+
+def push_process(settings, erp, wms) -> Process:
+    """The order push as wms_orders runs it (and the dry run)."""
+    options, extra = order_options(), settings.extra_fields_for()
+    return lambda gate, cursor: push_orders(erp, wms, cursor, options, gate=gate, extra=extra)
+
+
+def shipped_process(erp, wms) -> Process:
+    """The shipped report as erp_shipped_orders runs it (and the dry run)."""
+    options = order_options()
+    return lambda gate, cursor: report_shipped(erp, wms, cursor, options, gate=gate)
 
 
 @dg.asset(
@@ -31,9 +43,8 @@ def order_options() -> OrderOptions:
     ),
 )
 def wms_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
-    extra = load_settings().extra_fields_for()
-    report = run_process(context, ledger, Kind.ORDER, lambda gate, cursor: push_orders(
-        erp.client(), wms.client(), cursor, order_options(), gate=gate, extra=extra), cursor_name="orders")
+    report = run_process(context, ledger, Kind.ORDER, push_process(load_settings(), erp.client(), wms.client()),
+                         cursor_name="orders")
     yield from materialize(context, report)
 
 
@@ -51,6 +62,6 @@ def wms_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsReso
 )
 def erp_shipped_orders(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource,
                        ledger: LedgerResource):
-    report = run_process(context, ledger, Kind.ORDER, lambda gate, cursor: report_shipped(
-        erp.client(), wms.client(), cursor, order_options(), gate=gate), cursor_name="shipped")
+    report = run_process(context, ledger, Kind.ORDER, shipped_process(erp.client(), wms.client()),
+                         cursor_name="shipped")
     yield from materialize(context, report)

@@ -15,14 +15,14 @@ from sync_pipeline.assets.articles import variant_rule
 from sync_pipeline.assets.orders import order_options
 from sync_pipeline.assets.reporting import failures_markdown
 from sync_pipeline.assets.runner import RecordingGate
+from sync_pipeline.assets.stock import compare_stock
+from sync_pipeline.assets.suppliers import suppliers_process
 from sync_pipeline.ledger import Kind, LedgerEntry
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import load_settings
 from sync_pipeline.sync.articles import sync_articles_by_id
 from sync_pipeline.sync.orders import LAST_SHIPPED_STATUS, push_orders_by_id, report_shipped_by_id
 from sync_pipeline.sync.report import SyncReport
-from sync_pipeline.sync.stock import in_flight_products, sync_stock
-from sync_pipeline.sync.suppliers import sync_suppliers
 
 
 class RedriveConfig(dg.Config):
@@ -143,13 +143,11 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp
                                          variants=variant_rule(settings))
         elif config.kind == "stock":
             asset = "stock_snapshot"
-            report, _ = sync_stock(_OneProduct(erp_client, product.Id), _OneArticle(wms_client, product.No),
-                                   basis=settings.sync_stock_basis, gate=gate,
-                                   held_products=in_flight_products(erp_client, store))
+            report, _ = compare_stock(settings, _OneProduct(erp_client, product.Id),
+                                      _OneArticle(wms_client, product.No), gate)
         elif config.kind == "supplier":
             asset = "wms_suppliers"
-            report = sync_suppliers(_OneCompany(erp_client, number), wms_client, None, gate=gate,
-                                    extra=settings.extra_fields_for(), variants=variant_rule(settings))
+            report = suppliers_process(settings, _OneCompany(erp_client, number), wms_client)(gate, None)
             report.cursor = None
         else:
             asset, report = _redrive_order(erp_client, wms_client, number, gate, settings)

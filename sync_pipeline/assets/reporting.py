@@ -28,7 +28,7 @@ class LedgerView:
     dead_letters: list[LedgerEntry] = field(default_factory=list)
 
 
-def _cell(text: object) -> str:
+def cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
@@ -51,7 +51,7 @@ def failures_markdown(report: SyncReport) -> str:
     rows = ["| record | field | reason | retryable | attempts | next attempt |", "|---|---|---|---|---|---|"]
     for error in report.failures[:MAX_FAILURE_ROWS]:
         entry = entries.get(error)
-        rows.append(f"| {_cell(error.key)} | {_cell(error.field or '')} | {_cell(error.message)} | "
+        rows.append(f"| {cell(error.key)} | {cell(error.field or '')} | {cell(error.message)} | "
                     f"{'yes' if error.retryable else 'no'} | {entry.attempts if entry is not None else '—'} | "
                     f"{_next_attempt(entry)} |")
     if report.failed > MAX_FAILURE_ROWS:
@@ -67,8 +67,8 @@ def dead_letters_markdown(view: LedgerView) -> str:
             f"`redrive_record`, config `{{kind: {view.kind}, key: <record>}}`.", "",
             "| record | state | field | reason | attempts | since |", "|---|---|---|---|---|---|"]
     for entry in view.dead_letters[:MAX_DEAD_LETTER_ROWS]:
-        rows.append(f"| {_cell(entry.key)} | {entry.state} | {_cell(entry.error_field or '')} | "
-                    f"{_cell(entry.last_error or '')} | {entry.attempts} | {_moment(entry.updated_at)} |")
+        rows.append(f"| {cell(entry.key)} | {entry.state} | {cell(entry.error_field or '')} | "
+                    f"{cell(entry.last_error or '')} | {entry.attempts} | {_moment(entry.updated_at)} |")
     if len(view.dead_letters) > MAX_DEAD_LETTER_ROWS:
         rows.append(f"| … | | | {len(view.dead_letters) - MAX_DEAD_LETTER_ROWS} more | | |")
     return "\n".join(rows)

@@ -45,8 +45,7 @@ def run_process(context: dg.AssetExecutionContext, ledger: LedgerResource, kind:
     store = ledger.ledger(home=context.instance.root_directory)
     cursor, sweep = None, False
     if cursor_name is not None:
-        saved = store.get_cursor(cursor_name)
-        cursor = Cursor.from_json(saved) if saved else last_cursor(context)
+        cursor = saved_cursor(context, store, cursor_name)
         sweep = _sweep_due(store, cursor_name)
     release_finished_runs(context.instance, store, context.run.run_id)
     with store.run(context.run.run_id) as claims:
@@ -60,6 +59,13 @@ def run_process(context: dg.AssetExecutionContext, ledger: LedgerResource, kind:
         report.details["full_sweep"] = True
     report.ledger = LedgerView(kind, gate.failure_entries, store.dead_letters(kind))
     return report
+
+
+def saved_cursor(context: dg.AssetExecutionContext, store: Ledger, cursor_name: str,
+                 asset_key: dg.AssetKey | None = None) -> Cursor | None:
+    """The process's delta cursor: the ledger's, else the one its asset's last materialization shows."""
+    saved = store.get_cursor(cursor_name)
+    return Cursor.from_json(saved) if saved else last_cursor(context, asset_key)
 
 
 def _sweep_due(store: Ledger, cursor_name: str) -> bool:

@@ -8,9 +8,17 @@ from sync_pipeline.assets.runner import materialize, run_process
 from sync_pipeline.ledger import Kind
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import load_settings
+from sync_pipeline.stock.snapshot import StockSnapshot
+from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.stock import in_flight_products, sync_stock
 
 STOCK_KINDS = {"pandas", "24sevenoffice", "ongoing"}
+
+
+def compare_stock(settings, erp, wms, gate) -> tuple[SyncReport, StockSnapshot]:
+    """The stock comparison and its writes, as stock_snapshot runs it (and the dry run)."""
+    return sync_stock(erp, wms, basis=settings.sync_stock_basis, gate=gate,
+                      held_products=in_flight_products(erp, gate.ledger))
 
 
 def stock_cycle(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
@@ -19,9 +27,7 @@ def stock_cycle(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsRes
     snapshots = []
 
     def process(gate, _cursor):
-        held = in_flight_products(erp.client(), gate.ledger)
-        report, snapshot = sync_stock(erp.client(), wms.client(), basis=load_settings().sync_stock_basis,
-                                      gate=gate, held_products=held)
+        report, snapshot = compare_stock(load_settings(), erp.client(), wms.client(), gate)
         snapshots.append(snapshot)
         return report
 

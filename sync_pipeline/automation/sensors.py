@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 import dagster as dg
 
 from sync_pipeline.automation.alerts import Alert, EmailSender, Notifier, SlackSender, SmtpAccount, run_link
+from sync_pipeline.erp.models import service_text
 from sync_pipeline.mapping import order_key
 from sync_pipeline.resources import ErpResource, WmsResource
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
@@ -49,17 +50,13 @@ def _order_tags(sensor: str, numbers: list[str]) -> dict[str, str]:
     return {TRIGGER_TAG: sensor, ORDERS_TAG: shown}
 
 
-def _status_name(value) -> str:
-    return getattr(value, "value", value) or ""
-
-
 # -- new or changed orders in 24SevenOffice --------------------------------------------------------
 
 
 def erp_order_sensor(job, pull_status: str = "Confirmed") -> dg.SensorDefinition:
     @dg.sensor(name="erp_new_orders", job=job, minimum_interval_seconds=30,
                default_status=dg.DefaultSensorStatus.RUNNING,
-               description=f"Starts {job.name} within a minute when an order in status {_status_name(pull_status)} "
+               description=f"Starts {job.name} within a minute when an order in status {service_text(pull_status)} "
                            "is new or changed in 24SevenOffice.")
     def _sensor(context: dg.SensorEvaluationContext, erp: ErpResource):
         cursor = Cursor.from_json(context.cursor) if context.cursor else Cursor(moment=_now() - FIRST_LOOK_BACK)
@@ -69,9 +66,9 @@ def erp_order_sensor(job, pull_status: str = "Confirmed") -> dg.SensorDefinition
         for order in changed:
             progress.handled(order_key(order), order.DateChanged)
         context.update_cursor(progress.build().to_json())
-        wanted = [o for o in fresh if _status_name(o.OrderStatus) == _status_name(pull_status)]
+        wanted = [o for o in fresh if service_text(o.OrderStatus) == service_text(pull_status)]
         if not wanted:
-            return dg.SkipReason(f"no order in status {_status_name(pull_status)} new or changed "
+            return dg.SkipReason(f"no order in status {service_text(pull_status)} new or changed "
                                  f"({len(fresh)} other change(s))")
         numbers = sorted((order_key(o) for o in wanted), key=lambda n: (len(n), n))
         context.log.info(f"orders new or changed in 24SevenOffice: {', '.join(numbers[:SHOWN_ORDERS])}")

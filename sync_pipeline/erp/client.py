@@ -117,7 +117,7 @@ class ErpClient:
                            message=f"24SevenOffice did not accept stock quantity {quantity}")
 
     def _get_products(self, search: dict[str, Any]) -> list[Product]:
-        return self._search(self._products, "GetProducts", Product, search, PRODUCT_RETURN_PROPERTIES)
+        return self._search("GetProducts", search, PRODUCT_RETURN_PROPERTIES)
 
     # -- orders ------------------------------------------------------------------------------
 
@@ -205,7 +205,7 @@ class ErpClient:
             return self._invoices.SaveInvoices(invoices={"InvoiceOrder": [invoice]})
 
         result = self.session.call("SaveInvoices", save)
-        for saved in unwrap_array(serialize_object(result, dict), "InvoiceOrder") if result is not None else []:
+        for saved in unwrap_array(serialize_object(result, dict), "InvoiceOrder"):  # None (not sent again): []
             problem = saved.get("APIException")
             if problem:
                 return RecordError(key=str(order_id), field=field,
@@ -231,17 +231,15 @@ class ErpClient:
         return _in_chunks(ids, lambda chunk: self._get_companies({"CompanyIds": {"int": chunk}}))
 
     def _get_companies(self, search: dict[str, Any]) -> list[Company]:
-        return self._search(self._companies, "GetCompanies", Company, search, COMPANY_RETURN_PROPERTIES)
+        return self._search("GetCompanies", search, COMPANY_RETURN_PROPERTIES)
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _search(self, proxy: Any, operation: str, model: type[M], search: dict[str, Any],
-                properties: Sequence[str]) -> list[M]:
+    def _search(self, operation: str, search: dict[str, Any], properties: Sequence[str]) -> list[Any]:
         """GetProducts / GetCompanies: the records `search` selects, with the given return properties."""
-        method = self._readers[operation]
-        return self.session.call(
-            operation, lambda: method(searchParams=search, returnProperties=string_array(properties))
-        )
+        read = self._readers[operation]
+        returned = string_array(properties)
+        return self.session.call(operation, lambda: read(searchParams=search, returnProperties=returned))
 
     def _proxy(self, service: ErpService, plugins: list[zeep.Plugin]) -> Any:
         _, proxy = build_client(service.wsdl, self.connection.url(service), timeout=self.connection.timeout,

@@ -374,8 +374,7 @@ class ReplyDecoder(Generic[M]):
         return self.by_zeep_values(serialize_object(self.operation.process_reply(document), dict))
 
     def by_zeep_values(self, values: Any) -> list[M]:
-        validate = self.model.model_validate
-        return [validate(entry) for entry in unwrap_array(values, self.item)]
+        return validated_records(self.model, values, self.item)
 
     def fast_records(self, envelope: etree._Element) -> list[M]:
         """The records by the fast path alone; raises Unusual for what only zeep's path decodes."""
@@ -397,6 +396,12 @@ class ReplyDecoder(Generic[M]):
             raise
         except Exception as error:  # noqa: BLE001 - from an element zeep parsed, or that the model refused:
             raise Unusual(repr(error)) from error  # zeep's whole path then ends as it ends
+
+
+def validated_records(model: type[M], values: Any, item: str) -> list[M]:
+    """zeep's way: the array `values` (zeep's result as plain values) validated as `model` records."""
+    validate = model.model_validate
+    return [validate(entry) for entry in unwrap_array(values, item)]
 
 
 @contextmanager
@@ -439,8 +444,7 @@ class FastReader(Generic[M]):
     def __call__(self, **arguments: Any) -> list[M]:
         operation = getattr(self.proxy, self.operation_name)
         if self.decoder is None:
-            values = serialize_object(operation(**arguments), dict)
-            return [self.model.model_validate(entry) for entry in unwrap_array(values, self.item)]
+            return validated_records(self.model, serialize_object(operation(**arguments), dict), self.item)
         with self.proxy._client.settings(raw_response=True):
             response = operation(**arguments)
         return self.decoder.reply(response)

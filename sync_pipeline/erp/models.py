@@ -38,6 +38,11 @@ class ErpModel(BaseModel):
         return cls.model_validate(serialize_object(value, dict))
 
 
+def service_text(value) -> str:
+    """An enum member (OrderStatus, a company type) or its text, as the text the service uses; "" for none."""
+    return getattr(value, "value", value) or ""
+
+
 class OrderStatus(StrEnum):
     """OrderSlipStateType. "Sent" is OrderState_Sent: there is no plain "Sent"."""
 

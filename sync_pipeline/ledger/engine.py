@@ -11,15 +11,13 @@
 from __future__ import annotations
 
 import functools
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
-
 import os
 import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -32,6 +30,9 @@ DEFAULT_FILE_NAME = "sync_ledger.sqlite"
 SQLITE_BUSY_TIMEOUT_SECONDS = 60
 APPLICATION_NAME = "sync_pipeline ledger"
 READ_ONLY = "sync_ledger_read_only"  # execution option: a transaction that only reads
+RECONNECT_PATIENCE_SECONDS = 2.0
+CONNECT, BEFORE_COMMIT, COMMIT = "connect", "before commit", "commit"  # where a LedgerUnavailable arose
+T = TypeVar("T")
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -163,10 +164,6 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-T = TypeVar("T")
-RECONNECT_PATIENCE_SECONDS = 2.0
-
-
 def patient(method: Callable[..., T] | None = None, *, repeatable: bool = True):
     """Run a ledger method again while its database is briefly away (a restart takes about a second).
 
@@ -194,9 +191,6 @@ def patient(method: Callable[..., T] | None = None, *, repeatable: bool = True):
         return run
 
     return decorate(method) if method is not None else decorate
-
-
-CONNECT, BEFORE_COMMIT, COMMIT = "connect", "before commit", "commit"
 
 
 @contextmanager

@@ -24,8 +24,8 @@ from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, READ_ONLY, build_engine,
 from sync_pipeline.ledger.hashing import payload_hash as hash_of
 from sync_pipeline.ledger.keeper import ClaimKeeper, release_patiently
 from sync_pipeline.ledger.migrations import migrate
-from sync_pipeline.ledger.model import (LIFECYCLE, SUCCESS_STATE, Kind, LedgerEntry, LedgerError, State, key_of,
-                                        kind_of, rank, state_of)
+from sync_pipeline.ledger.model import (LIFECYCLE, SUCCESS_STATE, Kind, LedgerEntry, LedgerError, State,
+                                        held_by_another, key_of, kind_of, rank, state_of)
 from sync_pipeline.ledger.redact import Redactor
 from sync_pipeline.ledger.schema import (FIELD_LENGTH, PROCESS_LENGTH, RUN_ID_LENGTH, VERSION_LENGTH, WMS_ID_LENGTH,
                                          cursors, entries, stage_times)
@@ -112,12 +112,19 @@ class Ledger:
         return entry is None or entry.is_due(self._now(now), source_version)
 
     @patient
-    def due_retries(self, kind: Kind | str, now: datetime | None = None, *, limit: int | None = None) -> list[str]:
-        """Keys of retryable, not dead-lettered records whose next attempt is due, longest waiting first."""
+    def due_retries(self, kind: Kind | str, now: datetime | None = None, *, limit: int | None = None,
+                    states: Iterable[State | str] | None = None) -> list[str]:
+        """Keys of retryable, not dead-lettered records whose next attempt is due, longest waiting first.
+
+        With `states`, only records that stopped at one of those stages.
+        """
+        kind = kind_of(kind)
         query = (select(entries.c.key)
-                 .where(entries.c.kind == kind_of(kind), entries.c.retryable.is_(True), entries.c.dead.is_(False),
+                 .where(entries.c.kind == kind, entries.c.retryable.is_(True), entries.c.dead.is_(False),
                         entries.c.next_attempt_at <= self._now(now))
                  .order_by(entries.c.next_attempt_at, entries.c.key).limit(limit))
+        if states is not None:
+            query = query.where(entries.c.state.in_([state_of(kind, s).value for s in states]))
         with connected(self._reader, transaction=False) as connection:
             return list(connection.scalars(query))
 
@@ -197,7 +204,7 @@ class Ledger:
                     .order_by(_byte_order(connection, entries.c.key))
                     .with_for_update())
                 free = [row.key for row in rows
-                        if row.claimed_by in (None, run_id) or row.claimed_until is None or row.claimed_until <= now]
+                        if not held_by_another(row.claimed_by, row.claimed_until, run_id, now)]
                 if free:
                     connection.execute(update(entries)
                                        .where(entries.c.kind == kind, entries.c.key.in_(free))

@@ -96,6 +96,12 @@ def key_of(value: str | int) -> str:
     return text
 
 
+def held_by_another(claimed_by: str | None, claimed_until: datetime | None, run_id: str | None,
+                    now: datetime) -> bool:
+    """Does a run other than `run_id` (None: a dry run, which holds nothing) hold a live claim on the record?"""
+    return claimed_by not in (None, run_id) and claimed_until is not None and claimed_until > now
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     """One record as the ledger has it."""
@@ -123,6 +129,9 @@ class LedgerEntry:
     def unchanged(self, payload_hash: str) -> bool:
         """True when the target confirmed exactly this payload (a failure since then clears the hash)."""
         return self.payload_hash == payload_hash
+
+    def held_by_another(self, run_id: str | None, now: datetime) -> bool:
+        return held_by_another(self.claimed_by, self.claimed_until, run_id, now)
 
     def is_due(self, now: datetime, source_version: str | None = None) -> bool:
         """May this record be attempted now? A new source version always may (it may fix the failure)."""

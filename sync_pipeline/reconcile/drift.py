@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
+from sync_pipeline.erp.models import service_text
 from sync_pipeline.stock.diff import compare
 from sync_pipeline.stock.frames import erp_frame, wms_frame
 from sync_pipeline.stock.quantity import from_units
@@ -140,11 +141,11 @@ def _articles(systems: Systems, note) -> None:
 
 
 def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]) -> None:
-    shipped = _status_name(options.shipped_status)
+    shipped = service_text(options.shipped_status)
     for order_id in systems.expected_in_wms:
         order = systems.erp_orders.get(order_id)
         if order is not None and str(order_id) not in systems.wms_orders:
-            note("orders_only_in_erp", {"order": order_id, "erp_status": _status_name(order.OrderStatus),
+            note("orders_only_in_erp", {"order": order_id, "erp_status": service_text(order.OrderStatus),
                                         "changed": order.DateChanged,
                                         "last_failure": systems.order_errors.get(str(order_id))}, order.DateChanged)
     for number, wms_order in systems.wms_orders.items():
@@ -154,7 +155,7 @@ def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]
                 note("orders_only_in_wms", {"order": number, "wms_status": wms_order.OrderStatusNumber,
                                             "wms_order_id": wms_order.OrderId})
             continue
-        erp_status = _status_name(erp_order.OrderStatus)
+        erp_status = service_text(erp_order.OrderStatus)
         if _is_shipped(wms_order, options):
             if "shipped_not_reported" in categories and erp_status != shipped:
                 note("shipped_not_reported", {"order": number, "wms_status": wms_order.OrderStatusNumber,
@@ -190,11 +191,11 @@ def _stock(systems: Systems, options: DriftOptions, note, drift: Drift) -> None:
 
 def _held_products(systems: Systems, options: DriftOptions) -> set[int]:
     """Products on orders between the systems: in flight per the ledger, or shipped and not yet reported."""
-    shipped = _status_name(options.shipped_status)
+    shipped = service_text(options.shipped_status)
     order_ids = set(systems.in_flight_orders)
     for number, wms_order in systems.wms_orders.items():
         erp_order = systems.erp_orders.get(int(number)) if (number or "").isdigit() else None
-        if erp_order is not None and _is_shipped(wms_order, options) and _status_name(erp_order.OrderStatus) != shipped:
+        if erp_order is not None and _is_shipped(wms_order, options) and service_text(erp_order.OrderStatus) != shipped:
             order_ids.add(erp_order.OrderId)
     return {row.ProductId for order_id in order_ids if (order := systems.erp_orders.get(order_id)) is not None
             for row in (order.InvoiceRows or ()) if row.ProductId}
@@ -202,10 +203,6 @@ def _held_products(systems: Systems, options: DriftOptions) -> set[int]:
 
 def _is_shipped(wms_order, options: DriftOptions) -> bool:
     return options.wms_sent_status <= wms_order.OrderStatusNumber <= LAST_SHIPPED_STATUS
-
-
-def _status_name(value) -> str:
-    return getattr(value, "value", value) or ""
 
 
 def _quantity(units: int | None) -> str | None:

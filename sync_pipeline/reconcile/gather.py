@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sync_pipeline.ledger import Kind, State
+from sync_pipeline.erp.models import service_text
 from sync_pipeline.reconcile.drift import DriftOptions, Systems
 from sync_pipeline.sync.stock import IN_FLIGHT_ORDER_STATES
 
@@ -45,7 +46,7 @@ def read_systems(erp, wms, ledger, options: DriftOptions, *, now: datetime, grac
     if wanted:
         erp_orders.update((o.OrderId, o) for o in erp.orders(wanted) if o.APIException is None)
     if options.orders:
-        expected = {i for i, o in erp_orders.items() if _status(o.OrderStatus) == _status(options.pull_status)}
+        expected = {i for i, o in erp_orders.items() if service_text(o.OrderStatus) == service_text(options.pull_status)}
         expected |= pushed & erp_orders.keys()
         unseen = sorted(str(i) for i in expected if str(i) not in wms_orders)
         for start in range(0, len(unseen), NUMBERS_PER_QUERY):
@@ -60,7 +61,3 @@ def read_systems(erp, wms, ledger, options: DriftOptions, *, now: datetime, grac
 
 def _order_ids(keys) -> set[int]:
     return {int(k) for k in keys if k.isdigit()}
-
-
-def _status(value) -> str:
-    return getattr(value, "value", value) or ""

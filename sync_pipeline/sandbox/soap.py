@@ -14,8 +14,9 @@ from zeep.helpers import serialize_object
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 # Characters XML 1.0 forbids. ASP.NET web services write them as numeric character references
-# (&#x1B;) rather than refusing to answer, and so does the sandbox: lxml cannot hold them, so they
-# travel through rendering as private-use markers that become the references in the bytes.
+# (&#x1B;) rather than refusing to answer, and so does the sandbox: lxml refuses them (ValueError),
+# so a reply that holds one is rendered again with private-use markers in their place, which become
+# the references in the bytes. Replies almost never hold one: the plain rendering is tried first.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MARKED = re.compile("\U000f0000([0-9A-F]+)\U000f0001".encode())
 
@@ -90,11 +91,18 @@ class SoapService:
             return fault.http_status, render_fault(fault.message, fault.code)
 
     def _render(self, element_name: str, values: Mapping[str, Any]) -> bytes:
-        envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-        body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
         element = self.client.get_element(f"{{{self.namespace}}}{element_name}")
-        element.render(body, element(**_marked(values)))
-        return _as_references(etree.tostring(envelope, xml_declaration=True, encoding="utf-8"))
+        try:
+            return _envelope(element, values)
+        except ValueError:  # lxml refuses a character XML 1.0 forbids: rare, so marked only now
+            return _as_references(_envelope(element, _marked(values)))
+
+
+def _envelope(element: Any, values: Mapping[str, Any]) -> bytes:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
+    element.render(body, element(**values))
+    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
 def render_fault(message: str, code: str = "soap:Server") -> bytes:

@@ -13,7 +13,6 @@ Cookies are not sent: Ongoing, the service this is for, does not use them.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from urllib3.exceptions import DecodeError, HTTPError, MaxRetryError, ProtocolEr
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util import Timeout
 
-from sync_pipeline.soap.transport import CHUNK, GuardedTransport, log_reply, read_bounded
+from sync_pipeline.soap.transport import CHUNK, GuardedTransport, log_post, log_reply, read_bounded
 
 
 @dataclass
@@ -60,8 +59,7 @@ class DirectPost:
     def post(self, body: bytes, headers: dict[str, str], sent: threading.Event | None = None) -> Reply:
         """Post one message; `sent` is set once the whole request is handed to the socket."""
         logger = self._transport.logger
-        if logger.isEnabledFor(logging.DEBUG):  # as zeep logs it; the redaction filter masks the secrets
-            logger.debug("HTTP Post to %s:\n%s", self.address, body.decode("utf-8"))
+        log_post(logger, self.address, body)
         try:
             response = self._pool.urlopen(
                 "POST", self._url, body=body if sent is None else _signalling(body, sent),

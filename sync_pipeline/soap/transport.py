@@ -69,9 +69,7 @@ class GuardedTransport(Transport):
         self.max_reply_bytes = max_reply_bytes
 
     def post(self, address: str, message: bytes | str, headers: dict) -> requests.Response:
-        if self.logger.isEnabledFor(logging.DEBUG):  # as zeep logs it; the redaction filter masks the secrets
-            shown = message.decode("utf-8") if isinstance(message, bytes) else message
-            self.logger.debug("HTTP Post to %s:\n%s", address, shown)
+        log_post(self.logger, address, message)
         response = self.session.post(address, data=message, headers=headers, timeout=self.operation_timeout,
                                      stream=True)
         try:
@@ -95,6 +93,13 @@ def read_bounded(headers: Mapping[str, str], chunks: Iterable[bytes], limit: int
             raise ReplyTooLarge(f"the reply is larger than the limit of {limit} bytes")
         parts.append(chunk)
     return readable_references(b"".join(parts))
+
+
+def log_post(logger: logging.Logger, address: str, message: bytes | str) -> None:
+    """The request at DEBUG, as zeep logs it (the redaction filter on the logger masks the secrets)."""
+    if logger.isEnabledFor(logging.DEBUG):
+        shown = message.decode("utf-8") if isinstance(message, bytes) else message
+        logger.debug("HTTP Post to %s:\n%s", address, shown)
 
 
 def log_reply(logger: logging.Logger, address: str, response: Any) -> None:

@@ -24,8 +24,12 @@ def as_utc(value: datetime) -> datetime:
 
 
 def utc_or_none(value: datetime | None) -> datetime | None:
-    """A date-time from a reply as aware UTC; None when missing or DateTime.MinValue."""
-    if value is None or is_datetime_min(value):
+    """A date-time from a reply as aware UTC; None when missing or in year 1 (DateTime.MinValue, "not set").
+
+    All of year 1 counts as "not set", as it always did for the WMS: such a time with an offset
+    (0001-01-01T00:30:00+01:00) has no UTC equivalent, and no real record has one.
+    """
+    if value is None or value.year <= 1:
         return None
     return as_utc(value)
 

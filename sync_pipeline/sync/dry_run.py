@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.soap.errors import RecordError
@@ -172,7 +172,8 @@ class DryRunGate(Gate):
     def _claim(self, keys: list[str], now: datetime) -> set[str]:
         """The keys no other live run holds, as a real claim would get them."""
         self._entries.update(self.ledger.entries(self.kind, keys))
-        return {key for key in keys if not _held(self._entries.get(key), now)}
+        entries = self._entries
+        return {key for key in keys if key not in entries or not entries[key].held_by_another(None, now)}
 
     def succeeded(self, *args: Any, **kwargs: Any) -> None:
         pass
@@ -197,14 +198,3 @@ def plain(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value
-
-
-def writes_of(plan: Plan, systems: Iterable[str] = (WMS, ERP)) -> set[tuple[str, str]]:
-    """(operation, record) of every planned write to these systems."""
-    wanted = set(systems)
-    return {(w.operation, w.record) for w in plan.writes if w.system in wanted}
-
-
-def _held(entry: Any, now: datetime) -> bool:
-    return entry is not None and bool(entry.claimed_by) and entry.claimed_until is not None \
-        and entry.claimed_until > now

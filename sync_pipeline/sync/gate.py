@@ -80,14 +80,7 @@ class Gate:
 
     def due_retries(self, states: Iterable[str] | None = None) -> list[str]:
         """Keys whose retry is due; with `states`, only records that stopped at one of those stages."""
-        if self.ledger is None:
-            return []
-        keys = self.ledger.due_retries(self.kind)
-        if states is None or not keys:
-            return keys
-        wanted = set(states)
-        found = self.ledger.entries(self.kind, keys)
-        return [key for key in keys if key in found and found[key].state.value in wanted]
+        return self.ledger.due_retries(self.kind, states=states) if self.ledger is not None else []
 
     def reached(self, key: str, times: dict[Stage, datetime | None]) -> None:
         """When the record reached these stages (ledger/stages.py); each keeps its first time.
@@ -109,10 +102,6 @@ def version_of(changed: datetime | None) -> str | None:
 
 def no_gate(kind: Kind) -> Gate:
     return Gate(None, None, kind)
-
-
-def gates(ledger: Ledger | None, run: LedgerRun | None, kinds: Iterable[Kind]) -> dict[Kind, Gate]:
-    return {kind: Gate(ledger, run, kind) for kind in kinds}
 
 
 def admit_records(gate: Gate, records: list, key: Callable[[Any], str], report, progress) -> list:

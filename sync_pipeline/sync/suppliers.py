@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, map_article, map_supplier, supplier_key
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
@@ -32,7 +33,7 @@ def sync_suppliers(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None,
     cursor = cursor or Cursor()
     report = SyncReport("suppliers")
     progress = CursorBuilder(cursor)
-    companies = [c for c in erp.companies_changed_since(cursor.moment) if _type_name(c.Type) == SUPPLIER_TYPE]
+    companies = [c for c in erp.companies_changed_since(cursor.moment) if service_text(c.Type) == SUPPLIER_TYPE]
     changed, report.unchanged = unseen(companies, cursor, supplier_key)
     changed += fetch_due_retries(gate, changed, supplier_key, erp.companies)
     changed = admit_records(gate, changed, supplier_key, report, progress)
@@ -46,10 +47,10 @@ def sync_suppliers(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None,
             outcomes[company.Id] = Outcome.FAILED
         else:
             suppliers[company.Id] = (supplier, version_of(company.DateChanged))
-    carriers = _carriers(erp, suppliers, variants) if suppliers else {}
+    carriers, catalogue = _carriers(erp, suppliers, variants) if suppliers else ({}, None)
     waiting = []
     for company_id, (supplier, version) in suppliers.items():
-        products, catalogue = carriers.get(company_id, ([], None))
+        products = carriers.get(company_id, [])
         if not products:
             waiting.append(supplier["SupplierNumber"])  # goes out with its first article
             outcomes[company_id] = Outcome.UNCHANGED
@@ -69,15 +70,15 @@ def sync_suppliers(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None,
     return report
 
 
-def _carriers(erp, suppliers: dict, variants: VariantRule | None) -> dict[int, tuple[list, VariantCatalogue | None]]:
-    """The products naming each supplier: the articles that can carry it into the WMS."""
-    catalogue_products = erp.products_changed_since(None)
-    catalogue = variants.catalogue(catalogue_products) if variants else None
-    carriers: dict[int, tuple[list, VariantCatalogue | None]] = {}
-    for product in catalogue_products:
+def _carriers(erp, suppliers: dict, variants: VariantRule | None) -> tuple[dict[int, list], VariantCatalogue | None]:
+    """The products naming each supplier (the articles that can carry it into the WMS), and the variant
+    catalogue that names those articles."""
+    products = erp.products_changed_since(None)
+    carriers: dict[int, list] = {}
+    for product in products:
         if product.SupplierId in suppliers:
-            carriers.setdefault(product.SupplierId, ([], catalogue))[0].append(product)
-    return carriers
+            carriers.setdefault(product.SupplierId, []).append(product)
+    return carriers, variants.catalogue(products) if variants else None
 
 
 def _push_with_articles(wms, supplier: dict, products: list, extra, report: SyncReport,
@@ -100,7 +101,3 @@ def _push_with_articles(wms, supplier: dict, products: list, extra, report: Sync
     if pushed:
         return None
     return RecordError(key=f"supplier {supplier['SupplierNumber']}", message="no article carrying it was accepted")
-
-
-def _type_name(value) -> str:
-    return getattr(value, "value", value) or ""

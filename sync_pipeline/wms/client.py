@@ -25,6 +25,7 @@ from sync_pipeline.soap.direct import DirectPost, Reply
 from sync_pipeline.soap.errors import AuthenticationError, SyncError, TerminalError, classify
 from sync_pipeline.soap.values import require_utc
 from sync_pipeline.wms import payloads
+from sync_pipeline.wms.back_to_back import BackToBack
 from sync_pipeline.wms.connection import WmsConnection
 from sync_pipeline.wms.models import (
     InventoryLine,
@@ -35,7 +36,6 @@ from sync_pipeline.wms.models import (
     order_statuses_of,
     orders_of,
 )
-from sync_pipeline.wms.back_to_back import BackToBack
 from sync_pipeline.wms.paging import walk_pages
 from sync_pipeline.wms.write_calls import WriteCall, article_write, order_write, status_write
 from sync_pipeline.wms.write_lock import goods_owner_write_lock

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import dagster as dg
@@ -10,6 +13,8 @@ import pytest
 from sync_pipeline.sandbox.demo_stack import sandbox_environment
 from sync_pipeline.sandbox.main import start
 from sync_pipeline_tests.conftest import Admin
+
+TOKEN = "t0ken-SECRET-9c1f"  # in the webhook's address: no alert or log may show it
 
 
 class Stack:
@@ -48,3 +53,60 @@ def materialization_metadata(instance: dg.DagsterInstance, asset: str) -> dict:
     event = instance.get_latest_materialization_event(dg.AssetKey(asset))
     assert event is not None, f"{asset} was never materialized"
     return {key: value.value for key, value in event.asset_materialization.metadata.items()}
+
+
+class Sensors:
+    """The code location's sensors, ticked against the instance as the daemon does."""
+
+    def __init__(self, instance: dg.DagsterInstance, *names: str):
+        from sync_pipeline.definitions import build_definitions  # reads the settings: import late
+
+        self.defs, self.instance = build_definitions(), instance
+        self.cursors = dict.fromkeys(names)
+        self.tick()  # the first tick only sets the cursors: what happened before is not alerted
+
+    def tick(self) -> None:
+        for name, cursor in self.cursors.items():
+            context = dg.build_sensor_context(instance=self.instance, cursor=cursor, definitions=self.defs)
+            self.cursors[name] = self.defs.resolve_sensor_def(name).evaluate_tick(context).cursor
+
+    def run(self, job: str, partition: str | None = None) -> dg.ExecuteInProcessResult:
+        return self.defs.resolve_job_def(job).execute_in_process(instance=self.instance, partition_key=partition,
+                                                                 raise_on_error=False)
+
+
+class Webhook:
+    """A local HTTP receiver: what it was sent, and the status it answers with."""
+
+    def __init__(self, status: int = 200):
+        self.received: list[dict] = []
+        self.status = status
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - stdlib name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.received.append({"path": self.path, "content_type": self.headers.get("Content-Type"),
+                                          "json": json.loads(body)})
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hooks/{TOKEN}"
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def webhook(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Webhook]:
+    receiver = Webhook()
+    monkeypatch.setenv("SYNC_ALERT_WEBHOOK_URL", receiver.url)
+    yield receiver
+    receiver.stop()

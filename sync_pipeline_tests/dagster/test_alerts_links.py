@@ -18,32 +18,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from sync_pipeline.settings import SettingsError, load_settings
-from sync_pipeline_tests.dagster.conftest import Stack
-from sync_pipeline_tests.dagster.test_failure_alerts import WRONG_PASSWORD, Webhook
+from sync_pipeline_tests.dagster.conftest import Sensors, Stack, Webhook
+from sync_pipeline_tests.dagster.test_failure_alerts import WRONG_PASSWORD
 
 UI = "https://dagster.example.com/ops"
 SENDER, RECIPIENT = "alerts@example.com", "ops@example.com"
 SMTP_PASSWORD = "smtp-SECRET-2718"
 SLACK_TOKEN = "xoxb-SECRET-31415"
-
-
-class Sensors:
-    """The code location's sensors, ticked against the instance as the daemon does."""
-
-    def __init__(self, instance: dg.DagsterInstance, *names: str):
-        from sync_pipeline.definitions import build_definitions  # reads the settings: import late
-
-        self.defs, self.instance = build_definitions(), instance
-        self.cursors = dict.fromkeys(names)
-        self.tick()  # the first tick only sets the cursors: what happened before is not alerted
-
-    def tick(self) -> None:
-        for name, cursor in self.cursors.items():
-            context = dg.build_sensor_context(instance=self.instance, cursor=cursor, definitions=self.defs)
-            self.cursors[name] = self.defs.resolve_sensor_def(name).evaluate_tick(context).cursor
-
-    def run(self, job: str) -> dg.ExecuteInProcessResult:
-        return self.defs.resolve_job_def(job).execute_in_process(instance=self.instance, raise_on_error=False)
 
 
 class Mailbox:
@@ -91,14 +72,6 @@ def mailbox(stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
         monkeypatch.setenv(name, value)
     yield box
     box.stop()
-
-
-@pytest.fixture
-def webhook(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Webhook]:
-    receiver = Webhook()
-    monkeypatch.setenv("SYNC_ALERT_WEBHOOK_URL", receiver.url)
-    yield receiver
-    receiver.stop()
 
 
 def body(message) -> str:

@@ -7,75 +7,14 @@ import json
 import logging
 import os
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 
 import dagster as dg
 import pytest
 
 from sync_pipeline.automation.alerts import Alert, Notifier
-from sync_pipeline_tests.dagster.conftest import Stack
+from sync_pipeline_tests.dagster.conftest import TOKEN, Sensors, Stack, Webhook
 
 WRONG_PASSWORD = "not-the-password-4711"
-TOKEN = "t0ken-SECRET-9c1f"
-
-
-class Webhook:
-    """A local HTTP receiver: what it was sent, and the status it answers with."""
-
-    def __init__(self, status: int = 200):
-        self.received: list[dict] = []
-        self.status = status
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - stdlib name
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver.received.append({"path": self.path, "content_type": self.headers.get("Content-Type"),
-                                          "json": json.loads(body)})
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hooks/{TOKEN}"
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-@pytest.fixture
-def webhook(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Webhook]:
-    receiver = Webhook()
-    monkeypatch.setenv("SYNC_ALERT_WEBHOOK_URL", receiver.url)
-    yield receiver
-    receiver.stop()
-
-
-class FailureSensor:
-    """alert_on_run_failure, ticked against the instance as the daemon does."""
-
-    def __init__(self, instance: dg.DagsterInstance):
-        from sync_pipeline.definitions import build_definitions  # reads the settings: import late
-
-        self.defs, self.instance = build_definitions(), instance
-        self.sensor = self.defs.resolve_sensor_def("alert_on_run_failure")
-        self.cursor = None
-        self.tick()  # the first tick only sets the cursor: older failures are not alerted
-
-    def tick(self) -> None:
-        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, definitions=self.defs)
-        self.cursor = self.sensor.evaluate_tick(context).cursor
-
-    def run(self, job: str, partition: str | None = None) -> dg.ExecuteInProcessResult:
-        return self.defs.resolve_job_def(job).execute_in_process(instance=self.instance, partition_key=partition,
-                                                                 raise_on_error=False)
 
 
 def assert_nothing_secret(text: str, webhook: Webhook) -> None:
@@ -88,7 +27,7 @@ def test_a_failed_run_is_alerted_to_the_log_and_the_webhook(stack: Stack, webhoo
                                                           caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)  # urllib3 names the address it posts to at DEBUG
     monkeypatch.setenv("SO24_PASSWORD", WRONG_PASSWORD)
-    sensor = FailureSensor(instance)
+    sensor = Sensors(instance, "alert_on_run_failure")
     sensor.tick()
     assert webhook.received == [], "no failure, no alert"
 
@@ -119,7 +58,7 @@ def test_a_failed_partition_is_alerted_by_name_and_shows_as_failed(stack: Stack,
                                                                   instance: dg.DagsterInstance,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SO24_PASSWORD", WRONG_PASSWORD)
-    sensor = FailureSensor(instance)
+    sensor = Sensors(instance, "alert_on_run_failure")
     result = sensor.run("resync_day", partition="2026-11-20")
     assert not result.success
     sensor.tick()
@@ -149,7 +88,7 @@ def test_a_failed_partition_is_alerted_by_name_and_shows_as_failed(stack: Stack,
 
 def test_a_stopped_erp_fails_the_run_and_is_alerted(stack: Stack, webhook: Webhook,
                                                    instance: dg.DagsterInstance) -> None:
-    sensor = FailureSensor(instance)
+    sensor = Sensors(instance, "alert_on_run_failure")
     stack.erp.stop()
     result = sensor.run("sync_all")
     assert not result.success

@@ -25,4 +25,6 @@ def test_defaults_tag_suppliers_off_and_the_rest_on(stack: Stack) -> None:
 @pytest.mark.parametrize("switch, asset", [("SYNC_STOCK", "stock_snapshot"), ("SYNC_ORDERS", "wms_orders")])
 def test_a_switched_off_process_shows_off(stack: Stack, monkeypatch: pytest.MonkeyPatch, switch, asset) -> None:
     monkeypatch.setenv(switch, "off")
-    assert asset_tags(asset)[0] == "off"
+    tag, description = asset_tags(asset)
+    assert tag == "off"
+    assert description.startswith(f"SWITCHED OFF ({switch}=off)")

@@ -35,6 +35,18 @@ def test_retryable_failures_back_off_exponentially_with_jitter_and_a_cap(store):
     assert 2 * MINUTE <= waits[3] <= 2 * MINUTE + timedelta(milliseconds=1)  # ... capped at 4, jitter down to 2
 
 
+def test_due_retries_of_chosen_stages(store):
+    ledger = store.open(backoff=POLICY, random=lambda: 0.0)
+    ledger.record_failure("order", "1", "timed out", retryable=True, now=NOW)  # push failed: error
+    ledger.mark("order", "2", State.SHIPPED, now=NOW)
+    ledger.record_failure("order", "2", "timed out", retryable=True, now=NOW)  # report failed: still shipped
+    later = NOW + 2 * MINUTE
+    assert ledger.due_retries("order", later) == ["1", "2"]
+    assert ledger.due_retries("order", later, states=[State.PENDING, State.ERROR]) == ["1"]
+    assert ledger.due_retries("order", later, states=["shipped"]) == ["2"]
+    assert ledger.due_retries("order", later, states=[]) == []
+
+
 def test_due_retries_lists_what_may_go_again(store):
     ledger = store.open(backoff=POLICY, random=lambda: 0.0)
     ledger.record_failure("article", "late", "timed out", retryable=True, now=NOW + MINUTE)

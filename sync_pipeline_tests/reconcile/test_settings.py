@@ -5,35 +5,29 @@ from __future__ import annotations
 import pytest
 
 from sync_pipeline.settings import Settings, SettingsError
-from sync_pipeline_tests.test_settings import REQUIRED
+from sync_pipeline_tests.settings_environment import clear_settings, set_required
 
 
 @pytest.fixture
 def environment(monkeypatch, tmp_path):
-    import os
-
-    for name in list(os.environ):
-        if name.upper().startswith(("SO24_", "ONGOING_", "SYNC_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    for name, value in REQUIRED.items():
-        monkeypatch.setenv(name, value)
+    clear_settings(monkeypatch, tmp_path)
+    set_required(monkeypatch)
     return monkeypatch
 
 
+def reconcile_numbers(settings: Settings) -> tuple[int, int, int]:
+    return settings.sync_drift_threshold, settings.sync_drift_grace_minutes, settings.sync_latency_target_minutes
+
+
 def test_defaults(environment):
-    settings = Settings.load()
-    assert (settings.sync_drift_threshold, settings.sync_drift_grace_minutes, settings.sync_latency_target_minutes) \
-        == (0, 30, 60)
+    assert reconcile_numbers(Settings.load()) == (0, 30, 60)
 
 
 def test_values_are_read(environment):
     environment.setenv("SYNC_DRIFT_THRESHOLD", "5")
     environment.setenv("SYNC_DRIFT_GRACE_MINUTES", "0")
     environment.setenv("SYNC_LATENCY_TARGET_MINUTES", " 15 ")
-    settings = Settings.load()
-    assert (settings.sync_drift_threshold, settings.sync_drift_grace_minutes, settings.sync_latency_target_minutes) \
-        == (5, 0, 15)
+    assert reconcile_numbers(Settings.load()) == (5, 0, 15)
 
 
 def test_wrong_values_are_named(environment):

@@ -45,7 +45,7 @@ def check(sandboxes: Sandboxes, ledger: Ledger | None = None) -> Findings:
     erp_orders = {o["OrderId"]: o for o in erp_state["orders"]}
     wms_orders = {o["GoodsOwnerOrderNumber"]: o for o in wms_state["orders"]}
     wms_log, erp_log = sandboxes.calls("wms"), sandboxes.calls("erp")
-    lost, duplicated = _orders(findings, erp_orders, wms_orders, wms_log)
+    lost, duplicated, left_out = _orders(findings, erp_orders, wms_orders, wms_log)
     unreported, reported_twice = _shipments(findings, erp_orders, wms_orders, erp_log)
     stock_off = _stock(findings, erp_state["products"], wms_state["stock"])
     _articles(findings, erp_state["products"], wms_state["articles"])
@@ -54,21 +54,24 @@ def check(sandboxes: Sandboxes, ledger: Ledger | None = None) -> Findings:
     shipped = sum(1 for o in wms_orders.values() if o["OrderStatusNumber"] >= SHIPPED)
     findings.figures.update({
         "orders": sum(1 for o in erp_orders.values() if o["OrderStatus"] in PUSHED_STATUSES),
-        "orders_in_wms": len(wms_orders), "shipped": shipped, "lost": lost + unreported,
+        "orders_in_wms": len(wms_orders), "left_out": left_out, "shipped": shipped, "lost": lost + unreported,
         "duplicated": duplicated + reported_twice, "stock_differences": stock_off,
     })
     return findings
 
 
-def _orders(findings: Findings, erp_orders: dict, wms_orders: dict, wms_log: list[dict]) -> tuple[int, int]:
+def _orders(findings: Findings, erp_orders: dict, wms_orders: dict, wms_log: list[dict]) -> tuple[int, int, int]:
+    """Lost and duplicated orders, and how many orders in other ERP statuses were rightly left out."""
     created = Counter(e["key"] for e in wms_log
                       if e["operation"] == "ProcessOrder" and e["outcome"] in APPLIED and e["detail"] == "created")
-    lost = duplicated = 0
+    lost = duplicated = left_out = 0
     for order_id, order in sorted(erp_orders.items()):
         number = str(order_id)
         if order["OrderStatus"] not in PUSHED_STATUSES:
             if number in wms_orders:
                 findings.problem(f"order {number}: {order['OrderStatus']} in the ERP, yet in the WMS")
+            else:
+                left_out += 1
             continue
         wms_order = wms_orders.get(number)
         if wms_order is None:
@@ -80,7 +83,7 @@ def _orders(findings: Findings, erp_orders: dict, wms_orders: dict, wms_log: lis
             findings.problem(f"order {number}: created {created[number]} times in the WMS (ProcessOrder call log)")
         if order["OrderStatus"] == "Confirmed" and _lines(order) != _wms_lines(wms_order):
             findings.problem(f"order {number}: WMS lines {_wms_lines(wms_order)} != ERP rows {_lines(order)}")
-    return lost, duplicated
+    return lost, duplicated, left_out
 
 
 def _shipments(findings: Findings, erp_orders: dict, wms_orders: dict, erp_log: list[dict]) -> tuple[int, int]:

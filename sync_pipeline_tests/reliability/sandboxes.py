@@ -37,7 +37,7 @@ NO_REQUEST_LIMIT = {"rate_limit_per_hour": 10**9}
 QUICK_RETRY = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05, max_quarantine_wait=5.0)
 # Outcomes in the sandboxes' call log after which the call's work was done (README: faults).
 APPLIED = ("ok", "injected: timeout (after ok)", "injected: malformed (after ok)")
-SHIPPED = 450
+OPEN, SHIPPED = 200, 450  # WMS order statuses
 CUSTOMERS = tuple(c["Id"] for c in demo.CUSTOMERS)
 
 
@@ -74,6 +74,11 @@ class Sandboxes:
 
     def calls(self, system: str) -> list[dict[str, Any]]:
         return self.admin(system, "GET", "calls")["log"]
+
+    def open_orders(self) -> list[str]:
+        """Order numbers the warehouse holds and has not shipped yet (status 200 Open)."""
+        return sorted(o["GoodsOwnerOrderNumber"] for o in self.admin("wms", "GET", "state")["orders"]
+                      if o["OrderStatusNumber"] == OPEN)
 
     def ship(self, order_number: int | str, waybill: str) -> None:
         """The warehouse sends an order (status 450), taking its items from stock."""

@@ -238,8 +238,7 @@ def _work_for(operation: str, sandboxes: Sandboxes, rng: random.Random, next_id:
 
 
 def _ship_some(sandboxes: Sandboxes, rng: random.Random) -> None:
-    open_orders = sorted(o["GoodsOwnerOrderNumber"] for o in sandboxes.admin("wms", "GET", "state")["orders"]
-                         if o["OrderStatusNumber"] == 200)
+    open_orders = sandboxes.open_orders()
     for number in rng.sample(open_orders, len(open_orders) // 3):
         sandboxes.ship(number, f"WB-{number}")
 

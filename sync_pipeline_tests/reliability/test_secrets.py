@@ -47,8 +47,7 @@ from sync_pipeline.sandbox.wms.system import WAREHOUSE
 from sync_pipeline.soap.client import RetryPolicy
 from sync_pipeline.soap.errors import RetryableError
 from sync_pipeline_tests.conftest import Admin
-from sync_pipeline_tests.dagster.conftest import instance, run_job  # noqa: F401 (instance: a fixture)
-from sync_pipeline_tests.dagster.test_failure_alerts import FailureSensor, Webhook
+from sync_pipeline_tests.dagster.conftest import Sensors, Webhook, instance, run_job  # noqa: F401 (instance: a fixture)
 from sync_pipeline_tests.reliability.test_bad_input_replies import LOGIN, SESSION, Hostile, Reply
 
 APPLICATION_ID = "5eed5eed-0000-4000-8000-c0ffee000001"
@@ -243,7 +242,7 @@ def test_no_secret_leaks_anywhere(secret_stack: SecretStack, instance: dg.Dagste
     webhook = Webhook()
     monkeypatch.setenv("SYNC_ALERT_WEBHOOK_URL", webhook.url)
     try:
-        sensor = FailureSensor(instance)
+        sensor = Sensors(instance, "alert_on_run_failure")
         results = {"clean": run_job("sync_all", instance)}
         secret_stack.wms_admin.post("orders/1/status", {"OrderStatusNumber": 450, "WayBill": "SCAN-1"})
         results["after a shipment"] = run_job("sync_all", instance)

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from sync_pipeline.stock.diff import compare
@@ -200,3 +201,17 @@ def test_empty_sides():
     assert diff([], []).counts["compared"] == 0
     assert diff([line("A", 1)], []).only_in_wms["article_number"].tolist() == ["A"]
     assert diff([], [product(1, "A", 1)]).only_in_erp["article_number"].tolist() == ["A"]
+
+
+def test_by_default_a_fingerprint_collision_never_joins_two_articles(monkeypatch):
+    def forged(keys):  # every key gets the same fingerprint: the worst possible hash
+        return np.full(len(keys), 7, dtype=np.uint64), np.full(len(keys), 7, dtype=np.uint64)
+
+    for module in ("frames", "diff", "keys"):
+        monkeypatch.setattr(f"sync_pipeline.stock.{module}.key_fingerprints", forged)
+    lines, products = [line("X", 1)], [product(1, "Y", 2)]
+    assert diff(lines, products, verify_keys=False).changes["article_number"].tolist() == ["X"]  # forged: joined
+    exact = diff(lines, products)
+    assert exact.changes.empty
+    assert exact.only_in_wms["article_number"].tolist() == ["X"]
+    assert exact.only_in_erp["article_number"].tolist() == ["Y"]

@@ -119,6 +119,7 @@ def test_refused_record_ends_with_the_message_and_the_rest_go_through(client: Wm
     assert refused.token == "B2B-BAD" and refused.error is None
     assert refused.result.success is False and refused.result.key == "B2B-BAD"
     assert "NO-SUCH-SKU" in refused.result.message
+    assert refused.result.record_error().retryable  # a missing article: the article sync may create it
     assert [end.result.success for end in ends] == [True, False, True, True]
     assert order_numbers(wms_admin) == ["B2B-000", "B2B-001", "B2B-002"]
 
@@ -241,6 +242,7 @@ def test_leaving_the_block_while_the_slot_is_held_sends_nothing(client: WmsClien
     finally:
         slot.release()
     closer.join(timeout=10)
+    assert not closer.is_alive(), "close() did not return once the slot was free"
     time.sleep(0.2)
     assert call_log(wms_admin) == [], "a write went out after the batch was closed"
 

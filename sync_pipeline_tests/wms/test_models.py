@@ -39,6 +39,9 @@ def test_not_set_dates_are_none_and_real_ones_are_aware_utc() -> None:
     cet = timezone(timedelta(hours=1))
     shifted = WmsOrder.from_reply(order_reply(ShippedTime=datetime(2026, 1, 2, 4, 4, tzinfo=cet))).ShippedTime
     assert shifted == shipped and shifted.tzinfo == timezone.utc
+    # Year 1 with an offset has no UTC equivalent: still "not set", not an OverflowError.
+    year_one = datetime(1, 1, 1, 0, 30, tzinfo=cet)
+    assert WmsOrder.from_reply(order_reply(ShippedTime=year_one)).ShippedTime is None
 
 
 def test_consignee_and_invoice_address_are_read() -> None:
@@ -87,6 +90,11 @@ def test_refusal_message_and_record_error() -> None:
                                                     "Message": None, "OrderId": 0, "ArticleDefId": None})
     assert (result.success, result.message, result.order_id) == (False, "Unknown article X", None)
     assert result.record_error().key == "SKU-1" and "Unknown article X" in str(result.record_error())
+    assert not result.record_error().retryable  # the same refusal would come back
+    missing = WriteResult.from_file_result("10042", {"Success": False, "ErrorMessage":
+                                                     "Order line 1: article with number SKU-9 does not exist",
+                                                     "Message": None, "OrderId": 0, "ArticleDefId": None})
+    assert missing.record_error().retryable  # the article sync may create it before the next attempt
     ok = WriteResult.from_file_result("SKU-1", {"Success": True, "Message": "Article created", "OrderId": 0,
                                                 "ArticleDefId": 17})
     assert ok.record_error() is None and ok.article_def_id == 17

@@ -70,3 +70,20 @@ def test_state_never_shows_the_password(ongoing: Ongoing, wms_admin: Admin) -> N
     state = requests.get(wms_admin.base + "state", timeout=5).text
     assert "SKU-1" in state
     assert "demo-password" not in state
+
+
+def test_the_call_log_says_what_each_write_did_to_its_record(ongoing: Ongoing, wms_admin: Admin) -> None:
+    """The detail the reliability invariants count orders by: one `created` per order, however often it is sent."""
+    ongoing.process_article("SKU-1", ArticleName="Tent")
+    ongoing.process_article("SKU-1", ArticleName="Tent, 2 persons")
+    ongoing.process_order(order("ORD-7", [line("1", article_number="SKU-1")]))
+    ongoing.process_order(order("ORD-7", [line("1", 2, article_number="SKU-1")]))
+    ongoing.process_order(order("ORD-8", [line("1", article_number="SKU-404")]))
+    ongoing.process_order(order("ORD-7", operation="Remove"))
+    ongoing.update_order("ORD-7", status=300)
+
+    log = [(entry["operation"], entry["key"], entry["detail"]) for entry in wms_admin.get("calls")["log"]]
+    assert log == [("ProcessArticle", "SKU-1", "created"), ("ProcessArticle", "SKU-1", "updated"),
+                   ("ProcessOrder", "ORD-7", "created"), ("ProcessOrder", "ORD-7", "updated"),
+                   ("ProcessOrder", "ORD-8", "refused"), ("ProcessOrder", "ORD-7", "cancelled"),
+                   ("UpdateOrder", "ORD-7", None)]
