@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -152,9 +153,23 @@ def ledger_schema(connection) -> str | None:
 def _sqlite_connect(dbapi_connection, _record) -> None:
     # Hand transaction control to SQLAlchemy (pysqlite would begin lazily, and deferred), then WAL.
     dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
+    _wal(dbapi_connection)
+
+
+def _wal(dbapi_connection) -> None:
+    # Switching a new file to WAL answers "database is locked" at once, without SQLite's busy
+    # wait, when another process opens the same file at that moment (steps starting together).
+    # The mode is kept in the file, so waiting briefly and asking again settles it.
+    deadline, delay = time.monotonic() + SQLITE_BUSY_TIMEOUT_SECONDS, 0.005
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL").close()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
 
 
 def _sqlite_begin(connection) -> None:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from sync_pipeline.ledger import SCHEMA_VERSION, Ledger, LedgerError, State, migrate
+from sync_pipeline.ledger.engine import sqlite_url
 from sync_pipeline.ledger.migrations import MIGRATIONS, version
 from sync_pipeline.ledger.schema import metadata, schema_version
 
@@ -105,6 +106,33 @@ def test_processes_starting_together_migrate_once(store):
         thread.join()
     assert errors == []
     assert applied(store.engine()) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_sqlite_files_opened_together_from_new_are_never_locked(tmp_path):
+    """Switching a new SQLite file to WAL is refused at once, with no busy wait, while another
+    connection opens it: about one round in ten failed so before the ledger waited for it."""
+    for round_ in range(40):
+        url = sqlite_url(tmp_path / f"ledger-{round_}.sqlite")
+        errors: list[BaseException] = []
+        start = threading.Barrier(6)
+
+        def open_ledger() -> None:
+            start.wait()
+            try:
+                Ledger(url).close()
+            except BaseException as error:  # noqa: BLE001 - the test reports it
+                errors.append(error)
+
+        threads = [threading.Thread(target=open_ledger) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [], f"round {round_}"
+        with Ledger(url, create=False) as ledger:
+            assert version(ledger.engine) == SCHEMA_VERSION
+            with ledger.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_unknown_target_versions_are_refused(store):
