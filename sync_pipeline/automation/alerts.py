@@ -20,9 +20,10 @@ from typing import Callable, Iterable, Sequence
 
 import requests
 
+from sync_pipeline.redaction import Redactor
+
 log = logging.getLogger("sync_pipeline.alerts")
 
-MASK = "***"
 HIDDEN_ASSET_JOB = "__ASSET_JOB"
 MAX_ERROR_CHARS = 2000
 
@@ -87,19 +88,8 @@ class Notifier:
                           getattr(sender, "channel", "sender"), type(exc).__name__)
 
     def masked(self, alert: Alert) -> Alert:
-        secrets = sorted({s for s in [self._webhook_url, *self._secrets()] if s}, key=len, reverse=True)
-
-        def mask(text: str | None) -> str | None:
-            if text is None:
-                return None
-            for secret in secrets:
-                text = text.replace(secret, MASK)
-            return text
-
-        error = mask(alert.error) or ""
-        if len(error) > MAX_ERROR_CHARS:
-            error = error[:MAX_ERROR_CHARS] + " …"
-        return replace(alert, title=mask(alert.title), job=mask(alert.job), error=error,
+        mask = Redactor([self._webhook_url, *self._secrets()], max_length=MAX_ERROR_CHARS)
+        return replace(alert, title=mask(alert.title), job=mask(alert.job), error=mask(alert.error) or "",
                        partition=mask(alert.partition))
 
 

@@ -12,7 +12,6 @@ from sync_pipeline.ledger.migrations import LATEST as SCHEMA_VERSION
 from sync_pipeline.ledger.migrations import migrate
 from sync_pipeline.ledger.model import (LIFECYCLE, SUCCESS_STATE, Kind, LedgerEntry, LedgerError, LedgerUnavailable,
                                         State)
-from sync_pipeline.ledger.redact import Redactor, redact
 from sync_pipeline.ledger.stages import Stage
 
 __all__ = [
@@ -28,7 +27,6 @@ __all__ = [
     "LedgerError",
     "LedgerUnavailable",
     "LedgerRun",
-    "Redactor",
     "Stage",
     "State",
     "build_engine",
@@ -37,7 +35,6 @@ __all__ = [
     "dagster_postgres_url",
     "migrate",
     "payload_hash",
-    "redact",
     "resolve_url",
     "sqlite_url",
 ]

@@ -26,10 +26,10 @@ from sync_pipeline.ledger.keeper import ClaimKeeper, release_patiently
 from sync_pipeline.ledger.migrations import migrate
 from sync_pipeline.ledger.model import (LIFECYCLE, SUCCESS_STATE, Kind, LedgerEntry, LedgerError, State,
                                         held_by_another, key_of, kind_of, rank, state_of)
-from sync_pipeline.ledger.redact import Redactor
 from sync_pipeline.ledger.schema import (FIELD_LENGTH, PROCESS_LENGTH, RUN_ID_LENGTH, VERSION_LENGTH, WMS_ID_LENGTH,
                                          cursors, entries, stage_times)
 from sync_pipeline.ledger.stages import Stage, stage_of
+from sync_pipeline.redaction import Redactor
 from sync_pipeline.soap.errors import RecordError
 
 # Short, because Ledger.run renews it while the run lives: a killed run's records come free soon.

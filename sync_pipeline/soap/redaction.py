@@ -11,13 +11,11 @@ it appears. Records are rewritten, never dropped.
 from __future__ import annotations
 
 import logging
-import re
 import threading
-from xml.sax.saxutils import escape
 
-SESSION_COOKIE = "ASP.NET_SessionId"
-REDACTED = "***"
-SECRET_ELEMENTS = ("Password", "LoginResult")  # LoginResult is the 24SevenOffice session id
+from sync_pipeline.redaction import REDACTED, SESSION_COOKIE, mask_markup, mask_values, secret_values
+
+__all__ = ["GUARDED_LOGGERS", "REDACTED", "SESSION_COOKIE", "SecretRedactor", "install", "redact", "redactor"]
 
 # A filter applies only to records logged on its own logger, not to those its children pass up.
 GUARDED_LOGGERS = (
@@ -32,14 +30,6 @@ GUARDED_LOGGERS = (
     "sync_pipeline.wms.client",
 )
 
-_PATTERNS = (
-    # <Password>…</Password> in any namespace prefix, with or without attributes
-    re.compile(r"(?P<open><(?P<tag>(?:[\w.-]+:)?(?:%s))(?:\s[^>]*)?>)[^<]*(?P<close></(?P=tag)\s*>)"
-               % "|".join(SECRET_ELEMENTS)),
-    re.compile(r"(?P<open>" + re.escape(SESSION_COOKIE) + r"=)[^;\s'\"\\]+(?P<close>)"),
-)
-_MIN_SECRET_LENGTH = 4  # a tiny "secret" would blank out ordinary text
-
 
 class SecretRedactor(logging.Filter):
     """Rewrites records that mention a registered secret or a secret element; never drops them."""
@@ -47,22 +37,19 @@ class SecretRedactor(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self._secrets: set[str] = set()
+        self._values: tuple[str, ...] = ()
         self._lock = threading.Lock()
 
     def add_secret(self, secret: str | None) -> None:
         """Redact this exact value (and its XML-escaped form, as it stands in envelopes) from now on."""
-        if secret and len(secret) >= _MIN_SECRET_LENGTH:
-            with self._lock:
-                self._secrets.update({secret, escape(secret)})
+        if not secret:
+            return
+        with self._lock:
+            self._secrets.add(secret)
+            self._values = secret_values(self._secrets)
 
     def redact(self, text: str) -> str:
-        for pattern in _PATTERNS:
-            text = pattern.sub(lambda m: m.group("open") + REDACTED + m.group("close"), text)
-        with self._lock:
-            secrets = sorted(self._secrets, key=len, reverse=True)
-        for secret in secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return mask_values(mask_markup(text), self._values)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:

@@ -140,6 +140,22 @@ def test_the_notifier_masks_secrets_in_the_error(caplog: pytest.LogCaptureFixtur
     assert WRONG_PASSWORD not in caplog.text and TOKEN not in caplog.text
 
 
+def test_the_notifier_masks_credential_shaped_text_it_was_not_told_of() -> None:
+    """An error quoting a URL with a password or a password= pair: masked though not a known secret."""
+    receiver = Webhook()
+    leaky = Alert(title="Sync run failed", job="sync_all", run_id="r-3",
+                  error="GET https://demo:Hunter2x@wms.example.com/x failed; <Password>Hunter2x</Password> "
+                        "sent with ASP.NET_SessionId=sess-0042 and token=tok-9911")
+    try:
+        Notifier(receiver.url).send(leaky)
+    finally:
+        receiver.stop()
+    (posted,) = receiver.received
+    error = posted["json"]["error"]
+    assert "Hunter2x" not in error and "sess-0042" not in error and "tok-9911" not in error
+    assert error.startswith("GET https://demo:***@wms.example.com/x failed")
+
+
 def test_without_a_webhook_the_log_still_gets_the_alert(caplog: pytest.LogCaptureFixture) -> None:
     Notifier(None).send(ALERT)
     assert [r.getMessage() for r in caplog.records if r.name == "sync_pipeline.alerts"] == [ALERT.text()]

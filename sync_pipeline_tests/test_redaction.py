@@ -1,11 +1,10 @@
-"""The redaction pass over failure reasons: credentials never reach the ledger."""
+"""The redaction pass over texts that are kept or sent: credentials never reach the ledger or an alert."""
 
 from __future__ import annotations
 
 import pytest
 
-from sync_pipeline.ledger import Redactor, redact
-from sync_pipeline.ledger.redact import MAX_REASON_LENGTH
+from sync_pipeline.redaction import MAX_REASON_LENGTH, Redactor, redact
 
 
 @pytest.mark.parametrize("reason, secret", [
