@@ -87,24 +87,29 @@ def test_a_ledger_newer_than_the_code_is_refused(store):
         store.open()
 
 
-def test_processes_starting_together_migrate_once(store):
-    """Six ledgers opened at the same moment on an empty database (as a run's steps start)."""
+def errors_opening_together(open_ledger, count: int = 6) -> list[BaseException]:
+    """What `count` threads raised calling `open_ledger` at the same moment (as a run's steps start)."""
     errors: list[BaseException] = []
-    start = threading.Barrier(6)
+    start = threading.Barrier(count)
 
-    def open_ledger() -> None:
+    def opening() -> None:
         start.wait()
         try:
-            store.open()
+            open_ledger()
         except BaseException as error:  # noqa: BLE001 - the test reports it
             errors.append(error)
 
-    threads = [threading.Thread(target=open_ledger) for _ in range(6)]
+    threads = [threading.Thread(target=opening) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return errors
+
+
+def test_processes_starting_together_migrate_once(store):
+    """Six ledgers opened at the same moment on an empty database."""
+    assert errors_opening_together(store.open) == []
     assert applied(store.engine()) == list(range(1, SCHEMA_VERSION + 1))
 
 
@@ -113,22 +118,7 @@ def test_sqlite_files_opened_together_from_new_are_never_locked(tmp_path):
     connection opens it: about one round in ten failed so before the ledger waited for it."""
     for round_ in range(40):
         url = sqlite_url(tmp_path / f"ledger-{round_}.sqlite")
-        errors: list[BaseException] = []
-        start = threading.Barrier(6)
-
-        def open_ledger() -> None:
-            start.wait()
-            try:
-                Ledger(url).close()
-            except BaseException as error:  # noqa: BLE001 - the test reports it
-                errors.append(error)
-
-        threads = [threading.Thread(target=open_ledger) for _ in range(6)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == [], f"round {round_}"
+        assert errors_opening_together(lambda: Ledger(url).close()) == [], f"round {round_}"
         with Ledger(url, create=False) as ledger:
             assert version(ledger.engine) == SCHEMA_VERSION
             with ledger.engine.connect() as connection:
