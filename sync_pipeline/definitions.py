@@ -45,9 +45,11 @@ def build_definitions() -> dg.Definitions:
     jobs["reconcile"] = reconcile_job()
     sensors = alert_sensors(settings, secrets=_secrets(settings))
     if "push_orders" in jobs:
-        sensors.append(erp_order_sensor(jobs["push_orders"], settings.sync_order_status))
+        sensors.append(erp_order_sensor(jobs["push_orders"], settings.sync_order_status,
+                                        settings.sync_sensor_interval_seconds))
     if "report_shipped" in jobs:
-        sensors.append(wms_shipped_sensor(jobs["report_shipped"], settings.sync_wms_sent_status))
+        sensors.append(wms_shipped_sensor(jobs["report_shipped"], settings.sync_wms_sent_status,
+                                          settings.sync_sensor_interval_seconds))
     schedules = [sync_schedule(jobs["sync_all"], settings.sync_interval_minutes), reconcile_schedule(jobs["reconcile"])]
     if "resync_day" in jobs:
         schedules.append(nightly_resync_schedule(jobs["resync_day"]))

@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     sync_suppliers: bool = False
     sync_stock: bool = True
     sync_interval_minutes: int = 15
+    sync_sensor_interval_seconds: int = 30  # how often the order sensors look for new and shipped orders
     sync_order_status: OrderStatus = OrderStatus.CONFIRMED  # orders in this ERP status are pulled
     sync_report_shipped: bool = True
     sync_wms_sent_status: int = 450  # the WMS status number meaning "sent"
@@ -185,6 +186,14 @@ class Settings(BaseSettings):
         if minutes is None or not 1 <= minutes <= 1440:
             raise ValueError(f"must be a whole number of minutes from 1 to 1440 (one day), got {value!r}")
         return minutes
+
+    @field_validator("sync_sensor_interval_seconds", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> int:
+        seconds = _whole_number(value)
+        if seconds is None or not 1 <= seconds <= 3600:
+            raise ValueError(f"must be a whole number of seconds from 1 to 3600, got {value!r}")
+        return seconds
 
     @field_validator("sync_drift_threshold", "sync_drift_grace_minutes", "sync_latency_target_minutes",
                      mode="before")

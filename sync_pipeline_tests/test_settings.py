@@ -38,6 +38,7 @@ def test_defaults_are_the_seeds(monkeypatch):
     assert settings.so24_identity_id is None
     assert (settings.sync_articles, settings.sync_orders, settings.sync_suppliers, settings.sync_stock) == (True, True, False, True)
     assert settings.sync_interval_minutes == 15
+    assert settings.sync_sensor_interval_seconds == 30
     assert settings.sync_order_status is OrderStatus.CONFIRMED
     assert settings.sync_report_shipped is True
     assert settings.sync_wms_sent_status == 450
@@ -131,6 +132,8 @@ def test_every_missing_required_value_is_listed():
         ("SYNC_INTERVAL_MINUTES", "0", "SYNC_INTERVAL_MINUTES: must be a whole number of minutes from 1 to 1440 (one day), got '0'"),
         ("SYNC_INTERVAL_MINUTES", "1441", "SYNC_INTERVAL_MINUTES: must be a whole number of minutes from 1 to 1440"),
         ("SYNC_INTERVAL_MINUTES", "15m", "SYNC_INTERVAL_MINUTES: must be a whole number of minutes"),
+        ("SYNC_SENSOR_INTERVAL_SECONDS", "0", "SYNC_SENSOR_INTERVAL_SECONDS: must be a whole number of seconds from 1 to 3600, got '0'"),
+        ("SYNC_SENSOR_INTERVAL_SECONDS", "30s", "SYNC_SENSOR_INTERVAL_SECONDS: must be a whole number of seconds"),
         ("SYNC_ORDER_STATUS", "confirmed", "SYNC_ORDER_STATUS: 'confirmed' is not a 24SevenOffice order status (did you mean Confirmed?)"),
         ("SYNC_ORDER_STATUS", "Bekreftet", "SYNC_ORDER_STATUS: 'Bekreftet' is not a 24SevenOffice order status"),
         ("SYNC_SHIPPED_ERP_STATUS", "Sent", "SYNC_SHIPPED_ERP_STATUS: 'Sent' is not a 24SevenOffice order status: use OrderState_Sent"),

@@ -53,11 +53,12 @@ def _order_tags(sensor: str, numbers: list[str]) -> dict[str, str]:
 # -- new or changed orders in 24SevenOffice --------------------------------------------------------
 
 
-def erp_order_sensor(job, pull_status: str = "Confirmed") -> dg.SensorDefinition:
-    @dg.sensor(name="erp_new_orders", job=job, minimum_interval_seconds=30,
+def erp_order_sensor(job, pull_status: str = "Confirmed", interval_seconds: int = 30) -> dg.SensorDefinition:
+    @dg.sensor(name="erp_new_orders", job=job, minimum_interval_seconds=interval_seconds,
                default_status=dg.DefaultSensorStatus.RUNNING,
-               description=f"Starts {job.name} within a minute when an order in status {service_text(pull_status)} "
-                           "is new or changed in 24SevenOffice.")
+               description=f"Starts {job.name} when an order in status {service_text(pull_status)} is new or "
+                           f"changed in 24SevenOffice; looks every {interval_seconds} s "
+                           "(SYNC_SENSOR_INTERVAL_SECONDS).")
     def _sensor(context: dg.SensorEvaluationContext, erp: ErpResource):
         cursor = Cursor.from_json(context.cursor) if context.cursor else Cursor(moment=_now() - FIRST_LOOK_BACK)
         changed = erp.client().orders_changed_since(cursor.moment, statuses=None)
@@ -100,11 +101,12 @@ class ShippedCursor:
         return cls(moment=datetime.fromisoformat(data["moment"]), seen=frozenset(data.get("seen") or ()))
 
 
-def wms_shipped_sensor(job, sent_status: int) -> dg.SensorDefinition:
-    @dg.sensor(name="wms_shipped_orders", job=job, minimum_interval_seconds=30,
+def wms_shipped_sensor(job, sent_status: int, interval_seconds: int = 30) -> dg.SensorDefinition:
+    @dg.sensor(name="wms_shipped_orders", job=job, minimum_interval_seconds=interval_seconds,
                default_status=dg.DefaultSensorStatus.RUNNING,
-               description=f"Starts {job.name} within a minute when the warehouse ships an order "
-                           f"(status number {sent_status} or above).")
+               description=f"Starts {job.name} when the warehouse ships an order (status number "
+                           f"{sent_status} or above); looks every {interval_seconds} s "
+                           "(SYNC_SENSOR_INTERVAL_SECONDS).")
     def _sensor(context: dg.SensorEvaluationContext, wms: WmsResource):
         cursor = ShippedCursor.from_json(context.cursor)
         started = _now()

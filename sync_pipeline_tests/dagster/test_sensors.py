@@ -158,6 +158,17 @@ def test_sensors_follow_the_settings(stack: Stack, monkeypatch: pytest.MonkeyPat
     assert {sensor.name for sensor in build_definitions().sensors} == alerts
 
 
+def test_the_order_sensors_look_as_often_as_set(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    def intervals() -> dict[str, int]:
+        return {s.name: s.minimum_interval_seconds for s in build_definitions().sensors
+                if s.name in ("erp_new_orders", "wms_shipped_orders")}
+
+    assert intervals() == {"erp_new_orders": 30, "wms_shipped_orders": 30}
+    monkeypatch.setenv("SYNC_SENSOR_INTERVAL_SECONDS", "120")
+    assert intervals() == {"erp_new_orders": 120, "wms_shipped_orders": 120}
+    assert all("every 120 s" in s.description for s in build_definitions().sensors if s.name.endswith("orders"))
+
+
 def test_an_operator_can_set_a_sensor_cursor_to_a_time(stack: Stack, instance: dg.DagsterInstance) -> None:
     """The UI lets an operator set a cursor by hand: a plain UTC time means "look from here"."""
     defs = build_definitions()
