@@ -169,9 +169,10 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             """
             faults = server.faults
             try:
-                operation = service.operation_of(body)
+                request = service.read(body)  # once: answer() takes it as read
+                operation = service.operation_of(request)
             except Exception:  # noqa: BLE001 - unreadable requests get their fault from handle()
-                operation = "?"
+                request, operation = None, "?"
             refusal = faults.quarantine_message()
             if refusal:
                 server.calls.record(operation, "quarantined")
@@ -191,7 +192,7 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             context = RequestContext(operation=operation, cookies={k: m.value for k, m in cookies.items()},
                                      headers=dict(self.headers.items()))
             # Timeouts and garbled replies happen after the work was done: the caller cannot tell.
-            status, reply = service.handle(body, context)
+            status, reply = service.answer(request, context) if request is not None else service.handle(body, context)
             outcome = "ok" if status == 200 else "fault"
             key, detail = context.record_key, context.detail
             if fault == TIMEOUT:

@@ -66,14 +66,27 @@ class SoapService:
             node.set("location", address)
         return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
 
-    def operation_of(self, body: bytes) -> str:
-        """The operation a request body asks for (the local name of the Body's first child)."""
-        return etree.QName(_body_child(_parse(body))).localname
+    @staticmethod
+    def read(body: bytes) -> etree._Element:
+        """The request a body carries (the Body's first child); raises SoapFault for an unreadable one."""
+        return _body_child(_parse(body))
+
+    @staticmethod
+    def operation_of(request: etree._Element) -> str:
+        """The operation a request (see read) asks for."""
+        return etree.QName(request).localname
 
     def handle(self, body: bytes, context: RequestContext) -> tuple[int, bytes]:
-        """Answer one request: (HTTP status, envelope bytes)."""
+        """Answer one request body: (HTTP status, envelope bytes)."""
         try:
-            request = _body_child(_parse(body))
+            request = self.read(body)
+        except SoapFault as fault:
+            return fault.http_status, render_fault(fault.message, fault.code)
+        return self.answer(request, context)
+
+    def answer(self, request: etree._Element, context: RequestContext) -> tuple[int, bytes]:
+        """Answer one request read already (see read): (HTTP status, envelope bytes)."""
+        try:
             name = etree.QName(request)
             if name.namespace != self.namespace:
                 raise SoapFault(f"Unknown namespace {name.namespace!r}", code="soap:Client")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from sync_pipeline.sandbox.erp.records import NOT_SET_INT, Document, changed_since
 from sync_pipeline.sandbox.erp.repository import Repository
 from sync_pipeline.sandbox.erp.shapes import COMPANY_WSDL, shape_of
 from sync_pipeline.sandbox.soap import RequestContext
 from sync_pipeline.sandbox.values import items
+from sync_pipeline.sandbox.views import Frozen
 
 
 class Companies(Repository):
@@ -22,9 +23,9 @@ class Companies(Repository):
     def get_companies(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         return self.answer_search(values, context, "GetCompaniesResult")
 
-    def search(self, params: dict[str, Any]) -> list[Document]:
+    def search(self, params: dict[str, Any]) -> Sequence[Frozen]:
         """Companies matching every parameter that is set (there is no filter on Type, as in the real one)."""
-        found = self.all()
+        found = self.current()
         if params.get("ExternalId") or params.get("OrganizationNumber"):
             return []  # sandbox companies carry neither
         if params.get("CompanyId") not in (None, NOT_SET_INT):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from sync_pipeline.sandbox.erp.auth import Sessions
 from sync_pipeline.sandbox.erp.clock import Clock, rounded_to_second
@@ -16,6 +16,7 @@ from sync_pipeline.sandbox.erp.shapes import INVOICE_WSDL, shape_of
 from sync_pipeline.sandbox.soap import RequestContext
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline.sandbox.values import is_set, items
+from sync_pipeline.sandbox.views import Frozen
 
 INVOICED_STATES = frozenset({"Invoiced", "InvoicedCashAccount", "InvoicedPack"})
 MAX_ORDER_IDS = 1000  # per GetInvoices call
@@ -68,7 +69,7 @@ class Orders(Repository):
         self.sessions.require(context)
         params = values.get("syncParams") or {}
         changed, registered = params.get("ChangedAfter"), params.get("RegisteredAfter")
-        found = self.all()
+        found = self.current()
         if is_set(changed) or is_set(registered):
             found = [order for order in found
                      if (is_set(changed) and changed_at(order) >= rounded_to_second(changed))
@@ -92,8 +93,8 @@ class Orders(Repository):
         replies = [to_reply(self.shape, order, wanted, {"InvoiceRows": row_wanted}) for order in found]
         return {"GetInvoicesResult": {"InvoiceOrder": replies}}
 
-    def search(self, params: dict[str, Any]) -> list[Document]:
-        found = self.all()
+    def search(self, params: dict[str, Any]) -> Sequence[Frozen]:
+        found = self.current()
         if items(params.get("InvoiceIds"), "int"):
             return []  # no sandbox order has been turned into an invoice with a number
         for parameter, field in (("CustomerIds", "CustomerId"), ("OrderIds", "OrderId"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Sequence
 
 from sync_pipeline.sandbox.erp.errors import InvalidRecord
 from sync_pipeline.sandbox.erp.records import NOT_SET_DECIMAL, NOT_SET_INT, Document, changed_since
@@ -11,6 +11,7 @@ from sync_pipeline.sandbox.erp.repository import Repository
 from sync_pipeline.sandbox.erp.shapes import PRODUCT_WSDL, shape_of
 from sync_pipeline.sandbox.soap import RequestContext
 from sync_pipeline.sandbox.values import items
+from sync_pipeline.sandbox.views import Frozen
 
 # Field lengths the real service enforces.
 MAX_LENGTHS = {"Name": 125, "Description": 500, "EAN1": 50, "No": 100}
@@ -33,9 +34,9 @@ class Products(Repository):
     def get_products(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
         return self.answer_search(values, context, "GetProductsResult")
 
-    def search(self, params: dict[str, Any]) -> list[Document]:
+    def search(self, params: dict[str, Any]) -> Sequence[Frozen]:
         """Products matching every search parameter that is set; strings must match exactly except Name."""
-        found = self.all()
+        found = self.current()
         if _given(params.get("Id")):
             found = [p for p in found if p["Id"] == params["Id"]]
         if _given(params.get("CategoryId")):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from sync_pipeline.sandbox.erp.clock import rounded_to_second
 from sync_pipeline.sandbox.erp.errors import InvalidRecord, service_fault
 from sync_pipeline.sandbox.erp.shapes import (BOOLEAN, DATETIME, DECIMAL, ENUM, INT, LIST, RECORD, STRING,
                                               Field, Shape)
 from sync_pipeline.sandbox.values import as_utc, is_set
+from sync_pipeline.sandbox.views import Frozen
 
 NOT_SET_INT = -2147483648
 NOT_SET_DECIMAL = Decimal("-79228162514264337593543950335")
@@ -192,7 +193,7 @@ def changed_at(document: Mapping[str, Any], field: str = "DateChanged") -> datet
     return datetime.fromisoformat(document[field])
 
 
-def changed_since(documents: list[Document], moment: datetime | None) -> list[Document]:
+def changed_since(documents: Sequence[Frozen], moment: datetime | None) -> Sequence[Frozen]:
     """The documents changed at or after `moment` as the service rounds it; all of them when it is not set."""
     if not is_set(moment):
         return documents

@@ -3,7 +3,7 @@ and the service's reads of it (which need a live session)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sync_pipeline.sandbox.erp.auth import Sessions
 from sync_pipeline.sandbox.erp.clock import Clock
@@ -11,6 +11,7 @@ from sync_pipeline.sandbox.erp.records import Document, call_key, requested, to_
 from sync_pipeline.sandbox.erp.shapes import Shape
 from sync_pipeline.sandbox.soap import RequestContext
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.views import Frozen
 
 
 class Repository:
@@ -32,8 +33,12 @@ class Repository:
     def all(self) -> list[Document]:
         return sorted(self.store.all(self.kind), key=lambda document: document[self.key])
 
-    def search(self, params: dict[str, Any]) -> list[Document]:
-        """The records a request's searchParams select."""
+    def current(self) -> Sequence[Frozen]:
+        """Every record by key, as they are now: read-only (see sandbox.views), what searches filter."""
+        return self.store.view(self.kind).sorted_by(self.key)
+
+    def search(self, params: dict[str, Any]) -> Sequence[Frozen]:
+        """The records a request's searchParams select (from current())."""
         raise NotImplementedError
 
     def answer_search(self, values: dict[str, Any], context: RequestContext, result: str) -> dict[str, Any]:

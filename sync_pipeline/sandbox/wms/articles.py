@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Callable, Mapping
 
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.views import View
 from sync_pipeline.sandbox.wms.inventory import Inventory
 from sync_pipeline.sandbox.wms.results import Refused, file_result
 from sync_pipeline.sandbox.wms.suppliers import SupplierRegistry
@@ -57,6 +58,10 @@ class ArticleRegistry:
 
     def all(self) -> list[dict[str, Any]]:
         return list(self._store.all(KIND))
+
+    def view(self) -> View:
+        """The articles as they are now, read-only (see sandbox.views)."""
+        return self._store.view(KIND)
 
     # -- ProcessArticle --------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.views import View
 
 KIND = "stock"
 ZERO = Decimal(0)
@@ -28,6 +29,10 @@ class Inventory:
 
     def all(self) -> list[dict[str, Any]]:
         return list(self._store.all(KIND))
+
+    def view(self) -> View:
+        """The stock, by article number as they are now, read-only (see sandbox.views)."""
+        return self._store.view(KIND)
 
     def _current(self, article_number: str) -> dict[str, Any]:
         return self.get(article_number) or {"ArticleNumber": article_number, "NumberOfItems": ZERO,

@@ -8,21 +8,22 @@ periodic full sweep). Paging by ArticleSystemId, see paging.py (ArticleSystemIdF
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from sync_pipeline.sandbox.soap import SoapFault
 from sync_pipeline.sandbox.wms.inventory import MAX_DELTA_AGE
 from sync_pipeline.sandbox.wms.paging import page
 from sync_pipeline.sandbox.values import as_utc
+from sync_pipeline.sandbox.views import Frozen
 from sync_pipeline.sandbox.wms.values import strings, to_datetime
 
 STALE_DELTA = ("Server was unable to process request. ---> StockInfoChangedFrom may not be more than 24 hours "
                "back in time. Read the whole inventory (without StockInfoChangedFrom) instead.")
 
 
-def select_inventory(articles: list[dict[str, Any]], stock: Mapping[str, dict[str, Any]],
-                     query: Mapping[str, Any], now: datetime) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """(article, its stock or None) pairs for one page of the answer."""
+def select_inventory(articles: Sequence[Frozen], stock: Mapping[str, Frozen], query: Mapping[str, Any],
+                     now: datetime) -> list[tuple[Frozen, Frozen | None]]:
+    """(article, its stock or None) pairs for one page of the answer; `articles` by ascending SystemId."""
     numbers = strings(query.get("ArticleNumbersToGet"))
     codes = strings(query.get("ProductCodesToGet"))
     changed_from = query.get("StockInfoChangedFrom")
@@ -31,7 +32,7 @@ def select_inventory(articles: list[dict[str, Any]], stock: Mapping[str, dict[st
         if changed_from < now - MAX_DELTA_AGE:
             raise SoapFault(STALE_DELTA)
 
-    def wanted(article: dict[str, Any]) -> bool:
+    def wanted(article: Frozen) -> bool:
         if numbers is not None and article["ArticleNumber"] not in numbers:
             return False
         if codes is not None and article.get("ProductCode") not in codes:
@@ -41,6 +42,6 @@ def select_inventory(articles: list[dict[str, Any]], stock: Mapping[str, dict[st
             return changed is not None and changed >= changed_from
         return True
 
-    selected = page((a for a in articles if wanted(a)), lambda a: a["SystemId"],
-                    query.get("ArticleSystemIdFrom"), query.get("MaxArticlesToGet"))
+    selected = page(articles, lambda a: a["SystemId"], wanted, query.get("ArticleSystemIdFrom"),
+                    query.get("MaxArticlesToGet"))
     return [(article, stock.get(article["ArticleNumber"])) for article in selected]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from sync_pipeline.sandbox.soap import SoapFault
 from sync_pipeline.sandbox.wms.paging import page
@@ -33,8 +33,8 @@ TIME_FILTERS: dict[str, tuple[Callable[[Order], str | None], Callable[[Any, Any]
 }
 
 
-def select_orders(orders: list[dict[str, Any]], query: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One page of the orders the query asks for, by ascending OrderId."""
+def select_orders(orders: Sequence[Order], query: Mapping[str, Any]) -> list[Order]:
+    """One page of the orders the query asks for, by ascending OrderId; `orders` by ascending OrderId."""
     unsupported = [name for name in UNSUPPORTED if query.get(name) is not None]
     if unsupported:
         raise SoapFault(f"Server was unable to process request. ---> The sandbox does not support the "
@@ -56,5 +56,4 @@ def select_orders(orders: list[dict[str, Any]], query: Mapping[str, Any]) -> lis
                 return False
         return True
 
-    return page((o for o in orders if wanted(o)), lambda o: o["OrderId"], query.get("OrderIdFrom"),
-                query.get("MaxOrdersToGet"))
+    return page(orders, lambda o: o["OrderId"], wanted, query.get("OrderIdFrom"), query.get("MaxOrdersToGet"))

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.views import View
 from sync_pipeline.sandbox.wms import statuses
 from sync_pipeline.sandbox.wms.articles import ArticleRegistry
 from sync_pipeline.sandbox.wms.inventory import Inventory
@@ -64,6 +65,10 @@ class OrderBook:
 
     def all(self) -> list[dict[str, Any]]:
         return list(self._store.all(KIND))
+
+    def view(self) -> View:
+        """The orders as they are now, read-only (see sandbox.views)."""
+        return self._store.view(KIND)
 
     # -- ProcessOrder ----------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ id seen itself gets that one record again, never a gap.)
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, TypeVar
+from bisect import bisect_left
+from itertools import islice
+from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -20,8 +22,12 @@ def page_size(requested: int | None) -> int:
     return min(requested, MAX_PAGE)
 
 
-def page(records: Iterable[T], id_of: Callable[[T], int], id_from: int | None, requested: int | None) -> list[T]:
-    """Records with id >= id_from, by ascending id, at most page_size(requested) of them."""
-    start = id_from or 0
-    selected = sorted((r for r in records if id_of(r) >= start), key=id_of)
-    return selected[: page_size(requested)]
+def page(records: Sequence[T], id_of: Callable[[T], int], wanted: Callable[[T], bool], id_from: int | None,
+         requested: int | None) -> list[T]:
+    """The wanted records with id >= id_from, by ascending id, at most page_size(requested) of them.
+
+    `records` are sorted by id already: the page starts where the cursor falls and reads on only until it
+    is full, so a page costs about what it returns, whatever the size of the whole.
+    """
+    first = bisect_left(records, id_from or 0, key=id_of)
+    return list(islice(filter(wanted, islice(records, first, None)), page_size(requested)))

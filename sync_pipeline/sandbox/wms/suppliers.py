@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.views import View
 from sync_pipeline.sandbox.wms.results import Refused
 from sync_pipeline.sandbox.wms.values import present, text
 
@@ -26,6 +27,10 @@ class SupplierRegistry:
 
     def all(self) -> list[dict[str, Any]]:
         return list(self._store.all(KIND))
+
+    def view(self) -> View:
+        """The suppliers as they are now, read-only (see sandbox.views)."""
+        return self._store.view(KIND)
 
     def _find(self, identification: str, supplier: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None]:
         if identification == "SupplierNumber":

@@ -133,19 +133,18 @@ class WmsSandbox:
     def get_orders_by_query(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
         self.credentials.check(values)
         with self.store.lock:  # one consistent snapshot
-            selected = select_orders(self.orders.all(), values.get("query") or {})
-            articles = {article["SystemId"]: article for article in self.articles.all()}
-            suppliers = {supplier["SupplierNumber"]: supplier for supplier in self.suppliers.all()}
-        orders = [replies.order(order, articles, suppliers) for order in selected]
-        return {"GetOrdersByQueryResult": {"Orders": {"Order": orders}}}
+            orders, articles, suppliers = self.orders.view(), self.articles.view(), self.suppliers.view()
+        selected = select_orders(orders.sorted_by("OrderId"), values.get("query") or {})
+        articles_by_id = articles.index_by("SystemId")
+        return {"GetOrdersByQueryResult": {"Orders": {"Order": [
+            replies.order(order, articles_by_id, suppliers) for order in selected]}}}
 
     def get_inventory_by_query(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
         self.credentials.check(values)
-        with self.store.lock:
-            stock = {s["ArticleNumber"]: s for s in self.inventory.all()}
-            selected = select_inventory(self.articles.all(), stock, values.get("GetInventoryQuery") or {},
-                                        self.now())
-            suppliers = {supplier["SupplierNumber"]: supplier for supplier in self.suppliers.all()}
+        with self.store.lock:  # one consistent snapshot
+            articles, stock, suppliers = self.articles.view(), self.inventory.view(), self.suppliers.view()
+        selected = select_inventory(articles.sorted_by("SystemId"), stock, values.get("GetInventoryQuery") or {},
+                                    self.now())
         lines = [replies.inventory_line(article, line_stock, suppliers.get(article.get("MainSupplierNumber", "")))
                  for article, line_stock in selected]
         return {"GetInventoryByQueryResult": {"InventoryLines": {"InventoryLine": lines},
