@@ -2,19 +2,13 @@
 
 zeep decodes a 50,000-product GetProducts reply in about 5 s, most of it walking its schema objects
 for every element; the models then validate zeep's values once more. FastReader sends the same
-request through zeep (same envelope, plugins, transport, timeouts) but takes the raw reply
-(`raw_response`) and then:
+request through zeep and reads the reply as sync_pipeline.soap.fast_reply describes (zeep's own
+handling of failures and faults, zeep's safe parser, the client's ingress plugins). The records are
+read in one pass by plans made from the operation's schema and the models, and built with the values
+`Model.model_validate(serialize_object(zeep's result, dict))` gives: the same conversions, "not set"
+sentinels as None, UTC date-times, enums, nested records and lists.
 
-1. anything but a plain HTTP 200 SOAP reply (other statuses, empty or multipart bodies, WS-Security)
-   goes to zeep's own reply processing, so failures raise exactly what they always raised;
-2. the bytes are parsed by zeep's own safe parser with the client's settings (no DTD, no entities,
-   no network; huge_tree as configured) and the client's ingress plugins see the envelope;
-3. a SOAP fault is raised by zeep's own fault handling (so classify() sorts it as before);
-4. the records are read in one pass by plans made from the operation's schema and the models, and
-   built with the values `Model.model_validate(serialize_object(zeep's result, dict))` gives: the
-   same conversions, "not set" sentinels as None, UTC date-times, enums, nested records and lists.
-
-Step 4 only takes what it knows to give identically. An element carrying attributes (xsi:nil,
+The plans only take what they know to give identically. An element carrying attributes (xsi:nil,
 xsi:type) is parsed by zeep and validated by the model. Any other surprise (an unknown, repeated or
 out-of-order element, an empty result, a value the model would refuse, a model with validators the
 plans do not know) sends the whole reply through zeep's decoding and model_validate instead.
@@ -22,12 +16,8 @@ plans do not know) sends the whole reply through zeep's decoding and model_valid
 
 from __future__ import annotations
 
-import gc
-import re
 import types
 import typing
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
@@ -35,17 +25,22 @@ from typing import Any, Generic, TypeVar
 
 from lxml import etree
 from pydantic import AfterValidator, BaseModel
-from zeep import plugins
-from zeep.exceptions import XMLSyntaxError
 from zeep.helpers import serialize_object
-from zeep.loader import parse_xml
-from zeep.utils import get_media_type
-from zeep.xsd import ComplexType, Element, Sequence
+from zeep.xsd import ComplexType, Element
 from zeep.xsd.context import XmlParserContext
 from zeep.xsd.types import builtins
 
 from sync_pipeline.erp.models import ErpModel
 from sync_pipeline.erp.sentinels import none_if_not_set, not_set_value
+from sync_pipeline.soap.fast_reply import (
+    CANONICAL_DATETIME,
+    INT_TYPES,
+    ReplyReader,
+    Unusual,
+    raw_reply,
+    reads_as_text,
+    sequence_elements,
+)
 from sync_pipeline.soap.values import as_utc, unwrap_array
 
 M = TypeVar("M", bound=ErpModel)
@@ -56,19 +51,10 @@ KNOWN_MODEL_VALIDATORS = {"_sentinels_to_none"}
 KNOWN_FIELD_VALIDATORS = {"_rows_as_list"}
 
 TEXT, INT, DECIMAL, BOOL, DATETIME, ENUM, RECORD, ARRAY, IGNORED = range(9)
-# What datetime.fromisoformat and isodate (zeep's parser) read alike; both drop digits of a fraction
-# beyond the sixth. Anything else goes to zeep's own conversion.
-_CANONICAL_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?")
 _has_attributes = etree.XPath("boolean(descendant::*/@*)")  # namespace declarations are not attributes
-_INT_TYPES = (builtins.Int, builtins.Long, builtins.Integer, builtins.Short)
 _UTC = AfterValidator(as_utc)
 _new = object.__new__
 _set = object.__setattr__
-
-
-class Unusual(Exception):
-    """Not something the fast path gives identically: zeep and pydantic decode it instead."""
 
 
 class _Field:
@@ -100,15 +86,12 @@ class RecordPlan:
                  plans: dict[tuple[type, int], "RecordPlan"]):
         plans[(model, id(xsd_type))] = self
         _require_known_validators(model)
-        sequence = xsd_type._element
-        if (xsd_type.attributes or not isinstance(sequence, Sequence) or len(sequence) != len(xsd_type.elements)
-                or not all(isinstance(element, Element) for element in sequence)):
-            raise Unusual(f"{xsd_type.name} is not a plain sequence of elements")
+        elements = sequence_elements(xsd_type)
         self.model = model
         self.entries: dict[str, tuple[int, str | None, int, Any, _Field]] = {}
         template: dict[str, Any] = {}
-        for index, (name, element) in enumerate(xsd_type.elements):
-            if element.qname is None or element.max_occurs != 1:
+        for index, (name, element) in enumerate(elements):
+            if element.max_occurs != 1:
                 raise Unusual(f"{xsd_type.name}.{name} is not a single element")
             info = model.model_fields.get(name)
             field = _field(index, name if info is not None else None, element, info, schema, model, plans)
@@ -122,7 +105,7 @@ class RecordPlan:
         self.template = {name: template.get(name) for name in model.model_fields}
         self.fields_set = frozenset(template)
         self.array_names = [name for _, name, kind, _, _ in self.entries.values() if kind == ARRAY]
-        self.required = [index for index, (_, element) in enumerate(xsd_type.elements) if element.min_occurs > 0]
+        self.required = [index for index, (_, element) in enumerate(elements) if element.min_occurs > 0]
 
     def build(self, node: etree._Element, checked: bool) -> Any:
         """The model for one element without attributes (the caller checks them), or None when empty."""
@@ -130,7 +113,7 @@ class RecordPlan:
             return None  # zeep gives None for a complex element without children or attributes
         values = dict(self.template)
         entries = self.entries
-        canonical_datetime = _CANONICAL_DATETIME.fullmatch
+        canonical_datetime = CANONICAL_DATETIME.fullmatch
         fromisoformat = datetime.fromisoformat
         position = -1
         try:
@@ -237,7 +220,7 @@ def _field(index: int, name: str | None, element: Element, info: Any, schema: An
     xsd_type = element.type
     if info is None:
         # Dropped, but zeep parses it first: skipped only where zeep's parsing cannot fail.
-        harmless = type(xsd_type) in (builtins.String, builtins.Boolean, *_INT_TYPES)
+        harmless = type(xsd_type) in (builtins.String, builtins.Boolean, *INT_TYPES)
         return _Field(index, None, IGNORED if harmless else RECORD, element, schema, model)
     annotation = _optional(info.annotation)
     if isinstance(xsd_type, ComplexType):
@@ -256,7 +239,7 @@ def _field(index: int, name: str | None, element: Element, info: Any, schema: An
     kind = type(xsd_type)
     if annotation is str and kind is builtins.String:
         return _Field(index, name, TEXT, element, schema, model, read_as=str)
-    if annotation is int and kind in _INT_TYPES:
+    if annotation is int and kind in INT_TYPES:
         return _Field(index, name, INT, element, schema, model, read_as=int)
     if annotation is Decimal and kind is builtins.Decimal:
         return _Field(index, name, DECIMAL, element, schema, model, read_as=Decimal)
@@ -265,8 +248,8 @@ def _field(index: int, name: str | None, element: Element, info: Any, schema: An
     if (typing.get_origin(annotation) is typing.Annotated and typing.get_args(annotation)[0] is datetime
             and list(annotation.__metadata__) == [_UTC] and kind is builtins.DateTime):
         return _Field(index, name, DATETIME, element, schema, model)
-    if (isinstance(annotation, type) and issubclass(annotation, Enum) and issubclass(annotation, str)
-            and isinstance(xsd_type, builtins.String) and kind.pythonvalue is builtins.String.pythonvalue):
+    if isinstance(annotation, type) and issubclass(annotation, Enum) and issubclass(annotation, str) \
+            and reads_as_text(xsd_type):
         return _Field(index, name, ENUM, element, schema, model, enum=annotation, read_as=str)
     raise Unusual(f"{model.__name__}.{name}: {annotation} from {kind.__name__}")
 
@@ -296,7 +279,7 @@ def _require_known_validators(model: type[BaseModel]) -> None:
 
 def _datetime(text: str, field: _Field, node: etree._Element) -> datetime | None:
     value = None
-    if _CANONICAL_DATETIME.fullmatch(text):
+    if CANONICAL_DATETIME.fullmatch(text):
         try:
             value = datetime.fromisoformat(text)
         except ValueError:  # e.g. a 13th month: zeep's parser has the last word
@@ -320,7 +303,7 @@ def _member(enum: type[Enum], text: str) -> Enum:
 
 # -- replies ------------------------------------------------------------------------------------
 
-class ReplyDecoder(Generic[M]):
+class ReplyDecoder(ReplyReader[M]):
     """Decodes replies of one operation returning an array of records (GetProducts, GetInvoices, ...).
 
     The reply's shape: Envelope > Body > <Op>Response > <Op>Result > item*. zeep unwraps the two
@@ -328,98 +311,28 @@ class ReplyDecoder(Generic[M]):
     """
 
     def __init__(self, client: Any, binding: Any, operation_name: str, model: type[M], item: str):
-        self.client = client
-        self.binding = binding
-        self.operation = binding.get(operation_name)
+        super().__init__(client, binding, operation_name)
         self.model = model
         self.item = item
-        schema = client.wsdl.types
-        response = self.operation.output.body
-        (_, result), = response.type.elements
+        result = self.result_element
         (_, item_element), = result.type.elements
         if result.accepts_multiple or item_element.name != item:
             raise Unusual(f"{operation_name} does not return one array of {item}")
-        soap = binding.nsmap["soap-env"]
-        self._path = (f"{{{soap}}}Envelope", f"{{{soap}}}Body", response.qname.text, result.qname.text)
-        self._array = ArrayPlan(model, item_element, schema, {})
+        self._array = ArrayPlan(model, item_element, client.wsdl.types, {})
 
-    def reply(self, response: Any) -> list[M]:
-        """The records in an HTTP reply (requests.Response); raises what zeep would raise."""
-        client, binding, operation = self.client, self.binding, self.operation
-        if (response.status_code != 200 or not response.content or client.wsse
-                or get_media_type(response.headers.get("Content-Type", "text/xml")) == "multipart/related"):
-            return self.by_zeep_values(serialize_object(binding.process_reply(client, operation, response), dict))
-        try:
-            document = parse_xml(response.content, client.transport, settings=client.settings)
-        except XMLSyntaxError:
-            binding.process_reply(client, operation, response)  # raises zeep's TransportError for it
-            raise
-        document, _ = plugins.apply_ingress(client, document, response.headers, operation)
-        if document.find("soap-env:Body/soap-env:Fault", namespaces=binding.nsmap) is not None:
-            binding.process_error(document, operation)  # raises zeep.exceptions.Fault
-        return self.envelope(document)
-
-    def content(self, content: bytes) -> list[M]:
-        """The records in the bytes of a successful reply (benchmarks and tests)."""
-        return self.envelope(parse_xml(content, self.client.transport, settings=self.client.settings))
-
-    def envelope(self, document: etree._Element) -> list[M]:
-        try:
-            return self.fast_records(document)
-        except Unusual:
-            return self.by_zeep(document)  # which raises its own error, if any
-
-    def by_zeep(self, document: etree._Element) -> list[M]:
-        """zeep's decoding and the models' validation: the reference the fast path must equal."""
-        return self.by_zeep_values(serialize_object(self.operation.process_reply(document), dict))
+    def fast_items(self, result: etree._Element) -> list[M]:
+        # One pass in C tells whether any element below carries an attribute (xsi:nil, xsi:type);
+        # only then is every element checked for them.
+        return self._array.items(result, checked=_has_attributes(result))
 
     def by_zeep_values(self, values: Any) -> list[M]:
         return validated_records(self.model, values, self.item)
-
-    def fast_records(self, envelope: etree._Element) -> list[M]:
-        """The records by the fast path alone; raises Unusual for what only zeep's path decodes."""
-        node = envelope
-        if node.tag != self._path[0]:
-            raise Unusual(f"unexpected root {node.tag!r}")
-        for tag in self._path[1:]:
-            if node.attrib or len(node) != 1 or node[0].tag != tag:
-                raise Unusual(f"unexpected content in {node.tag!r}")
-            node = node[0]
-        if node.attrib or len(node) == 0:
-            raise Unusual("an empty result, or one with attributes")
-        # One pass in C tells whether any element below carries an attribute (xsi:nil, xsi:type);
-        # only then is every element checked for them.
-        try:
-            with _gc_paused():
-                return self._array.items(node, checked=_has_attributes(node))
-        except Unusual:
-            raise
-        except Exception as error:  # noqa: BLE001 - from an element zeep parsed, or that the model refused:
-            raise Unusual(repr(error)) from error  # zeep's whole path then ends as it ends
 
 
 def validated_records(model: type[M], values: Any, item: str) -> list[M]:
     """zeep's way: the array `values` (zeep's result as plain values) validated as `model` records."""
     validate = model.model_validate
     return [validate(entry) for entry in unwrap_array(values, item)]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while building many records at once.
-
-    Each collection would walk every object of the process, over and over, while tens of thousands
-    of records are built that are all kept anyway (a fifth of the decoding time in a busy process).
-    Reference counting still frees everything at once; collection resumes afterwards.
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 class FastReader(Generic[M]):
@@ -442,9 +355,7 @@ class FastReader(Generic[M]):
             self.decoder = None
 
     def __call__(self, **arguments: Any) -> list[M]:
-        operation = getattr(self.proxy, self.operation_name)
         if self.decoder is None:
+            operation = getattr(self.proxy, self.operation_name)
             return validated_records(self.model, serialize_object(operation(**arguments), dict), self.item)
-        with self.proxy._client.settings(raw_response=True):
-            response = operation(**arguments)
-        return self.decoder.reply(response)
+        return self.decoder.reply(raw_reply(self.proxy, self.operation_name, **arguments))

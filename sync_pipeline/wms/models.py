@@ -90,6 +90,7 @@ class InventoryLine(WmsModel):
 
     @classmethod
     def from_reply(cls, line: Mapping[str, Any]) -> "InventoryLine":
+        """From an InventoryLine as zeep's plain values; it reads only INVENTORY_LINE_ELEMENTS of them."""
         article = line.get("Article") or {}
         return cls(
             ArticleSystemId=article["SystemId"],
@@ -100,6 +101,14 @@ class InventoryLine(WmsModel):
             NumberOfBookedItems=_decimal(line.get("NumberOfBookedItemsDecimal")),
             SellableNumberOfItems=_decimal(line.get("SellableNumberOfItems")),
         )
+
+
+# What InventoryLine.from_reply reads of a line, in the shape of zeep's values (a dict: a complex
+# element and what it reads of it). The fast path (wms/fast_inventory.py) reads these and no others.
+INVENTORY_LINE_ELEMENTS: dict[str, Any] = {
+    "Article": {"SystemId": None, "ArticleNumber": None, "ProductCode": None, "Name": None},
+    "NumberOfItemsDecimal": None, "NumberOfBookedItemsDecimal": None, "SellableNumberOfItems": None,
+}
 
 
 class OrderAddress(WmsModel):
