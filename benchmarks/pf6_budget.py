@@ -13,9 +13,9 @@ grouped into hours. The limit that matters is 24SevenOffice's 7,200 requests an 
 requests are reported alongside. The sandbox clock is not moved: a cycle takes seconds, not 15
 minutes, which changes no count.
 
-The ERP side reads each product and order set in one request whatever the catalogue's size, so the
-catalogue in the sandboxes (`catalogue`) may be smaller than the 50,000 articles the day's change
-volume (5 %) is taken from; only the WMS stock read pages by 1,000 articles (see the note).
+The full run holds the whole catalogue in both sandboxes (50,000 products and articles), so every
+stock cycle reads all of it: one GetProducts request on the ERP side, whatever the catalogue's size,
+and one GetInventoryByQuery page per 1,000 articles on the WMS side.
 """
 
 from __future__ import annotations
@@ -142,5 +142,5 @@ def run(orders: int, changes: int, catalogue: int, cycles: int = CYCLES_PER_DAY)
                 f"24SevenOffice limit {LIMIT_PER_HOUR:,} requests/hour", share, "<= 25 % of the limit",
                 share <= 0.25 and day.failures == 0,
                 f"day total {sum(erp_per_cycle):,} ERP requests (top: {top}); WMS busiest hour "
-                f"{max(wms_hours):,} requests, of which {stock_pages} inventory page(s) per stock cycle "
-                f"(50,000 articles: 50); {day.failures} failed records")
+                f"{max(wms_hours):,} requests, of which {stock_pages} inventory page(s) per stock cycle; "
+                f"{day.failures} failed records")

@@ -46,7 +46,7 @@ class Scale:
     pf3_products: int
     pf4_orders: int
     pf5_orders: int
-    pf5_interval: float
+    pf5_interval: int
     pf5_window: float
     pf6_orders: int
     pf6_changes: int
@@ -56,10 +56,10 @@ class Scale:
 
 
 FULL = Scale(pf1_articles=50_000, pf2_articles=1_000_000, pf3_products=50_000, pf4_orders=500,
-             pf5_orders=16, pf5_interval=30.0, pf5_window=240.0,
-             pf6_orders=2_000, pf6_changes=2_500, pf6_catalogue=2_000, pf6_cycles=96, pf7_articles=100_000)
+             pf5_orders=16, pf5_interval=30, pf5_window=240.0,
+             pf6_orders=2_000, pf6_changes=2_500, pf6_catalogue=50_000, pf6_cycles=96, pf7_articles=100_000)
 QUICK = Scale(pf1_articles=2_000, pf2_articles=100_000, pf3_products=2_000, pf4_orders=40,
-              pf5_orders=4, pf5_interval=1.0, pf5_window=3.0,
+              pf5_orders=4, pf5_interval=2, pf5_window=3.0,
               pf6_orders=40, pf6_changes=50, pf6_catalogue=100, pf6_cycles=4, pf7_articles=5_000)
 
 
@@ -79,7 +79,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scale: checks that every measure runs")
     parser.add_argument("--only", help="comma-separated ids, e.g. PF3,PF4")
-    parser.add_argument("--pf5-interval", type=float, help="seconds between sensor ticks (full: 30, quick: 1)")
+    parser.add_argument("--pf5-interval", type=int, help="seconds between sensor ticks (full: 30, quick: 2)")
     args = parser.parse_args()
 
     scale = QUICK if args.quick else FULL
