@@ -179,21 +179,15 @@ class Settings(BaseSettings):
             return False
         raise ValueError(f"must be on or off, got {value!r}")
 
-    @field_validator("sync_interval_minutes", mode="before")
+    @field_validator("sync_interval_minutes", "sync_sensor_interval_seconds", mode="before")
     @classmethod
-    def _minutes(cls, value: Any) -> int:
-        minutes = _whole_number(value)
-        if minutes is None or not 1 <= minutes <= 1440:
-            raise ValueError(f"must be a whole number of minutes from 1 to 1440 (one day), got {value!r}")
-        return minutes
-
-    @field_validator("sync_sensor_interval_seconds", mode="before")
-    @classmethod
-    def _seconds(cls, value: Any) -> int:
-        seconds = _whole_number(value)
-        if seconds is None or not 1 <= seconds <= 3600:
-            raise ValueError(f"must be a whole number of seconds from 1 to 3600, got {value!r}")
-        return seconds
+    def _interval(cls, value: Any, info: Any) -> int:
+        high, what = {"sync_interval_minutes": (1440, "minutes from 1 to 1440 (one day)"),
+                      "sync_sensor_interval_seconds": (3600, "seconds from 1 to 3600")}[info.field_name]
+        number = _whole_number(value)
+        if number is None or not 1 <= number <= high:
+            raise ValueError(f"must be a whole number of {what}, got {value!r}")
+        return number
 
     @field_validator("sync_drift_threshold", "sync_drift_grace_minutes", "sync_latency_target_minutes",
                      mode="before")

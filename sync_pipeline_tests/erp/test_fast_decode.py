@@ -9,11 +9,9 @@ odd cases (sentinels, nil, unicode, unusual shapes) and generated at random in b
 from __future__ import annotations
 
 import random
-import threading
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 
 import pytest
@@ -30,6 +28,8 @@ from sync_pipeline.erp.models import Company, InvoiceOrder, Product
 from sync_pipeline.erp.services import ErpService
 from sync_pipeline.soap.client import build_client
 from sync_pipeline.soap.errors import QuarantineError, RetryableError, TerminalError, classify
+
+from sync_pipeline_tests.canned_server import Canned, canned_server
 
 NS = "http://24sevenOffice.com/webservices"
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -343,36 +343,9 @@ def test_a_generated_large_reply(decoders):
 
 # -- over HTTP: failures and hostile replies end as zeep's path ends -----------------------------
 
-class Canned:
-    """A real HTTP server answering every POST with one canned reply."""
-
-    def __init__(self) -> None:
-        self.status, self.body = 200, b""
-        canned = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - stdlib name
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self.send_response(canned.status)
-                self.send_header("Content-Type", "text/xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(canned.body)))
-                self.end_headers()
-                self.wfile.write(canned.body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/ProductService.asmx"
-
-
 @pytest.fixture
 def canned() -> Iterator[Canned]:
-    server = Canned()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    yield from canned_server("/ProductService.asmx")
 
 
 def _outcome(call) -> Any:

@@ -11,10 +11,8 @@ and failed transports, read by two clients: one as it is and one without the fas
 from __future__ import annotations
 
 import random
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -29,6 +27,7 @@ from sync_pipeline.wms import InventoryLine, WmsClient
 from sync_pipeline.wms.client import WSDL_PATH
 from sync_pipeline.wms.fast_inventory import InventoryReplies
 from sync_pipeline.wms.models import INVENTORY_LINE_ELEMENTS
+from sync_pipeline_tests.canned_server import Canned, canned_server
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.wms.samples import article, order
 
@@ -373,37 +372,9 @@ def test_random_mutations_end_the_same_on_both_paths(replies):
 
 # -- over HTTP: the client's errors are those of zeep's path ------------------------------------
 
-class Canned:
-    """A real HTTP server answering every POST with one canned reply, counting the requests."""
-
-    def __init__(self) -> None:
-        self.status, self.body, self.requests = 200, b"", 0
-        canned = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - stdlib name
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                canned.requests += 1
-                self.send_response(canned.status)
-                self.send_header("Content-Type", "text/xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(canned.body)))
-                self.end_headers()
-                self.wfile.write(canned.body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sandbox/service.asmx"
-
-
 @pytest.fixture
 def canned() -> Iterator[Canned]:
-    server = Canned()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    yield from canned_server("/sandbox/service.asmx")
 
 
 FAULT = (f'<soap:Envelope xmlns:soap="{SOAP}"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode>'
