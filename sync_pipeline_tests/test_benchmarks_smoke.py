@@ -27,3 +27,16 @@ def test_the_quick_benchmark_run_prints_a_line_for_every_measure():
     assert "FAILED" not in done.stdout
     for result in results:  # the shape benchmarks.common.line() gives every measure
         assert all(part in result for part in ("; baseline ", "; ratio ", "; target ")), result
+
+
+def test_pf7_counts_the_load_alone_not_the_parent_it_was_started_from():
+    """Linux keeps a forked child's pre-exec peak in ru_maxrss: PF7 once reported the benchmark
+    process's size (1 GB after PF6) as the load's peak."""
+    ballast = bytearray(400 * 2**20)
+    for index in range(0, len(ballast), 4096):  # touched, so it is resident
+        ballast[index] = 1
+    done = subprocess.run([sys.executable, "-c", "from benchmarks.pf7_child import peak_rss_mb; print(peak_rss_mb())"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) < 300, done.stdout
+    del ballast
