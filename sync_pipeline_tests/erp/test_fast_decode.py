@@ -30,6 +30,7 @@ from sync_pipeline.soap.client import build_client
 from sync_pipeline.soap.errors import QuarantineError, RetryableError, TerminalError, classify
 
 from sync_pipeline_tests.canned_server import Canned, canned_server
+from sync_pipeline_tests.reply_mutations import mutated
 
 NS = "http://24sevenOffice.com/webservices"
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -426,34 +427,6 @@ WEIRD_TEXTS = ["", " ", "abc", "NaN", "1e5", "-0", "0001-01-01T00:00:00", "true"
                "00000000-0000-0000-0000-000000000000", "\t7.5\n"]
 
 
-def _mutate(content: bytes, rng: random.Random) -> bytes:
-    root = etree.fromstring(content)
-    result = root[0][0][0]
-    nodes = [node for node in result.iter() if node is not result]
-    if not nodes:
-        return content
-    node = rng.choice(nodes)
-    parent = node.getparent()
-    action = rng.choice(["drop", "swap", "repeat", "text", "nil", "attribute", "namespace", "empty"])
-    if action == "drop":
-        parent.remove(node)
-    elif action == "swap" and node.getnext() is not None:
-        node.addprevious(node.getnext())
-    elif action == "repeat":
-        node.addnext(etree.fromstring(etree.tostring(node)))
-    elif action == "text" and len(node) == 0:
-        node.text = rng.choice(WEIRD_TEXTS)
-    elif action == "nil":
-        node.set(f"{{{XSI}}}nil", "true")
-    elif action == "attribute":
-        node.set("note", "x")
-    elif action == "namespace":
-        node.tag = "{urn:other}" + etree.QName(node).localname
-    elif action == "empty":
-        for child in list(node):
-            node.remove(child)
-        node.text = None
-    return etree.tostring(root)
 
 
 def _ending(decode) -> Any:
@@ -492,7 +465,7 @@ def test_random_mutations_end_the_same_on_both_paths(decoders, operation):
     for _ in range(150):
         content = base
         for _ in range(rng.randint(1, 3)):
-            content = _mutate(content, rng)
+            content = mutated(content, rng, WEIRD_TEXTS)
         expected = _ending(lambda: reference(decoder, content))
         assert _ending(lambda: decoder.content(content)) == expected, content
         try:
