@@ -24,10 +24,10 @@ from zeep.exceptions import Fault
 from sync_pipeline.erp.connection import ErpConnection
 from sync_pipeline.erp.sentinels import GUID_NOT_SET
 from sync_pipeline.erp.services import ErpService
+from sync_pipeline.redaction import SESSION_COOKIE
 from sync_pipeline.soap import redaction
 from sync_pipeline.soap.client import build_client, call_with_retry
 from sync_pipeline.soap.errors import AuthenticationError, SessionExpiredError, SyncError, TerminalError
-from sync_pipeline.soap.redaction import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -129,10 +129,7 @@ class ReplyReader(Generic[R]):
 
     def content(self, content: bytes) -> list[R]:
         """The records in the bytes of a successful reply (benchmarks and tests)."""
-        return self.envelope(parse_xml(content, self.client.transport, settings=self.client.settings))
-
-    def envelope(self, document: etree._Element) -> list[R]:
-        return self.records(self.read_envelope(document))
+        return self.records(self.read_envelope(parse_xml(content, self.client.transport, settings=self.client.settings)))
 
     def by_zeep(self, document: etree._Element) -> list[R]:
         """zeep's decoding and the client's old way to records: the reference the fast path must equal."""

@@ -13,9 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from sync_pipeline.redaction import REDACTED, SESSION_COOKIE, mask_markup, mask_values, secret_values
-
-__all__ = ["GUARDED_LOGGERS", "REDACTED", "SESSION_COOKIE", "SecretRedactor", "install", "redact", "redactor"]
+from sync_pipeline.redaction import mask_markup, mask_values, secret_values
 
 # A filter applies only to records logged on its own logger, not to those its children pass up.
 GUARDED_LOGGERS = (

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from sync_pipeline.erp import ErpClient
-from sync_pipeline.soap.redaction import SESSION_COOKIE, SecretRedactor
+from sync_pipeline.redaction import SESSION_COOKIE
+from sync_pipeline.soap.redaction import SecretRedactor
 from sync_pipeline.soap.errors import AuthenticationError
 
 from sync_pipeline_tests.erp.conftest import PASSWORD, connection_for

@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from sync_pipeline.soap.client import RetryPolicy, call_with_retry
 from sync_pipeline.soap.errors import AuthenticationError, RetryableError, TerminalError
-from sync_pipeline.soap.redaction import REDACTED
+from sync_pipeline.redaction import REDACTED
 from sync_pipeline.wms import WmsClient
 from sync_pipeline.wms.back_to_back import BackToBack, Finished
 from sync_pipeline.wms.models import WriteResult

@@ -10,7 +10,8 @@ from pydantic import SecretStr
 
 from sync_pipeline.soap.errors import AuthenticationError
 from sync_pipeline.wms import WmsClient
-from sync_pipeline.soap.redaction import REDACTED, redact
+from sync_pipeline.redaction import REDACTED
+from sync_pipeline.soap.redaction import redact
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.wms.conftest import PASSWORD
 from sync_pipeline_tests.wms.samples import article, order
