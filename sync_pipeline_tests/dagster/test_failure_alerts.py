@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 
 import dagster as dg
 import pytest
 
 from sync_pipeline.automation.alerts import Alert, Notifier
 from sync_pipeline_tests.dagster.conftest import TOKEN, Sensors, Stack, Webhook
+from sync_pipeline_tests.ports import free_port
 
 WRONG_PASSWORD = "not-the-password-4711"
 
@@ -97,12 +97,6 @@ def test_a_stopped_erp_fails_the_run_and_is_alerted(stack: Stack, webhook: Webho
     assert posted["json"]["run_id"] == result.run_id
     assert "wms_articles: sync_pipeline.soap.errors.RetryableError: Login: connection lost" in posted["json"]["error"]
     assert_nothing_secret(json.dumps(posted["json"]), webhook)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 ALERT = Alert(title="Sync run failed", job="sync_all", run_id="r-1", error="boom")

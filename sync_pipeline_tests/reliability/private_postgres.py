@@ -12,7 +12,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
+
+from sync_pipeline_tests.ports import free_port
 
 
 class PrivatePostgresUnavailable(RuntimeError):
@@ -33,7 +34,7 @@ class PrivatePostgres:
         self._as = _run_as()
         self.folder = Path(tempfile.mkdtemp(prefix="sync-ledger-pg-"))
         self.data = self.folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         if self._as is not None:
             os.chown(self.folder, self._as.pw_uid, self._as.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
@@ -116,9 +117,3 @@ def _run_as() -> pwd.struct_passwd | None:
     except KeyError:
         raise PrivatePostgresUnavailable("running as root, but there is no `postgres` OS user to run the server "
                                          "as (PostgreSQL refuses to run as root)") from None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

@@ -8,7 +8,6 @@ SIGTERM stops the command cleanly.
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from sync_pipeline.erp import (
     ROW_RETURN_PROPERTIES,
 )
 from sync_pipeline.erp.client import FAR_PAST
+from sync_pipeline_tests.ports import free_ports
 from sync_pipeline_tests.sandbox.erp.support import APPLICATION_ID, PASSWORD, SERVICES, USERNAME, ErpClient
 from sync_pipeline_tests.sandbox.wms import ongoing as wms
 from sync_pipeline_tests.sandbox.wms.ongoing import Ongoing
@@ -41,17 +41,6 @@ class Sandbox:
     erp: str  # base URLs
     wms: str
     banner: str  # what the command printed at start
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 @contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from typing import Any, Iterator
 import pytest
 import requests
 from playwright.sync_api import Page, expect, sync_playwright
+
+from sync_pipeline_tests.ports import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT / "test-artifacts" / "ui"
@@ -59,12 +60,6 @@ class Screenshots:
         path = ARTIFACTS / f"{self.count:02d}-{name}.png"
         self.page.screenshot(path=path)
         return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _default_sigint() -> None:
