@@ -49,14 +49,10 @@ def contracts_dir() -> Path:
         if not path.is_dir():
             raise FileNotFoundError(f"SYNC_CONTRACTS_DIR={configured!r} is not a directory")
         return path
-    candidates = [PROJECT_ROOT.parent / "shared" / "contracts", Path("/work/shared/contracts")]
-    for path in candidates:
-        if path.is_dir():
-            return path
-    raise FileNotFoundError(
-        "real service descriptions not found; set SYNC_CONTRACTS_DIR or provide one of: "
-        + ", ".join(str(p) for p in candidates)
-    )
+    beside = PROJECT_ROOT.parent / "shared" / "contracts"
+    if beside.is_dir():
+        return beside
+    raise FileNotFoundError(f"real service descriptions not found; set SYNC_CONTRACTS_DIR or provide {beside}")
 
 
 def real_wsdl(ours: Path | str, index: int = 0) -> Path:
