@@ -28,6 +28,7 @@ from sync_pipeline.ledger.engine import check_url as check_ledger_url
 from sync_pipeline.ledger.model import LedgerError
 from sync_pipeline.mapping.extra import ExtraField
 from sync_pipeline.mapping.fieldmaps import MAPS
+from sync_pipeline.mapping.variants import PART_ELEMENTS, VariantRule
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
 from sync_pipeline.wms.connection import WmsConnection
 
@@ -87,8 +88,9 @@ class Settings(BaseSettings):
     # Physical is the default: 24SevenOffice reserves its own open orders against Stock, so writing
     # sellable stock would count those orders twice.
     sync_stock_basis: Literal["physical", "sellable"] = "physical"
-    sync_variations: bool = False  # on: variants get their own articles, named under their base
-    sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>" (mapping/variants.py)
+    sync_variations: bool = False  # on: each family of variants is one ArticleGroup in the WMS (mapping/variants.py)
+    sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>"
+    sync_variant_parts: Annotated[tuple[str, ...], NoDecode] = ()  # e.g. color,size: what a variant's number parts are
     sync_extra_fields: Annotated[tuple[ExtraField, ...], NoDecode] = ()
     sync_alert_webhook_url: SecretStr | None = None  # URLs often carry a token
     # Alerts (docs/operations.md): links to runs, Slack and e-mail (each on only when its settings are set)
@@ -240,6 +242,17 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one or more characters without surrounding spaces, like -, got {value!r}")
         return value
 
+    @field_validator("sync_variant_parts", mode="before")
+    @classmethod
+    def _variant_parts(cls, value: Any) -> Any:
+        parts = [p.strip().lower() for p in value.split(",")] if isinstance(value, str) else list(value)
+        parts = [p for p in parts if p]
+        try:
+            VariantRule(parts=tuple(parts))
+        except ValueError as wrong:
+            raise ValueError(f"must be {' and/or '.join(PART_ELEMENTS)}, separated by a comma: {wrong}") from None
+        return tuple(parts)
+
     @field_validator("sync_stock_basis", mode="before")
     @classmethod
     def _stock_basis(cls, value: Any) -> Any:
@@ -348,6 +361,18 @@ class Settings(BaseSettings):
             return check_ledger_url(str(url))
         except LedgerError as unusable:  # its message hides the password
             raise ValueError(str(unusable)) from None
+
+    @model_validator(mode="after")
+    def _variations_own_their_elements(self) -> Settings:
+        if not self.sync_variations:
+            return self
+        owned = VariantRule(parts=self.sync_variant_parts).elements()
+        clashes = [f"{field.describe()} (SYNC_EXTRA_FIELDS)" for field in self.sync_extra_fields
+                   if field.map == "article" and field.target.split(".")[0] in owned]
+        if clashes:
+            raise ValueError(f"SYNC_VARIATIONS is on and fills the articles' {', '.join(owned)} itself, so "
+                             f"extra fields may not: {'; '.join(clashes)}")
+        return self
 
     @model_validator(mode="after")
     def _status_sense(self) -> Settings:

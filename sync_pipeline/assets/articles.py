@@ -12,7 +12,7 @@ from sync_pipeline.sync.articles import sync_articles
 
 
 def variant_rule(settings) -> VariantRule | None:
-    return VariantRule(settings.sync_variant_separator) if settings.sync_variations else None
+    return VariantRule(settings.sync_variant_separator, settings.sync_variant_parts) if settings.sync_variations else None
 
 
 def articles_process(settings, erp, wms) -> Process:

@@ -7,7 +7,8 @@ from typing import Any
 from .fallbacks import FALLBACKS, MappingContext
 from .fieldmaps import FieldMap, FieldRow
 from .paths import get_path
-from .values import Refused, convert
+from .schema import wms_schema
+from .values import Refused, convert, not_set_for
 
 
 class FieldProblem(Exception):
@@ -29,8 +30,11 @@ def wms_label(fieldmap: FieldMap, row: FieldRow) -> str:
 
 def row_value(fieldmap: FieldMap, row: FieldRow, record: Any, context: MappingContext) -> Any:
     """The value to send for one row, or None to leave the element out."""
+    raw = get_path(record, row.source)
+    if row.source_type and not_set_for(row.source_type, raw):
+        raw = None
     try:
-        value = convert(row.converter, get_path(record, row.source))
+        value = convert(row.converter, raw)
         if value is None and row.fallback:
             value = convert(row.converter, FALLBACKS[row.fallback].value(context))
     except Refused as problem:
@@ -52,6 +56,8 @@ def apply_map(fieldmap: FieldMap, record: Any, context: MappingContext) -> dict[
         value = row_value(fieldmap, row, record, context)
         if value is not None:
             _set_path(result, row.target, value)
+    for structure in fieldmap.structures:
+        structure.complete(wms_schema(), result)
     result.update(fieldmap.constants)
     return result
 

@@ -1,37 +1,46 @@
-"""Extra field rows from configuration (SYNC_EXTRA_FIELDS), checked against both services' fields.
+"""Extra field rows from configuration (SYNC_EXTRA_FIELDS), checked against both services' descriptions.
 
-An extra row extends one of the seed's tables, e.g. prices for customs papers:
+An extra row extends one of the seed's tables, e.g. customs data:
+    {"map": "article", "target": "StatisticsNumber", "source": "ProductCode"}
     {"map": "order_line", "target": "LinePrice", "source": "Price"}
-    {"map": "article", "target": "PurchasePrice", "source": "InPrice"}
-The target must be a plain value element of the map's WMS type in the project's service description
-(not an operation/identification field the client fills, not one the seed's table already sets); the
-source must be a plain value field of the map's ERP record that the ERP client reads. The conversion
-follows the target's XSD type.
+The target is any single-value element of the map's Ongoing record (dotted inside its nested
+structures: "ArticleGroup.ArticleGroupCode"; structures.py fills what such a structure requires)
+that the sync does not fill itself; the source is any single-value element of the map's
+24SevenOffice record in the service descriptions (the ERP client asks for it: erp_return_properties).
+The conversion follows the target's XSD type; the source's type must suit it.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-import typing
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from .fieldmaps import MAPS, FieldMap, FieldRow
 from .schema import SchemaField, SchemaPathError, erp_schema, wms_schema
+from .structures import Incomplete, NestedStructure, completion
 from .values import CONVERTER_FOR_XSD_TYPE
 
-# Which ERP value kinds a WMS element kind takes.
+# Which source value kinds each target type takes. Text takes numbers (written in plain decimal
+# notation) and enumerations; whole-number targets take only sources that always fit them.
+_NUMBERS = {"decimal", "double", "int", "short", "long"}
 _ACCEPTS = {
-    "string": {"string", "int", "long", "decimal", "enum"},
-    "decimal": {"decimal", "int", "long"},
-    "int": {"int", "long"},
-    "long": {"int", "long"},
+    "string": {"string", "guid", "enum"} | _NUMBERS,
+    "decimal": _NUMBERS,
+    "double": _NUMBERS,
+    "long": {"int", "short", "long"},
+    "int": {"int", "short"},
+    "short": {"short"},
     "boolean": {"boolean"},
     "dateTime": {"dateTime"},
 }
+# Not data: the service's report of a refused record.
+_NOT_SOURCES = {"APIException"}
+# Secrets of the ERP record (a company's web login): never sent to the warehouse.
+_SECRET_SOURCES = {"Password"}
+# How the listing of configurable targets writes deeper paths.
+_DEEPER = "elements deeper inside are written as dotted paths too (Structure.Inner.Element)"
 
 
 class ExtraField(BaseModel):
@@ -54,8 +63,31 @@ class ExtraField(BaseModel):
         return f'{{"map": "{self.map}", "target": "{self.target}", "source": "{self.source}"}}'
 
     def row(self) -> FieldRow:
-        target_type = wms_schema().resolve(MAPS[self.map].wms_type, self.target).type_name
-        return FieldRow(self.target, self.source, converter=CONVERTER_FOR_XSD_TYPE[target_type], configured=True)
+        fieldmap = MAPS[self.map]
+        target_type = wms_schema().resolve(fieldmap.wms_type, self.target).type_name
+        source_type = erp_schema().resolve(fieldmap.erp_record, self.source).value_kind
+        return FieldRow(self.target, self.source, converter=_converter(self.target, target_type), configured=True,
+                        source_type=source_type)
+
+    def structures(self) -> tuple[NestedStructure, ...]:
+        """The nested structures along the target's path, outermost first."""
+        fieldmap = MAPS[self.map]
+        steps = wms_schema().steps(fieldmap.wms_type, self.target)
+        names = self.target.split(".")
+        return tuple(
+            NestedStructure(".".join(names[: depth + 1]), step.type_name,
+                            _client_filled_inside(fieldmap, ".".join(names[: depth + 1])))
+            for depth, step in enumerate(steps[:-1])
+        )
+
+
+def _converter(target: str, target_type: str) -> str:
+    """The target type's conversion; country codes (CountryCode, CountryOfOriginCode) upper-cased as
+    the seed's rows do."""
+    leaf = target.rsplit(".", 1)[-1]
+    if target_type == "string" and leaf.startswith("Country") and leaf.endswith("Code"):
+        return "country"
+    return CONVERTER_FOR_XSD_TYPE[target_type]
 
 
 def extra_field_problem(map_name: str, target: str, source: str) -> str | None:
@@ -63,111 +95,168 @@ def extra_field_problem(map_name: str, target: str, source: str) -> str | None:
     fieldmap = MAPS.get(map_name)
     if fieldmap is None:
         return f"unknown map {map_name!r}; use one of: {', '.join(MAPS)}"
+    target_problem, hint = _target_problem(fieldmap, target)
+    if target_problem:
+        return f"{target_problem}; {_targets_hint(fieldmap)}" if hint else target_problem
+    target_type = wms_schema().resolve(fieldmap.wms_type, target).type_name
+    source_problem, source_kind = _source_problem(fieldmap, source)
+    if source_problem:
+        return source_problem
+    if source_kind not in _ACCEPTS[target_type]:
+        return f"source {source!r} is a {source_kind} but target {target!r} needs a {target_type}"
+    return None
+
+
+def _target_problem(fieldmap: FieldMap, target: str) -> tuple[str | None, bool]:
+    """Why `target` cannot be filled (None: it can), and whether the list of targets helps."""
+    schema = wms_schema()
     try:
-        target_field = wms_schema().resolve(fieldmap.wms_type, target)
+        steps = schema.steps(fieldmap.wms_type, target)
     except SchemaPathError as missing:
-        return f"target {target!r} is not in the WMS service description: {missing}"
+        return f"target {target!r} is not in the WMS service description: {missing}", False
     existing = fieldmap.row_for(target)
     if existing is not None:
-        return f"target {target!r} is already mapped from {fieldmap.erp_record}.{existing.source}"
-    if not extra_field_target_free(fieldmap, target, target_field):
-        return (
-            f"target {target!r} ({fieldmap.wms_type}) is filled by the sync itself or is not a single value; "
-            f"configurable targets: {', '.join(configurable_targets(fieldmap))}"
-        )
+        return f"target {target!r} is already mapped from {fieldmap.erp_record}.{existing.source}", False
+    names = target.split(".")
+    for depth in range(len(steps)):
+        path = ".".join(names[: depth + 1])
+        if path in fieldmap.client_fields:
+            return f"target {target!r} is filled by the sync itself ({fieldmap.wms_type}.{path})", True
+        if steps[depth].repeated:
+            return f"target {target!r} is inside {path}, which repeats; the sync sends single values", True
+    field = steps[-1]
+    if field.is_complex:
+        first = next(iter(schema.fields(field.type_name)), "…")
+        return f"target {target!r} is a structure, not a single value; name one of its elements (e.g. {target}.{first})", False
+    if field.enumeration:
+        shown = ", ".join(field.enumeration[:4]) + ("…" if len(field.enumeration) > 4 else "")
+        return f"target {target!r} is a choice among fixed values ({shown}) that the sync fills itself where needed", True
+    if field.type_name not in CONVERTER_FOR_XSD_TYPE:
+        return f"target {target!r} is of type {field.type_name}, which the sync cannot write", True
+    for depth, step in enumerate(steps[:-1]):
+        path = ".".join(names[: depth + 1])
+        try:
+            completion(schema, step.type_name, {names[depth + 1]}, _client_filled_inside(fieldmap, path))
+        except Incomplete as why:
+            return f"target {target!r} cannot be sent alone: {why}", True
+    return None, False
+
+
+def _source_problem(fieldmap: FieldMap, source: str) -> tuple[str | None, str | None]:
     try:
-        source_field = erp_schema().resolve(fieldmap.erp_record, source)
+        steps = erp_schema().steps(fieldmap.erp_record, source)
     except SchemaPathError as missing:
-        return f"source {source!r} is not in the 24SevenOffice service description: {missing}"
-    source_kind = _kind(source_field)
-    if source_kind is None:
-        return f"source {source!r} is a structure, not a single value; name one of its fields"
-    if source_kind not in _ACCEPTS[target_field.type_name]:
-        return (
-            f"source {source!r} is a {source_kind} but target {target!r} needs a {target_field.type_name}"
-        )
-    if not _erp_client_reads(fieldmap, source):
-        return f"source {source!r} is not read by the ERP client (not a field of its {fieldmap.erp_record} model)"
-    return None
+        return f"source {source!r} is not in the 24SevenOffice service description: {missing}", None
+    if steps[0].name in _NOT_SOURCES:
+        return f"source {source!r} is the service's error report on a refused record, not data", None
+    if steps[-1].name in _SECRET_SOURCES:
+        return f"source {source!r} is a secret and is never sent to the warehouse", None
+    names = source.split(".")
+    for depth, step in enumerate(steps):
+        if step.repeated:
+            return (f"source {source!r} is inside {'.'.join(names[: depth + 1])}, which repeats; "
+                    "name a single value"), None
+    kind = steps[-1].value_kind
+    if kind is None:
+        return f"source {source!r} is a structure, not a single value; name one of its fields", None
+    return None, kind
+
+
+def _client_filled_inside(fieldmap: FieldMap, path: str) -> frozenset[str]:
+    prefix = path + "."
+    return frozenset(name[len(prefix):] for name in fieldmap.client_fields if name.startswith(prefix))
 
 
 def extend_map(fieldmap: FieldMap, extra: Iterable[ExtraField]) -> FieldMap:
     """`fieldmap` with the configured rows that name it appended."""
-    return fieldmap.extended(_rows_for(fieldmap.name, tuple(extra)))
+    rows, structures = _rows_for(fieldmap.name, tuple(extra))
+    return fieldmap.extended(rows, structures)
 
 
 @functools.lru_cache(maxsize=64)
-def _rows_for(map_name: str, extra: tuple[ExtraField, ...]) -> tuple[FieldRow, ...]:
+def _rows_for(map_name: str, extra: tuple[ExtraField, ...]) -> tuple[tuple[FieldRow, ...], tuple[NestedStructure, ...]]:
     # Mappers run once per record with the same configuration: build the rows once.
-    return tuple(field.row() for field in extra if field.map == map_name)
+    mine = [field for field in extra if field.map == map_name]
+    structures = dict.fromkeys(structure for field in mine for structure in field.structures())
+    return tuple(field.row() for field in mine), tuple(structures)
 
 
-def _kind(field: SchemaField) -> str | None:
-    if field.enumeration:
-        return "enum"
-    if field.is_simple_value:
-        return field.type_name
-    return None
+def erp_return_properties(extra: Iterable[ExtraField]) -> dict[str, tuple[str, ...]]:
+    """The return properties the ERP client must ask for besides its own, by ERP record name.
+
+    24SevenOffice returns only the properties asked for, a nested one whole by its top-level name
+    ("Currency" for "Currency.Symbol"); InvoiceRow properties go in rowReturnProperties.
+    """
+    wanted: dict[str, dict[str, None]] = {}
+    for field in extra:
+        record = MAPS[field.map].erp_record
+        wanted.setdefault(record, {})[field.source.split(".")[0]] = None
+    return {record: tuple(names) for record, names in wanted.items()}
 
 
-def _erp_client_reads(fieldmap: FieldMap, source: str) -> bool:
-    """True when the ERP model for the record carries `source` (or the models are not there yet)."""
-    try:
-        models = importlib.import_module("sync_pipeline.erp.models")
-    except ModuleNotFoundError:
-        return True
-    model = getattr(models, fieldmap.erp_record, None)
-    if model is None:
-        return True
-    for step in source.split("."):
-        fields = getattr(model, "model_fields", None)
-        if fields is None or step not in fields:
-            return False
-        model = _model_inside(fields[step].annotation)
-    return True
-
-
-def _model_inside(annotation: Any) -> Any:
-    """The pydantic model class inside Optional[...] / list[...] / Annotated[...], else the annotation."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_inside(argument)
-        if isinstance(found, type) and issubclass(found, BaseModel):
-            return found
-    return annotation
+# -- what an operator may configure (for error messages and docs/field-maps.md) -------------------
 
 
 def configurable_targets(fieldmap: FieldMap) -> list[str]:
-    """WMS elements of the map's type an extra row may fill (plain values nobody else sets)."""
+    """The map's own single values an extra row may fill, then those in its nested structures
+    (one level: ArticleGroup.ArticleGroupCode). Deeper paths are checked the same way when named;
+    they are not listed, as the types are recursive."""
+    return list(_configurable_targets(fieldmap.name))
+
+
+@functools.cache
+def _configurable_targets(map_name: str) -> tuple[str, ...]:
+    fieldmap, schema = MAPS[map_name], wms_schema()
     found: list[str] = []
-
-    def walk(type_name: str, prefix: str) -> None:
-        for name, field in wms_schema().fields(type_name).items():
-            path = prefix + name
-            if field.is_complex and path not in fieldmap.client_fields:
-                walk(field.type_name, path + ".")
-            elif extra_field_target_free(fieldmap, path, field):
-                found.append(path)
-
-    walk(fieldmap.wms_type, "")
-    return found
+    nested: list[str] = []
+    for name, field in schema.fields(fieldmap.wms_type).items():
+        if field.is_complex and not field.repeated and name not in fieldmap.client_fields:
+            nested += [f"{name}.{inner}" for inner in schema.fields(field.type_name)]
+        else:
+            found.append(name)
+    return tuple(path for path in found + nested if _target_problem(fieldmap, path)[0] is None)
 
 
-def extra_field_target_free(fieldmap: FieldMap, name: str, field: SchemaField) -> bool:
-    return (
-        field.is_simple_value
-        and not field.enumeration
-        and field.type_name in CONVERTER_FOR_XSD_TYPE
-        and name not in fieldmap.client_fields
-        and fieldmap.row_for(name) is None
-    )
+def configurable_targets_text(fieldmap: FieldMap) -> str:
+    """configurable_targets as an operator reads it: values, then structures with their elements."""
+    values: list[str] = []
+    structures: dict[str, list[str]] = {}
+    for path in configurable_targets(fieldmap):
+        outer, _, inner = path.partition(".")
+        if inner:
+            structures.setdefault(outer, []).append(inner)
+        else:
+            values.append(outer)
+    parts = [", ".join(values)] if values else []
+    if structures:
+        parts.append("in structures: " + "; ".join(
+            f"{outer}.{inner[0]}" if len(inner) == 1 else f"{outer}.{{{', '.join(inner)}}}"
+            for outer, inner in structures.items()))
+    return "; ".join(parts) or "none"
+
+
+def _targets_hint(fieldmap: FieldMap) -> str:
+    return f"configurable targets of {fieldmap.name}: {configurable_targets_text(fieldmap)} ({_DEEPER})"
 
 
 def readable_sources(fieldmap: FieldMap) -> list[str]:
-    """Plain-value fields directly on the map's ERP record that the ERP client reads."""
-    return [
-        name
-        for name, field in erp_schema().fields(fieldmap.erp_record).items()
-        if _kind(field) is not None and _erp_client_reads(fieldmap, name)
-    ]
+    """Single-value elements directly on the map's ERP record (nested ones are named by dotted path)."""
+    return [name for name, field in erp_schema().fields(fieldmap.erp_record).items()
+            if name not in _NOT_SOURCES | _SECRET_SOURCES and field.value_kind is not None]
+
+
+def source_structures(fieldmap: FieldMap) -> list[str]:
+    """The ERP record's nested structures whose values can be named as Structure.Element."""
+    return [name for name, field in erp_schema().fields(fieldmap.erp_record).items()
+            if name not in _NOT_SOURCES and field.is_complex and not field.repeated
+            and not _repeats_inside(field)]
+
+
+def _repeats_inside(field: SchemaField) -> bool:
+    inner = erp_schema().fields(field.type_name)
+    return bool(inner) and all(f.repeated for f in inner.values())
+
+
+def accepted_sources() -> Mapping[str, frozenset[str]]:
+    """Target type -> the source kinds it takes (for docs/field-maps.md)."""
+    return {target: frozenset(kinds) for target, kinds in _ACCEPTS.items()}

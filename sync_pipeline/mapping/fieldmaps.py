@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from .fallbacks import FALLBACKS
+from .structures import NestedStructure
 from .values import CONVERTERS
 
 
@@ -28,6 +29,7 @@ class FieldRow:
     converter: str = "text"  # name in values.CONVERTERS
     required: bool = False  # the record is refused when neither source nor fallback has a value
     configured: bool = False  # True for rows added by SYNC_EXTRA_FIELDS, not by the seed
+    source_type: str | None = None  # XSD type of the source, for its own "not set" value (short: -32768)
 
     def __post_init__(self) -> None:
         if self.converter not in CONVERTERS:
@@ -48,11 +50,15 @@ class FieldMap:
     constants: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # Elements the WMS client fills (operation, identification, the WMS's own ids and flags).
     client_fields: frozenset[str] = frozenset()
+    # Nested structures configured rows write into, completed by the mapper (structures.py).
+    structures: tuple[NestedStructure, ...] = ()
 
-    def extended(self, extra: Iterable[FieldRow]) -> FieldMap:
-        """This table with configured rows appended."""
-        added = tuple(extra)
-        return replace(self, rows=self.rows + added) if added else self
+    def extended(self, extra: Iterable[FieldRow], structures: Iterable[NestedStructure] = ()) -> FieldMap:
+        """This table with configured rows appended (and the structures they write into)."""
+        added, nested = tuple(extra), tuple(s for s in structures if s not in self.structures)
+        if not added and not nested:
+            return self
+        return replace(self, rows=self.rows + added, structures=self.structures + nested)
 
     def row_for(self, target: str) -> FieldRow | None:
         return next((row for row in self.rows if row.target == target), None)
@@ -91,7 +97,8 @@ ORDER_INFO = FieldMap(
         FieldRow("WayOfDeliveryType.Name", "DeliveryMethod.Description"),
         FieldRow("OrderRemark", "InvoiceTitle"),
     ),
-    client_fields=frozenset({"OrderIdentification", "OrderOperation"}),
+    # OrderId is the WMS's own id of the order.
+    client_fields=frozenset({"OrderIdentification", "OrderOperation", "OrderId"}),
 )
 
 CUSTOMER = FieldMap(
@@ -158,7 +165,8 @@ ORDER_LINE = FieldMap(
     ),
     # The seed identifies the line's article by ProductCode (= Product.Id), not by ArticleNumber.
     constants=MappingProxyType({"ArticleIdentification": "ProductCode"}),
-    client_fields=frozenset({"OrderLineIdentification", "ArticleIdentification", "SubOrderLineSpecification"}),
+    client_fields=frozenset({"OrderLineIdentification", "ArticleIdentification", "SubOrderLineSpecification",
+                             "OrderLineSystemId", "ArticleSystemId"}),
 )
 
 SUPPLIER = FieldMap(

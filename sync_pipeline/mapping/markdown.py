@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from .article import PRODUCT_LIMITS
 from .engine import erp_label, wms_label
-from .extra import configurable_targets, readable_sources
+from .extra import (
+    accepted_sources,
+    configurable_targets_text,
+    readable_sources,
+    source_structures,
+)
 from .fallbacks import FALLBACKS
 from .fieldmaps import MAPS, FieldMap
-from .values import CONVERTERS
+from .values import CONVERTERS, NOT_SET_BY_XSD_TYPE
 from .variants import DEFAULT_SEPARATOR, VariantRule
 
 _CUSTOMS_EXAMPLE = (
     '[{"map": "order_line", "target": "LinePrice", "source": "Price"},\n'
     ' {"map": "article", "target": "PurchasePrice", "source": "InPrice"},\n'
     ' {"map": "article", "target": "Price", "source": "Price"}]'
+)
+_CUSTOMS_DATA_EXAMPLE = (
+    '[{"map": "article", "target": "StatisticsNumber", "source": "ProductCode"},\n'
+    ' {"map": "article", "target": "CountryOfOriginCode", "source": "StockLocation"},\n'
+    ' {"map": "article", "target": "SupplierArticleNumber", "source": "SupplierProductCode"},\n'
+    ' {"map": "article", "target": "CustomerPrice", "source": "CashPriceIncTax"},\n'
+    ' {"map": "article", "target": "ArticleGroup.ArticleGroupCode", "source": "CategoryId"},\n'
+    ' {"map": "order_line", "target": "Discount", "source": "DiscountRate"},\n'
+    ' {"map": "order_line", "target": "OrderLineFreeText1", "source": "SequenceNumber"},\n'
+    ' {"map": "order_info", "target": "ConsigneeOrderNumber", "source": "CustomerReferenceNo"},\n'
+    ' {"map": "customer", "target": "Address2", "source": "Addresses.Delivery.Name"}]'
 )
 
 
@@ -135,8 +151,8 @@ def _extra_fields() -> str:
         "",
         "More rows can be added to any table by configuration, without code: `SYNC_EXTRA_FIELDS` is a",
         'JSON list of `{"map": ..., "target": ..., "source": ...}`, where `map` names a table above',
-        "(the name in brackets), `target` a WMS element relative to the table's WMS object and `source`",
-        "a field of its 24SevenOffice record (dotted for nested fields, e.g. `Addresses.Delivery.Name`).",
+        "(the name in brackets), `target` an Ongoing WMS element relative to the table's WMS object and",
+        "`source` an element of its 24SevenOffice record (dotted for nested ones, e.g. `Addresses.Delivery.Name`).",
         "",
         "Example, prices for customs papers (line prices and article values); the end-to-end test",
         "`sync_pipeline_tests/sync/test_extra_fields.py` reads this very example from this file:",
@@ -145,29 +161,79 @@ def _extra_fields() -> str:
         f"SYNC_EXTRA_FIELDS='{_CUSTOMS_EXAMPLE}'",
         "```",
         "",
-        "Every entry is checked at start, and each wrong one is reported by its position and content",
-        "(the sync does not start): the target must be a single-value element of the table's type in",
-        "`sync_pipeline/wms/wsdl/ongoing.wsdl` that the sync does not fill already; the source must be a",
-        "single-value field of the record in the 24SevenOffice service descriptions that the ERP client",
-        "reads (a field of its model); the source's type must suit the target (text takes anything but",
-        "dates and booleans, decimals take numbers). The value is converted by the target's type.",
+        "Example, customs and purchasing data kept in 24SevenOffice elements the seed's tables do not use:",
+        "the HS code in the product's `ProductCode`, the country of origin in its `StockLocation` (a",
+        "merchant whose stock is in the Ongoing warehouse has no other use for it), the supplier's article",
+        "number, the product category as the article group, the row discount and the delivery address's",
+        "name as a second address line. `sync_pipeline_tests/sync/test_extra_fields_real.py` reads this",
+        "example from this file and sees every value arrive in the Ongoing WMS sandbox:",
         "",
-        "Country of origin (`CountryOfOriginCode`) and customs tariff number (`StatisticsNumber`) can be",
-        "configured as targets, but 24SevenOffice's product (as the project reads it) has no field to",
-        "take them from: adding one is a code change (product.wsdl subset and the Product model).",
+        "```",
+        f"SYNC_EXTRA_FIELDS='{_CUSTOMS_DATA_EXAMPLE}'",
+        "```",
         "",
-        "| Table | Configurable WMS targets | 24SevenOffice sources (top level) |",
+        "Every entry is checked at start against the service descriptions the clients use (the vendors'",
+        "records whole, `sync_pipeline/wms/wsdl/ongoing.wsdl` and `sync_pipeline/erp/wsdl/*.wsdl`), and",
+        "each wrong one is reported by its position and content, saying why (the sync does not start):",
+        "",
+        "- **Target**: a single-value element of the table's Ongoing type, or of a structure inside it,",
+        "  written dotted (`ArticleGroup.ArticleGroupCode`). Refused: an element that is not in the",
+        "  description (with the nearest name), one the sync fills itself (a row of the table, the",
+        "  operation and identification elements, the warehouse's own ids, structures another table or",
+        "  process fills such as `InvoiceAddress` and `MainSupplier`; with `SYNC_VARIATIONS` on, the",
+        "  article's `ArticleGroup` and the structures of `SYNC_VARIANT_PARTS`), an element inside a",
+        "  repeated one, an enumeration, and a structure itself.",
+        "- **Structures**: many of Ongoing's structures look an entry up in a warehouse register and",
+        "  require elements saying how; the sync fills them: an operation is the first of",
+        "  `FindOrCreate`, `CreateOrFind`, `Find` it offers (the warehouse's entry is linked, a missing one",
+        "  created, none renamed), an identification names the element the record sets (a code before a",
+        "  name), other required elements that may be nil are nil. A structure that needs anything else",
+        "  (e.g. `OrderLineArticleItemStatus` needs `IsLocked`) is refused, naming that element.",
+        "- **Source**: a single-value element of the record, or of a structure inside it, in the",
+        "  24SevenOffice description, whether the project's record model names it or not: the ERP client",
+        "  asks for every configured source as a return property (24SevenOffice returns only what is",
+        "  asked for; a nested source brings its top-level structure). Refused: an unknown element, one",
+        "  inside a repeated element (`InvoiceRows`: use the `order_line` table), `APIException` (the",
+        "  service's error report) and `Password`.",
+        "- **Types**: the source's type must suit the target's; the value is converted by the target's",
+        "  type (country codes upper-cased, as in the tables above):",
+        "",
+        "| Target type | Source types it takes |",
+        "|---|---|",
+    ]
+    for target, kinds in accepted_sources().items():
+        lines.append(f"| {target} | {', '.join(sorted(kinds))} |")
+    lines += [
+        "",
+        "A source without a value is left out. So is 24SevenOffice's \"not set\" value of the source's",
+        "type: " + ", ".join(f"{kind} `{_shown(value)}`" for kind, value in NOT_SET_BY_XSD_TYPE.items()) + ".",
+        "An `xs:double` source (e.g. `Product ⇒ CashPriceIncTax`) is sent as the shortest decimal that reads",
+        "back as the same double, which is the number the service wrote (`1249.5`, never a float and never",
+        "`1249.4999…`); numbers sent as text are written in plain decimal notation.",
+        "",
+        "| Table | Configurable Ongoing WMS targets | 24SevenOffice sources |",
         "|---|---|---|",
     ]
     for fieldmap in MAPS.values():
-        targets = ", ".join(configurable_targets(fieldmap)) or "–"
         sources = ", ".join(readable_sources(fieldmap)) or "–"
-        lines.append(f"| `{fieldmap.name}` | {targets} | {sources} |")
-    lines.append("")
+        nested = source_structures(fieldmap)
+        if nested:
+            sources += "; in structures (as `Structure.Element`): " + ", ".join(nested)
+        lines.append(f"| `{fieldmap.name}` | {configurable_targets_text(fieldmap)} | {sources} |")
+    lines += [
+        "",
+        "Targets deeper than one structure are written as dotted paths too and checked the same way; they",
+        "are not listed (the types are recursive: an article's structure specification holds articles).",
+        "",
+    ]
     return "\n".join(lines)
 
 
-# An example catalogue for the variations section; the names shown are computed by the rule itself.
+def _shown(value: object) -> str:
+    return value.replace(tzinfo=None).isoformat() if hasattr(value, "year") else str(value)
+
+
+# An example catalogue for the variations section; the groups shown are computed by the rule itself.
 _VARIANT_EXAMPLE = (
     ("TS", "T-skjorte"),
     ("TS-RED", "T-skjorte rød"),
@@ -179,43 +245,60 @@ _VARIANT_EXAMPLE = (
 
 def _variations() -> str:
     products = [{"No": number, "Name": name} for number, name in _VARIANT_EXAMPLE]
-    catalogue = VariantRule().catalogue(products)
+    rule = VariantRule(parts=("color", "size"))
+    catalogue = rule.catalogue(products)
     lines = [
         "## Article variations (`SYNC_VARIATIONS`)",
         "",
         "Off (the default): one Ongoing WMS article per 24SevenOffice product, exactly as the article table",
-        "above (ArticleNumber = `Product ⇒ No`, ArticleName = `Product ⇒ Name`).",
+        "above, nothing grouped.",
         "",
         "On (`SYNC_VARIATIONS=on`):",
         "",
-        "- A product is a *variant* when its number has the form `<base><separator><variant>` and `<base>` is",
-        "  the number of another product in 24SevenOffice. The separator is `SYNC_VARIANT_SEPARATOR`",
-        f"  (default `{DEFAULT_SEPARATOR}`). When several prefixes of the number are products, the longest one is",
-        "  the base. Numbers are compared exactly (no trimming, no case folding).",
-        "- Each variant is its own WMS article, mapped by the article table above: ArticleNumber is its full",
-        "  number, ProductCode its own Id, with its own barcode, weight and stock, so order lines and the",
-        "  stock sync find it as any other article. Only its ArticleName changes: `<base name> – <variant part>`.",
-        "- Grouping: the service description the project uses (`sync_pipeline/wms/wsdl/ongoing.wsdl`) has no",
-        "  element of `ArticleDefinition` that groups articles (the real service's `ArticleGroup`,",
-        "  `ArticleColor` and `ArticleSize` are not in it), so a variant is grouped under its base by the",
-        "  shared article-number prefix and by its name, which starts with the base's name.",
-        "- A base without a name leaves its variants' own names unchanged.",
-        "- When a base changes (renamed, or created so that existing products become its variants), its",
-        "  variants are sent again in the same run; the supplier registry names the articles it re-sends",
-        "  the same way. With variations on, each run that has changed products reads the whole catalogue",
-        "  once more (one `GetProducts`), to know which numbers exist.",
-        "- Switching variations off, or removing or renumbering a base, renames a former variant back to its",
-        "  own name only the next time that product changes in 24SevenOffice.",
+        "- **Which products are variants.** 24SevenOffice's product has no element relating products (the",
+        "  real description's `Product` has none; its only `ParentId` is a product category's), so the",
+        "  relation comes from the numbers: a product is a *variant* when its number has the form",
+        "  `<base><separator><variant>` and `<base>` is the number of another product. The separator is",
+        f"  `SYNC_VARIANT_SEPARATOR` (default `{DEFAULT_SEPARATOR}`). When several prefixes of the number are",
+        "  products, the longest one is the base. Following bases up ends at the *root*; the root and every",
+        "  product under it are one *family*. Numbers are compared exactly (no trimming, no case folding).",
+        "- **What groups them in Ongoing WMS: `ArticleGroup`**, the article register's own grouping element.",
+        "  Every member of a family, the root too, is sent with `ArticleGroup ⇒ ArticleGroupCode` = the",
+        "  root's number and `ArticleGroupName` = the root's name (`CreateOrUpdate`, found by code: these",
+        "  groups are the sync's, so a renamed root renames its group). A product without variants gets no",
+        "  `ArticleGroup`, and a group the warehouse gave it stays. So with variations on, the",
+        "  `ArticleGroup` of a family's articles belongs to the sync: extra fields may not set it.",
+        "- **Colour and size, when the numbers say so.** `SYNC_VARIANT_PARTS` (default empty) names what",
+        "  the parts of a variant's number after its root's are, in order: `color` fills `ArticleColor`",
+        "  (`ColorCode` and `ColorName`), `size` fills `ArticleSize` (`SizeCode` and `SizeName`), found or",
+        "  created by code. A part beyond the named ones stays with the last. Nothing in 24SevenOffice says",
+        "  which part is which, so the sync does not guess: without the setting, parts are not sent.",
+        "- **Names stay the product's own**: every member is its own article with its own ArticleNumber,",
+        "  ProductCode, barcode, weight and stock, and `ArticleName ← Product ⇒ Name`, as the seed's",
+        "  article table says; order lines and the stock sync find a variant as any other article.",
+        "- When a root changes (renamed, or created so that existing products become its family), its whole",
+        "  family is sent again in the same run; when a variant changes, its root is sent too (a product",
+        "  joins its group when its first variant appears). Unchanged articles are not re-sent (the ledger",
+        "  compares payloads). The supplier registry groups the articles it re-sends the same way. With",
+        "  variations on, each run that has changed products reads the whole catalogue once more (one",
+        "  `GetProducts`), to know which numbers exist.",
+        "- Switching variations off, or removing or renumbering a root, does not take articles out of their",
+        "  group in Ongoing WMS: the sync leaves the element alone once it no longer fills it.",
         "",
-        "Example (separator `-`):",
+        "Example (separator `-`, `SYNC_VARIANT_PARTS=color,size`):",
         "",
-        "| Product ⇒ No | Product ⇒ Name | Variant of | ArticleName in Ongoing WMS |",
-        "|---|---|---|---|",
+        "| Product ⇒ No | Product ⇒ Name | Variant of | ArticleName | ArticleGroup (code, name) | ArticleColor | ArticleSize |",
+        "|---|---|---|---|---|---|---|",
     ]
     for product in products:
         variant = catalogue.variant(product)
         article = catalogue.article(product, {"ArticleName": product["Name"]})
         base = f"`{variant.base_number}`" if variant else "–"
-        lines.append(f"| `{product['No']}` | {product['Name']} | {base} | {article['ArticleName']} |")
+        group = article.get("ArticleGroup")
+        shown_group = f"`{group['ArticleGroupCode']}`, {group.get('ArticleGroupName', '–')}" if group else "–"
+        color = article.get("ArticleColor", {}).get("ColorCode", "–")
+        size = article.get("ArticleSize", {}).get("SizeCode", "–")
+        lines.append(f"| `{product['No']}` | {product['Name']} | {base} | {article['ArticleName']} | {shown_group} "
+                     f"| {color} | {size} |")
     lines.append("")
     return "\n".join(lines)

@@ -1,7 +1,11 @@
-"""Element names and types from the project's own service descriptions (the WSDL subsets).
+"""Element names and types from the project's own service descriptions.
 
 Configuration that names fields (extra field rows, order states) is checked against these files, so
 a typo is refused at start instead of being silently dropped by zeep or refused by a service later.
+The files hold the real records whole (tools/generate_descriptions.py), so the types are recursive
+in places (ArticleDefinition ⇒ ArticleStructureSpecification ⇒ … ⇒ SubArticleDefinition is an
+ArticleDefinition again): code here follows dotted paths step by step and never walks a type's
+whole tree.
 """
 
 from __future__ import annotations
@@ -33,11 +37,33 @@ class SchemaField:
     builtin: bool
     is_complex: bool
     enumeration: tuple[str, ...] = ()
+    base: str | None = None  # the XSD built-in the value is written as (a restricted simple type's base)
+    repeated: bool = False  # maxOccurs above 1
+    required: bool = False  # minOccurs 1 or more
+    nillable: bool = False
 
     @property
     def is_simple_value(self) -> bool:
         """A plain value (string, number, date, boolean), not a structure or an enumeration."""
-        return self.builtin and not self.is_complex
+        return self.builtin and not self.is_complex and not self.repeated
+
+    @property
+    def value_kind(self) -> str | None:
+        """What a single value of this element is: "enum", an XSD built-in ("short", "guid" as
+        "string"'s restriction keeps its own name), or None for structures and repeated elements."""
+        if self.is_complex or self.repeated:
+            return None
+        if self.enumeration:
+            return "enum"
+        if self.builtin:
+            return self.type_name
+        return self.type_name if self.base else None
+
+
+@dataclass(frozen=True)
+class _Simple:
+    base: str | None
+    enumeration: tuple[str, ...]
 
 
 class ServiceSchema:
@@ -46,36 +72,25 @@ class ServiceSchema:
     def __init__(self, wsdl_paths: tuple[Path, ...]):
         self.sources = wsdl_paths
         self._complex: dict[str, dict[str, SchemaField]] = {}
-        self._enums: dict[str, tuple[str, ...]] = {}
-        raw_complex: dict[str, list[tuple[str, str]]] = {}
+        self._required_attributes: dict[str, tuple[str, ...]] = {}
+        simple: dict[str, _Simple] = {}
+        raw_complex: dict[str, list[etree._Element]] = {}
         for path in wsdl_paths:
             tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
-            for simple in tree.iter(f"{{{_XSD}}}simpleType"):
-                values = tuple(e.get("value") for e in simple.iter(f"{{{_XSD}}}enumeration"))
-                if simple.get("name"):
-                    self._enums[simple.get("name")] = values
+            for simple_type in tree.iter(f"{{{_XSD}}}simpleType"):
+                if simple_type.get("name"):
+                    simple[simple_type.get("name")] = _simple(simple_type)
             for complex_type in tree.iter(f"{{{_XSD}}}complexType"):
                 name = complex_type.get("name")
                 if not name:
                     continue  # anonymous wrapper types of operation elements
-                raw_complex[name] = [
-                    (e.get("name"), e.get("type", "")) for e in complex_type.iter(f"{{{_XSD}}}element")
-                ]
+                raw_complex[name] = [e for e in complex_type.iter(f"{{{_XSD}}}element")
+                                     if _owner(e) is complex_type]
+                self._required_attributes[name] = tuple(
+                    a.get("name") for a in complex_type.iter(f"{{{_XSD}}}attribute") if a.get("use") == "required")
+        self._enums = {name: s.enumeration for name, s in simple.items() if s.enumeration}
         for name, elements in raw_complex.items():
-            self._complex[name] = {
-                element: self._field(element, qualified_type, raw_complex) for element, qualified_type in elements
-            }
-
-    def _field(self, element: str, qualified_type: str, raw_complex: dict) -> SchemaField:
-        prefix, _, local = qualified_type.rpartition(":")
-        builtin = prefix == "s"
-        return SchemaField(
-            name=element,
-            type_name=local,
-            builtin=builtin,
-            is_complex=not builtin and local in raw_complex,
-            enumeration=self._enums.get(local, ()) if not builtin else (),
-        )
+            self._complex[name] = {e.get("name"): _field(e, simple, raw_complex) for e in elements}
 
     def has_type(self, type_name: str) -> bool:
         return type_name in self._complex
@@ -83,25 +98,76 @@ class ServiceSchema:
     def fields(self, type_name: str) -> dict[str, SchemaField]:
         return dict(self._complex[type_name])
 
+    def required_attributes(self, type_name: str) -> tuple[str, ...]:
+        return self._required_attributes.get(type_name, ())
+
     def enumeration(self, type_name: str) -> tuple[str, ...]:
         return self._enums[type_name]
 
     def resolve(self, type_name: str, path: str) -> SchemaField:
         """The element at dotted `path` inside `type_name`; SchemaPathError names the bad step."""
+        return self.steps(type_name, path)[-1]
+
+    def steps(self, type_name: str, path: str) -> list[SchemaField]:
+        """The elements along dotted `path` inside `type_name`, outermost first."""
         current_type = type_name
-        steps = path.split(".")
-        for position, step in enumerate(steps):
+        names = path.split(".")
+        found: list[SchemaField] = []
+        for position, step in enumerate(names):
             elements = self._complex[current_type]
             if step not in elements:
                 hint = difflib.get_close_matches(step, list(elements), n=1)
                 suggestion = f" (did you mean {hint[0]}?)" if hint else ""
                 raise SchemaPathError(f"{current_type} has no element {step!r}{suggestion}")
-            found = elements[step]
-            if position < len(steps) - 1:
-                if not found.is_complex:
-                    raise SchemaPathError(f"{current_type}.{step} is a single value and has no element {steps[position + 1]!r}")
-                current_type = found.type_name
+            field = elements[step]
+            found.append(field)
+            if position < len(names) - 1:
+                if not field.is_complex:
+                    raise SchemaPathError(
+                        f"{current_type}.{step} is a single value and has no element {names[position + 1]!r}")
+                current_type = field.type_name
         return found
+
+
+def _owner(element: etree._Element) -> etree._Element | None:
+    """The complexType an element belongs to (elements of anonymous inner types belong to those)."""
+    parent = element.getparent()
+    while parent is not None and parent.tag != f"{{{_XSD}}}complexType":
+        parent = parent.getparent()
+    return parent
+
+
+def _qualified(node: etree._Element, value: str) -> tuple[str | None, str]:
+    prefix, _, local = value.rpartition(":")
+    return node.nsmap.get(prefix or None), local
+
+
+def _simple(simple_type: etree._Element) -> _Simple:
+    restriction = simple_type.find(f"{{{_XSD}}}restriction")
+    base = None
+    if restriction is not None and restriction.get("base"):
+        namespace, local = _qualified(restriction, restriction.get("base"))
+        base = local if namespace == _XSD else None
+    values = tuple(e.get("value") for e in simple_type.iter(f"{{{_XSD}}}enumeration"))
+    return _Simple(base, values)
+
+
+def _field(element: etree._Element, simple: dict[str, _Simple], raw_complex: dict) -> SchemaField:
+    namespace, local = _qualified(element, element.get("type", ""))
+    builtin = namespace == _XSD
+    restricted = simple.get(local) if not builtin else None
+    max_occurs = element.get("maxOccurs", "1")
+    return SchemaField(
+        name=element.get("name"),
+        type_name=local,
+        builtin=builtin,
+        is_complex=not builtin and local in raw_complex,
+        enumeration=restricted.enumeration if restricted else (),
+        base=local if builtin else (restricted.base if restricted else None),
+        repeated=max_occurs == "unbounded" or int(max_occurs) > 1,
+        required=int(element.get("minOccurs", "1")) >= 1,
+        nillable=element.get("nillable") == "true",
+    )
 
 
 @functools.cache

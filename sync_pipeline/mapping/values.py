@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..erp.sentinels import DATETIME_NOT_SET, DECIMAL_NOT_SET, GUID_NOT_SET, INT_NOT_SET
 from ..erp.sentinels import is_not_set as erp_sentinel
 
 
@@ -33,12 +34,54 @@ def is_not_set(value: Any) -> bool:
     return value is None or erp_sentinel(value)
 
 
+# 24SevenOffice writes "not set" as the smallest value of the element's type. The type-blind check
+# above knows int, decimal, dateTime and guid; a short's -32768 is a real value in an int element,
+# so these are checked by the XSD type of the source element (extra fields know it). long and double
+# follow the service's convention for the other types (their smallest value); none is in a mapped record.
+NOT_SET_BY_XSD_TYPE: dict[str, Any] = {
+    "short": -32768,
+    "int": INT_NOT_SET,
+    "long": -9223372036854775808,
+    "decimal": DECIMAL_NOT_SET,
+    "double": -1.7976931348623157e308,
+    "dateTime": DATETIME_NOT_SET,
+    "guid": GUID_NOT_SET,
+}
+
+
+def not_set_for(xsd_type: str | None, value: Any) -> bool:
+    """True when `value` is the "not set" value of an element of `xsd_type` (or None)."""
+    if value is None:
+        return True
+    if isinstance(value, bool) or xsd_type not in NOT_SET_BY_XSD_TYPE:
+        return False
+    sentinel = NOT_SET_BY_XSD_TYPE[xsd_type]
+    if xsd_type == "dateTime":
+        return erp_sentinel(value)
+    if xsd_type == "guid":
+        return str(value).strip().lower() == sentinel
+    try:
+        return Decimal(str(value).strip()) == Decimal(repr(sentinel) if isinstance(sentinel, float) else sentinel)
+    except (InvalidOperation, ValueError):
+        return False
+
+
 def text(value: Any) -> str | None:
-    """Free text: surrounding whitespace and control characters (except tab and newline) removed."""
+    """Free text: surrounding whitespace and control characters (except tab and newline) removed.
+
+    Numbers are written in plain decimal notation (a double 1e-07 as 0.0000001), as for decimals.
+    """
     if is_not_set(value):
         return None
+    if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
+        value = _plain_number(value)
     cleaned = _CONTROLS_IN_TEXT.sub("", str(value)).strip()
     return cleaned or None
+
+
+def _plain_number(value: float | Decimal) -> str:
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    return format(number, "f") if number.is_finite() else str(value)
 
 
 def key(value: Any) -> str | None:
@@ -62,7 +105,11 @@ def country(value: Any) -> str | None:
 
 
 def decimal(value: Any) -> Decimal | None:
-    """A number as Decimal (never float: the services mis-read scientific notation)."""
+    """A number as Decimal (never float: the services mis-read scientific notation).
+
+    A float (an xs:double such as Product.CashPriceIncTax) becomes the shortest decimal that reads
+    back as the same double, which is the number the reply's text held (49.9, not 49.899999…).
+    """
     if is_not_set(value):
         return None
     if isinstance(value, bool):
@@ -70,7 +117,12 @@ def decimal(value: Any) -> Decimal | None:
     if isinstance(value, str) and not value.strip():
         return None
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        if isinstance(value, Decimal):
+            number = value
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        else:
+            number = Decimal(str(value).strip())
     except InvalidOperation:
         raise Refused(f"is not a number: {value!r}") from None
     if not number.is_finite():
@@ -106,7 +158,12 @@ def boolean(value: Any) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
+    if isinstance(value, str) and value.strip().lower() in _XSD_BOOLEAN:
+        return _XSD_BOOLEAN[value.strip().lower()]
     raise Refused(f"is not true or false: {value!r}")
+
+
+_XSD_BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
 
 
 def timestamp(value: Any) -> datetime | None:
@@ -150,7 +207,9 @@ CONVERTERS: dict[str, Converter] = {
 CONVERTER_FOR_XSD_TYPE = {
     "string": "text",
     "decimal": "decimal",
+    "double": "decimal",
     "int": "int",
+    "short": "int",
     "long": "int",
     "boolean": "bool",
     "dateTime": "datetime",

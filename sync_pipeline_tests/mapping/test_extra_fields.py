@@ -79,8 +79,8 @@ def test_a_value_that_does_not_convert_refuses_that_record_only():
         ({"map": "order_line", "target": "LinePrice", "source": "Name"}, "source 'Name' is a string but target 'LinePrice' needs a decimal"),
         ({"map": "order_info", "target": "FreeText1", "source": "Addresses"}, "is a structure, not a single value"),
         ({"map": "order_info", "target": "FreeText1", "source": "DateChanged"}, "is a dateTime but target 'FreeText1' needs a string"),
-        # In the ERP's service description but not read by the ERP client: it would always be empty.
-        ({"map": "order_info", "target": "FreeText1", "source": "APIException.StackTrace"}, "not read by the ERP client"),
+        # In the ERP's service description, but the service's report of a refused record, not data.
+        ({"map": "order_info", "target": "FreeText1", "source": "APIException.StackTrace"}, "error report"),
         ({"map": "article", "target": "CountryOfOriginCode", "source": "CountryOfOrigin"}, "Product has no element 'CountryOfOrigin'"),
         ({"map": "order_line", "target": "LinePrice.Amount", "source": "Price"}, "single value and has no element 'Amount'"),
     ],

@@ -1,5 +1,5 @@
-"""SYNC_VARIATIONS: off, one WMS article per ERP product; on, variants are their own articles named
-under their base (the rule is in sync_pipeline/mapping/variants.py and docs/field-maps.md)."""
+"""SYNC_VARIATIONS: off, one WMS article per ERP product; on, variants are their own articles, keep their
+own names and are grouped by family (the rule is in sync_pipeline/mapping/variants.py and docs/field-maps.md)."""
 
 from __future__ import annotations
 
@@ -57,9 +57,9 @@ def test_the_separator_is_configurable() -> None:
             VariantRule(bad)
 
 
-def test_variant_names_need_a_base_name() -> None:
-    catalogue = VariantRule().catalogue([{"No": "TS", "Name": "  "}, {"No": "TS-RED", "Name": "Rød"}])
-    assert catalogue.article({"No": "TS-RED"}, {"ArticleName": "Rød"}) == {"ArticleName": "Rød"}
+def test_variant_names_stay_their_own() -> None:
+    catalogue = VariantRule().catalogue([{"No": "TS", "Name": "Tee"}, {"No": "TS-RED", "Name": "Rød"}])
+    assert catalogue.article({"No": "TS-RED"}, {"ArticleName": "Rød"})["ArticleName"] == "Rød"
 
 
 # -- through the sync -----------------------------------------------------------------------------
@@ -77,25 +77,18 @@ def test_off_every_product_is_one_article_with_its_own_name(erp: ErpClient, wms:
     assert calls(erp_admin, "GetProducts") == 1, "off: no catalogue read beyond the changed products"
 
 
-def test_on_variants_are_own_articles_named_under_their_base(erp: ErpClient, wms: WmsClient,
-                                                             erp_admin: Admin) -> None:
+def test_on_variants_are_own_articles_with_their_own_names(erp: ErpClient, wms: WmsClient,
+                                                           erp_admin: Admin) -> None:
     erp_admin.post("products", CATALOGUE)
 
     report = sync_articles(erp, wms, None, variants=VariantRule())
 
     assert (report.created, report.failures) == (len(CATALOGUE), [])
-    assert names(wms) == {
-        "TS": ("1", "T-skjorte Ærlig"),
-        "TS-RED": ("2", "T-skjorte Ærlig – RED"),
-        "TS-RED-L": ("3", "T-skjorte rød – L"),
-        "TS-BLÅ-M": ("4", "T-skjorte Ærlig – BLÅ-M"),
-        "SKU-1001": ("5", "Kaffe"),
-        "ts-GREEN": ("6", "Grønn"),
-    }
+    assert names(wms) == {p["No"]: (str(p["Id"]), p["Name"]) for p in CATALOGUE}
 
 
-def test_on_a_renamed_base_renames_its_variants(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
-                                                wms_admin: Admin) -> None:
+def test_on_a_renamed_root_sends_its_family_again(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
+                                                 wms_admin: Admin) -> None:
     erp_admin.post("products", CATALOGUE)
     first = sync_articles(erp, wms, None, variants=VariantRule())
     erp_admin.post("products", [{"Id": 1, "Name": "Tee"}])
@@ -104,14 +97,13 @@ def test_on_a_renamed_base_renames_its_variants(erp: ErpClient, wms: WmsClient, 
     second = sync_articles(erp, wms, first.cursor, variants=VariantRule())
 
     pushed = sorted(c["key"] for c in wms_admin.get("calls")["log"] if c["operation"] == "ProcessArticle")
-    assert pushed == ["TS", "TS-BLÅ-M", "TS-RED"], "the base and its direct variants, nothing else"
-    assert (second.updated, second.failures) == (3, [])
+    assert pushed == ["TS", "TS-BLÅ-M", "TS-RED", "TS-RED-L"], "the root and its family (its group's name), nothing else"
+    assert (second.updated, second.failures) == (4, [])
     current = names(wms)
-    assert (current["TS-RED"][1], current["TS-BLÅ-M"][1], current["TS-RED-L"][1]) == (
-        "Tee – RED", "Tee – BLÅ-M", "T-skjorte rød – L")
+    assert (current["TS"][1], current["TS-RED"][1], current["TS-RED-L"][1]) == ("Tee", "T-skjorte rød", "T-skjorte rød L")
 
 
-def test_on_the_supplier_process_keeps_the_variant_names(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
+def test_on_the_supplier_process_keeps_the_variant_articles(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
                                                         wms_admin: Admin) -> None:
     erp_admin.post("products", CATALOGUE)
     assert sync_articles(erp, wms, None, variants=VariantRule()).failures == []
@@ -123,7 +115,7 @@ def test_on_the_supplier_process_keeps_the_variant_names(erp: ErpClient, wms: Wm
     stored = wms_articles(wms_admin)
     assert {n: stored[n]["MainSupplierNumber"] for n in ("TS", "TS-RED", "TS-RED-L", "TS-BLÅ-M")} == dict.fromkeys(
         ("TS", "TS-RED", "TS-RED-L", "TS-BLÅ-M"), "9")
-    assert stored["TS-RED"]["ArticleName"] == "T-skjorte Ærlig – RED"
+    assert stored["TS-RED"]["ArticleName"] == "T-skjorte rød"
 
 
 # -- from the settings ----------------------------------------------------------------------------
@@ -161,4 +153,4 @@ def test_the_articles_asset_takes_variations_from_the_settings(erp_server, wms_s
 
     assert result.success
     stored = {number: article["ArticleName"] for number, article in wms_articles(wms_admin).items()}
-    assert stored == {"TS": "Tee", "TS/RED": "Tee – RED", "TS-RED": "Ikke variant"}
+    assert stored == {"TS": "Tee", "TS/RED": "Rød", "TS-RED": "Ikke variant"}
