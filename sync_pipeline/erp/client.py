@@ -39,6 +39,7 @@ from sync_pipeline.erp.services import ErpService
 from sync_pipeline.erp.session import ErpSession
 from sync_pipeline.soap.client import build_client
 from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.soap.unknown import UnknownElements
 from sync_pipeline.soap.values import require_utc, string_array, unwrap_array
 
 log = logging.getLogger(__name__)
@@ -64,13 +65,15 @@ CURSOR_STEP_BACK = timedelta(seconds=1)  # the service rounds ChangedAfter/DateC
 class ErpClient:
     """One 24SevenOffice account. Not thread-safe: use one client per thread or process.
 
-    `plugins` (zeep plugins) are added to all four services.
+    `plugins` (zeep plugins) are added to all four services. Elements of replies that no service
+    description defines are skipped and counted in `unknown_elements` (soap/unknown.py).
     """
 
     def __init__(self, connection: ErpConnection, plugins: Iterable[zeep.Plugin] = ()):
         plugins = list(plugins)
         self.connection = connection
-        self.session = ErpSession(connection, plugins)
+        self.unknown_elements = UnknownElements()
+        self.session = ErpSession(connection, plugins, unknown_elements=self.unknown_elements)
         self._products = self._proxy(ErpService.PRODUCT, plugins)
         self._invoices = self._proxy(ErpService.INVOICE, plugins)
         self._companies = self._proxy(ErpService.COMPANY, plugins)
@@ -244,7 +247,8 @@ class ErpClient:
     def _proxy(self, service: ErpService, plugins: list[zeep.Plugin]) -> Any:
         _, proxy = build_client(service.wsdl, self.connection.url(service), timeout=self.connection.timeout,
                                 session=self.session.http, plugins=plugins,
-                                max_reply_bytes=self.connection.max_reply_bytes)
+                                max_reply_bytes=self.connection.max_reply_bytes,
+                                unknown_elements=self.unknown_elements)
         return proxy
 
 

@@ -8,10 +8,15 @@ read in one pass by plans made from the operation's schema and the models, and b
 `Model.model_validate(serialize_object(zeep's result, dict))` gives: the same conversions, "not set"
 sentinels as None, UTC date-times, enums, nested records and lists.
 
+Like TolerantReading (soap/tolerant.py), which tidies a reply before zeep decodes it, the plans
+skip and note the elements the description does not define, read known ones in whatever order they
+come, and keep the present, valued elements a model does not name as its extras (models.py).
+
 The plans only take what they know to give identically. An element carrying attributes (xsi:nil,
-xsi:type) is parsed by zeep and validated by the model. Any other surprise (an unknown, repeated or
-out-of-order element, an empty result, a value the model would refuse, a model with validators the
-plans do not know) sends the whole reply through zeep's decoding and model_validate instead.
+xsi:type) is parsed by zeep and validated by the model. Any other surprise (a repeated element, an
+APIException where the type has none, an empty result, a value the model would refuse, a model
+with validators the plans do not know) sends the whole reply through TolerantReading, zeep's
+decoding and model_validate instead.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from zeep.xsd import ComplexType, Element
 from zeep.xsd.context import XmlParserContext
 from zeep.xsd.types import builtins
 
-from sync_pipeline.erp.models import ErpModel
+from sync_pipeline.erp.models import ErpModel, extra_value
 from sync_pipeline.erp.sentinels import none_if_not_set, not_set_value
 from sync_pipeline.soap.fast_reply import (
     CANONICAL_DATETIME,
@@ -40,7 +45,10 @@ from sync_pipeline.soap.fast_reply import (
     raw_reply,
     reads_as_text,
     sequence_elements,
+    skip_unknown,
 )
+from sync_pipeline.soap.tolerant import type_label
+from sync_pipeline.soap.unknown import Notes
 from sync_pipeline.soap.values import as_utc, unwrap_array
 
 M = TypeVar("M", bound=ErpModel)
@@ -50,7 +58,7 @@ M = TypeVar("M", bound=ErpModel)
 KNOWN_MODEL_VALIDATORS = {"_sentinels_to_none"}
 KNOWN_FIELD_VALIDATORS = {"_rows_as_list"}
 
-TEXT, INT, DECIMAL, BOOL, DATETIME, ENUM, RECORD, ARRAY, IGNORED = range(9)
+TEXT, INT, DECIMAL, BOOL, DATETIME, ENUM, RECORD, ARRAY, IGNORED, CHECKED, EXTRA, BY_ZEEP = range(12)
 _has_attributes = etree.XPath("boolean(descendant::*/@*)")  # namespace declarations are not attributes
 _UTC = AfterValidator(as_utc)
 _new = object.__new__
@@ -58,16 +66,39 @@ _set = object.__setattr__
 
 
 class _Field:
-    __slots__ = ("index", "name", "kind", "plan", "enum", "not_set", "element", "schema", "model")
+    __slots__ = ("index", "name", "kind", "plan", "enum", "not_set", "element", "schema", "model", "extra_name",
+                 "reads")
 
     def __init__(self, index: int, name: str | None, kind: int, element: Element, schema: Any,
                  model: type[BaseModel], plan: "RecordPlan | None" = None, enum: type[Enum] | None = None,
-                 read_as: type | None = None):
+                 read_as: type | None = None, extra_name: str | None = None, reads: int = BY_ZEEP):
         self.index, self.name, self.kind = index, name, kind
         self.plan, self.enum = plan, enum
         # The sentinel the element's value is compared with, as the models' check compares zeep's value.
         self.not_set = not_set_value(read_as) if read_as is not None else None
         self.element, self.schema, self.model = element, schema, model
+        self.extra_name, self.reads = extra_name, reads  # an extra: its key, and how its text is read
+
+    def extra(self, node: etree._Element) -> Any:
+        """The value an unmodelled element keeps as an extra (models.extra_value of zeep's value); None: none."""
+        text, reads = node.text, self.reads
+        if reads == BY_ZEEP:
+            return extra_value(self.zeep_value(node))
+        if text is None:
+            return None  # zeep gives None for a simple element without text
+        if reads == TEXT:
+            value: Any = text
+        elif reads == INT:
+            value = int(text)  # zeep's own conversion for these types
+        elif reads == DECIMAL:
+            value = Decimal(text)
+            if not value.is_finite():
+                value = self.zeep_value(node)
+        elif reads == BOOL:
+            value = text == "true" if text in ("true", "false") else self.zeep_value(node)
+        else:  # DATETIME
+            value = datetime.fromisoformat(text) if CANONICAL_DATETIME.fullmatch(text) else self.zeep_value(node)
+        return extra_value(value)
 
     def zeep_value(self, node: etree._Element) -> Any:
         """zeep's own value for this element, as plain Python values."""
@@ -82,20 +113,22 @@ class _Field:
 class RecordPlan:
     """Builds one model from elements of one complex type (a plain sequence of elements)."""
 
-    def __init__(self, model: type[BaseModel], xsd_type: ComplexType, schema: Any,
+    def __init__(self, model: type[BaseModel], xsd_type: ComplexType, element: Element, schema: Any,
                  plans: dict[tuple[type, int], "RecordPlan"]):
         plans[(model, id(xsd_type))] = self
         _require_known_validators(model)
         elements = sequence_elements(xsd_type)
         self.model = model
+        self.label = type_label(xsd_type, element)
+        self.keeps_extras = model.model_config.get("extra") == "allow"
         self.entries: dict[str, tuple[int, str | None, int, Any, _Field]] = {}
         template: dict[str, Any] = {}
-        for index, (name, element) in enumerate(elements):
-            if element.max_occurs != 1:
+        for index, (name, child) in enumerate(elements):
+            if child.max_occurs != 1:
                 raise Unusual(f"{xsd_type.name}.{name} is not a single element")
             info = model.model_fields.get(name)
-            field = _field(index, name if info is not None else None, element, info, schema, model, plans)
-            self.entries[element.qname.text] = (index, field.name, field.kind, field.not_set, field)
+            field = _field(index, name, child, info, schema, model, plans, self.keeps_extras)
+            self.entries[child.qname.text] = (index, field.name, field.kind, field.not_set, field)
             if info is not None:
                 template[name] = None
         for name, info in model.model_fields.items():
@@ -105,25 +138,42 @@ class RecordPlan:
         self.template = {name: template.get(name) for name in model.model_fields}
         self.fields_set = frozenset(template)
         self.array_names = [name for _, name, kind, _, _ in self.entries.values() if kind == ARRAY]
-        self.required = [index for index, (_, element) in enumerate(elements) if element.min_occurs > 0]
+        self.required = [index for index, (_, child) in enumerate(elements) if child.min_occurs > 0]
+        self.extra_order = {name: index for index, (name, _) in enumerate(elements)}
 
-    def build(self, node: etree._Element, checked: bool) -> Any:
+    def build(self, node: etree._Element, checked: bool, notes: Notes) -> Any:
         """The model for one element without attributes (the caller checks them), or None when empty."""
         if len(node) == 0:
             return None  # zeep gives None for a complex element without children or attributes
         values = dict(self.template)
+        extras: dict[str, Any] | None = None
         entries = self.entries
         canonical_datetime = CANONICAL_DATETIME.fullmatch
         fromisoformat = datetime.fromisoformat
         position = -1
+        in_order = True
+        skipped = 0
         try:
             for child in node:
-                index, name, kind, not_set, field = entries[child.tag]
-                if index <= position:
-                    raise Unusual(f"{self.model.__name__}: {child.tag!r} repeated or out of order")
-                position = index
+                entry = entries.get(child.tag)
+                if entry is None:
+                    skip_unknown(child, self.label, notes)
+                    skipped += 1
+                    continue
+                index, name, kind, not_set, field = entry
+                if index > position:
+                    position = index
+                elif _repeated(child):
+                    raise Unusual(f"{self.model.__name__}: {child.tag!r} repeated")
+                else:
+                    in_order = False
                 if checked and child.attrib:
-                    if name is not None:
+                    if kind == EXTRA:
+                        value = extra_value(field.zeep_value(child))
+                        if value is not None:
+                            extras = extras or {}
+                            extras[field.extra_name] = value
+                    elif name is not None:
                         values[name] = field.validated(child)
                     else:
                         field.zeep_value(child)
@@ -159,30 +209,40 @@ class RecordPlan:
                     if text is not None:
                         values[name] = None if text == not_set else _member(field.enum, text)
                 elif kind == RECORD:
-                    if name is not None:
-                        values[name] = field.plan.build(child, checked)
-                    else:
-                        field.zeep_value(child)  # zeep parses it, and may refuse it, before it is dropped
+                    values[name] = field.plan.build(child, checked, notes)
                 elif kind == ARRAY:
-                    values[name] = field.plan.items(child, checked)
-                # IGNORED: a simple value the model does not have (zeep's conversion cannot fail)
-        except KeyError as unknown:
-            raise Unusual(f"{self.model.__name__}: unexpected element {unknown}") from None
+                    values[name] = field.plan.items(child, checked, notes)
+                elif kind == EXTRA:
+                    value = field.extra(child)
+                    if value is not None:
+                        extras = extras or {}
+                        extras[field.extra_name] = value
+                elif kind == CHECKED:
+                    field.zeep_value(child)  # zeep parses it, and may refuse it, before it is dropped
+                # IGNORED: a simple value the model drops (zeep's conversion cannot fail)
         except (ValueError, ArithmeticError) as bad:
             # zeep logs an unreadable number and gives None, or raises: let it do so
             raise Unusual(f"{self.model.__name__}: a value zeep reads its own way ({bad})") from None
+        if skipped and skipped == len(node):
+            raise Unusual(f"{self.model.__name__}: only elements that were skipped")  # zeep: None
         if self.required:
             # zeep refuses a missing required element when a later one follows (not at the end)
-            present = {entries[child.tag][0] for child in node}
+            present = {entry[0] for child in node if (entry := entries.get(child.tag)) is not None}
             if any(index not in present and index < position for index in self.required):
                 raise Unusual(f"{self.model.__name__}: a required element is missing")
         for name in self.array_names:
             if values[name] is None:
                 values[name] = []  # a list of its own for each record, as validation gives
+        fields_set = set(self.fields_set)
+        if extras:
+            if not in_order and len(extras) > 1:
+                order = self.extra_order
+                extras = dict(sorted(extras.items(), key=lambda item: order[item[0]]))
+            fields_set.update(extras)
         record = _new(self.model)
         _set(record, "__dict__", values)
-        _set(record, "__pydantic_fields_set__", set(self.fields_set))
-        _set(record, "__pydantic_extra__", None)
+        _set(record, "__pydantic_fields_set__", fields_set)
+        _set(record, "__pydantic_extra__", (extras or {}) if self.keeps_extras else None)
         _set(record, "__pydantic_private__", None)
         return record
 
@@ -190,49 +250,54 @@ class RecordPlan:
 class ArrayPlan:
     """A list field from an ArrayOf… element: its items as models, without the empty (nil) ones."""
 
-    def __init__(self, model: type[BaseModel], item: Element, schema: Any,
+    def __init__(self, model: type[BaseModel], item: Element, label: str, schema: Any,
                  plans: dict[tuple[type, int], RecordPlan]):
         if not isinstance(item.type, ComplexType):
             raise Unusual(f"{item.name}: an array of simple values")
         self.tag = item.qname.text
+        self.label = label
         self.item = _Field(0, None, RECORD, item, schema, model)
-        self.plan = plans.get((model, id(item.type))) or RecordPlan(model, item.type, schema, plans)
+        self.plan = plans.get((model, id(item.type))) or RecordPlan(model, item.type, item, schema, plans)
 
-    def items(self, node: etree._Element, checked: bool) -> list[Any]:
+    def items(self, node: etree._Element, checked: bool, notes: Notes) -> list[Any]:
         found = []
-        tag, build = self.tag, self.plan.build
+        tag, build, label = self.tag, self.plan.build, self.label
         for child in node:
             if child.tag != tag:
-                raise Unusual(f"unexpected element {child.tag!r} in an array of {tag!r}")
+                skip_unknown(child, label, notes)
+                continue
             if checked and child.attrib:
                 record = self.item.zeep_value(child)
                 record = None if record is None else self.plan.model.model_validate(record)
             else:
-                record = build(child, checked)
+                record = build(child, checked, notes)
             if record is not None:
                 found.append(record)
         return found
 
 
-def _field(index: int, name: str | None, element: Element, info: Any, schema: Any, model: type[BaseModel],
-           plans: dict[tuple[type, int], RecordPlan]) -> _Field:
-    """How one schema element becomes the model field of the same name (or is dropped)."""
+def _field(index: int, name: str, element: Element, info: Any, schema: Any, model: type[BaseModel],
+           plans: dict[tuple[type, int], RecordPlan], keeps_extras: bool) -> _Field:
+    """How one schema element becomes the model field of the same name, an extra, or is dropped."""
     xsd_type = element.type
     if info is None:
+        if keeps_extras:
+            return _Field(index, None, EXTRA, element, schema, model, extra_name=name, reads=_extra_reading(xsd_type))
         # Dropped, but zeep parses it first: skipped only where zeep's parsing cannot fail.
         harmless = type(xsd_type) in (builtins.String, builtins.Boolean, *INT_TYPES)
-        return _Field(index, None, IGNORED if harmless else RECORD, element, schema, model)
+        return _Field(index, None, IGNORED if harmless else CHECKED, element, schema, model)
     annotation = _optional(info.annotation)
     if isinstance(xsd_type, ComplexType):
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            plan = plans.get((annotation, id(xsd_type))) or RecordPlan(annotation, xsd_type, schema, plans)
+            plan = plans.get((annotation, id(xsd_type))) or RecordPlan(annotation, xsd_type, element, schema, plans)
             return _Field(index, name, RECORD, element, schema, model, plan=plan)
         if typing.get_origin(annotation) is list and name in _validated_fields(model):
             (item_model,) = typing.get_args(annotation)
             (_, item), = xsd_type.elements
             if not item.accepts_multiple or xsd_type.attributes:
                 raise Unusual(f"{model.__name__}.{name} is not an array type")
-            return _Field(index, name, ARRAY, element, schema, model, plan=ArrayPlan(item_model, item, schema, plans))
+            array = ArrayPlan(item_model, item, type_label(xsd_type, element), schema, plans)
+            return _Field(index, name, ARRAY, element, schema, model, plan=array)
         raise Unusual(f"{model.__name__}.{name}: {annotation} from a complex type")
     if name in _validated_fields(model):
         raise Unusual(f"{model.__name__}.{name} has its own validator")
@@ -254,6 +319,27 @@ def _field(index: int, name: str | None, element: Element, info: Any, schema: An
     raise Unusual(f"{model.__name__}.{name}: {annotation} from {kind.__name__}")
 
 
+def _extra_reading(xsd_type: Any) -> int:
+    """How the value of an unmodelled element is read: from its text as zeep reads it, or by zeep."""
+    kind = type(xsd_type)
+    if isinstance(xsd_type, ComplexType):
+        return BY_ZEEP
+    if reads_as_text(xsd_type):
+        return TEXT
+    if kind in INT_TYPES:
+        return INT
+    for reads, builtin in ((DECIMAL, builtins.Decimal), (BOOL, builtins.Boolean), (DATETIME, builtins.DateTime)):
+        if kind is builtin:
+            return reads
+    return BY_ZEEP
+
+
+def _repeated(child: etree._Element) -> bool:
+    """Whether an element with the same tag came before this one (a single element, repeated)."""
+    tag = child.tag
+    return any(sibling.tag == tag for sibling in child.itersiblings(preceding=True))
+
+
 def _optional(annotation: Any) -> Any:
     """T from `T | None` (the only shape of ErpModel fields besides list fields)."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
@@ -273,7 +359,7 @@ def _require_known_validators(model: type[BaseModel]) -> None:
     if (set(decorators.model_validators) != KNOWN_MODEL_VALIDATORS
             or not set(decorators.field_validators) <= KNOWN_FIELD_VALIDATORS
             or decorators.validators or decorators.root_validators
-            or model.model_config.get("extra") != "ignore" or model.__pydantic_post_init__):
+            or model.model_config.get("extra") not in ("ignore", "allow") or model.__pydantic_post_init__):
         raise Unusual(f"{model.__name__} validates in ways the fast path does not reproduce")
 
 
@@ -318,12 +404,12 @@ class ReplyDecoder(ReplyReader[M]):
         (_, item_element), = result.type.elements
         if result.accepts_multiple or item_element.name != item:
             raise Unusual(f"{operation_name} does not return one array of {item}")
-        self._array = ArrayPlan(model, item_element, client.wsdl.types, {})
+        self._array = ArrayPlan(model, item_element, type_label(result.type, result), client.wsdl.types, {})
 
-    def fast_items(self, result: etree._Element) -> list[M]:
+    def fast_items(self, result: etree._Element, notes: Notes) -> list[M]:
         # One pass in C tells whether any element below carries an attribute (xsi:nil, xsi:type);
         # only then is every element checked for them.
-        return self._array.items(result, checked=_has_attributes(result))
+        return self._array.items(result, _has_attributes(result), notes)
 
     def by_zeep_values(self, values: Any) -> list[M]:
         return validated_records(self.model, values, self.item)

@@ -4,6 +4,10 @@ Attribute names are the service's element names, so field maps can name them as 
 Build them from a zeep result with `from_zeep` (or `model_validate` on plain dicts): "not set"
 sentinels become None, decimals stay Decimal, datetimes become timezone-aware UTC (the service
 sends naive UTC), and arrays such as {"InvoiceRow": [...]} become plain lists.
+
+A record also keeps the elements of the reply it does not model, as pydantic extras, when they have
+a value (`extra_value`: "not set" sentinels and None are left out, date-times in UTC, nested values
+alike): any element of the real record can be the source of an extra field.
 """
 
 from __future__ import annotations
@@ -23,14 +27,37 @@ from sync_pipeline.soap.values import as_utc, unwrap_array
 UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
+def extra_value(value: Any) -> Any:
+    """An unmodelled element's value (zeep's plain value) as a record keeps it; None: not kept.
+
+    "Not set" sentinels are None, date-times aware UTC; in a nested value (a complex element, an
+    array) the same holds for each part, and parts without a value are left out.
+    """
+    if isinstance(value, Mapping):
+        kept = {key: part for key, part in ((key, extra_value(part)) for key, part in value.items())
+                if part is not None}
+        return kept or None
+    if isinstance(value, list):
+        return [part for part in map(extra_value, value) if part is not None] or None
+    value = none_if_not_set(value)
+    return as_utc(value) if isinstance(value, datetime) else value
+
+
 class ErpModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="allow")
 
     @model_validator(mode="before")
     @classmethod
     def _sentinels_to_none(cls, data: Any) -> Any:
         if isinstance(data, Mapping):
-            return {key: none_if_not_set(value) for key, value in data.items()}
+            fields, keeps_extras = cls.model_fields, cls.model_config.get("extra") == "allow"
+            cleaned = {}
+            for key, value in data.items():
+                if key in fields:
+                    cleaned[key] = none_if_not_set(value)
+                elif keeps_extras and (value := extra_value(value)) is not None:
+                    cleaned[key] = value
+            return cleaned
         return data
 
     @classmethod
@@ -91,6 +118,8 @@ class CompanyType(StrEnum):
 
 class ApiException(ErpModel):
     """A per-record error inside a result (the service's StackTrace is dropped)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     Type: str | None = None
     Message: str | None = None

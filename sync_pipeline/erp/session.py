@@ -28,6 +28,7 @@ from sync_pipeline.redaction import SESSION_COOKIE
 from sync_pipeline.soap import redaction
 from sync_pipeline.soap.client import build_client, call_with_retry
 from sync_pipeline.soap.errors import AuthenticationError, SessionExpiredError, SyncError, TerminalError
+from sync_pipeline.soap.unknown import UnknownElements
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,14 +37,15 @@ T = TypeVar("T")
 class ErpSession:
     """Login state plus the HTTP session every service proxy of one client must use."""
 
-    def __init__(self, connection: ErpConnection, plugins: Iterable[zeep.Plugin] = ()):
+    def __init__(self, connection: ErpConnection, plugins: Iterable[zeep.Plugin] = (), *,
+                 unknown_elements: UnknownElements | None = None):
         self.connection = connection
         self.http = requests.Session()
         self._redactor = redaction.install(connection.password.get_secret_value())
         self._auth_client, self._auth = build_client(
             ErpService.AUTHENTICATE.wsdl, connection.url(ErpService.AUTHENTICATE),
             timeout=connection.timeout, session=self.http, plugins=plugins,
-            max_reply_bytes=connection.max_reply_bytes,
+            max_reply_bytes=connection.max_reply_bytes, unknown_elements=unknown_elements,
         )
         self._lock = threading.Lock()
         self._logins = 0  # successful logins so far; tells whether another caller already re-logged in

@@ -14,7 +14,9 @@ import requests
 import zeep
 
 from sync_pipeline.soap.errors import QuarantineError, RetryableError, SyncError, classify, safe_cause
+from sync_pipeline.soap.tolerant import TolerantReading
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES, GuardedTransport, SoapBodyCheck
+from sync_pipeline.soap.unknown import UnknownElements
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -28,10 +30,13 @@ def build_client(
     session: requests.Session | None = None,
     plugins: Iterable[zeep.Plugin] = (),
     max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
+    unknown_elements: UnknownElements | None = None,
 ) -> tuple[zeep.Client, Any]:
     """A zeep client for one of our service descriptions and its service proxy bound to `address`.
 
-    Replies larger than `max_reply_bytes` are refused (see transport.py).
+    Replies larger than `max_reply_bytes` are refused (see transport.py). Replies are read tolerantly
+    (tolerant.py), after every other plugin: elements the description lacks are skipped and noted in
+    `unknown_elements` (a collector of its own if none is given).
     """
     settings = zeep.Settings(
         strict=True,
@@ -43,6 +48,8 @@ def build_client(
     transport = GuardedTransport(session=session or requests.Session(), timeout=timeout, operation_timeout=timeout,
                                  max_reply_bytes=max_reply_bytes)
     client = zeep.Client(str(wsdl), settings=settings, transport=transport, plugins=[SoapBodyCheck(), *plugins])
+    collector = UnknownElements() if unknown_elements is None else unknown_elements
+    client.plugins.append(TolerantReading(client.wsdl.types, collector))
     binding = next(iter(client.wsdl.bindings))
     return client, client.create_service(binding, address)
 

@@ -7,11 +7,15 @@ transport, timeouts) but takes the HTTP reply as it came (`raw_reply`); `ReplyRe
 1. leaves anything but a plain HTTP 200 SOAP reply (other statuses, empty or multipart bodies,
    WS-Security) to zeep's own reply processing, so failures raise exactly what they always raised;
 2. parses the bytes with zeep's own safe parser and the client's settings (no DTD, no entities, no
-   network; huge_tree as configured) and lets the client's ingress plugins see the envelope;
+   network; huge_tree as configured) and lets the client's ingress plugins see the envelope, all
+   but TolerantReading (soap/tolerant.py), whose work the fast pass does inline;
 3. raises a SOAP fault by zeep's own fault handling (so classify() sorts it as before);
 4. reads the records in one pass (`fast_items`, written for each operation), with cyclic garbage
-   collection paused. Whatever that pass does not know to give exactly as zeep's path does raises
-   `Unusual` (as does any error while it reads), and zeep decodes the whole envelope instead.
+   collection paused. Like TolerantReading, the pass skips the elements the description does not
+   define there (noting them by the same names) and reads known ones in whatever order they come.
+   Whatever that pass does not know to give exactly as TolerantReading and zeep's path do raises
+   `Unusual` (as does any error while it reads), and TolerantReading then zeep decode the envelope.
+   The notes of a pass count only when it succeeds, so both ways note the same for every reply.
 
 `records()` turns zeep's values into records as the client always did. A client whose models'
 errors were always raised outside its retries calls `read()` inside them and `records()` outside.
@@ -26,13 +30,15 @@ from contextlib import contextmanager
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from lxml import etree
-from zeep import plugins
 from zeep.exceptions import XMLSyntaxError
 from zeep.helpers import serialize_object
 from zeep.loader import parse_xml
 from zeep.utils import get_media_type
 from zeep.xsd import ComplexType, Element, Sequence
 from zeep.xsd.types import builtins
+
+from sync_pipeline.soap.tolerant import HOISTED, tolerant_plugin
+from sync_pipeline.soap.unknown import Notes
 
 R = TypeVar("R")
 
@@ -53,12 +59,30 @@ def reads_as_text(xsd_type: Any) -> bool:
 
 
 def sequence_elements(xsd_type: ComplexType) -> list[tuple[str, Element]]:
-    """The elements of a complex type that is a plain sequence of elements (no attributes, choices, any)."""
+    """The elements of a complex type that is a plain sequence of qualified elements (no attributes,
+    choices, any): a child with another tag is one the type does not define."""
     sequence = xsd_type._element
     if (xsd_type.attributes or not isinstance(sequence, Sequence) or len(sequence) != len(xsd_type.elements)
-            or not all(isinstance(element, Element) and element.qname is not None for element in sequence)):
-        raise Unusual(f"{xsd_type.name} is not a plain sequence of elements")
+            or not all(isinstance(element, Element) and element.qname is not None and element.qname.namespace
+                       for element in sequence)):
+        raise Unusual(f"{xsd_type.name} is not a plain sequence of qualified elements")
     return list(xsd_type.elements)
+
+
+def skip_unknown(child: etree._Element, label: str, notes: Notes) -> None:
+    """Note a child its parent's type does not define (`label`: the parent's name), as TolerantReading does.
+
+    What TolerantReading does not simply remove is Unusual: a processing instruction, an unqualified
+    element (zeep matches it by its local name) and an APIException (moved to its record).
+    """
+    tag = child.tag
+    if not isinstance(tag, str) or tag[:1] != "{":
+        raise Unusual(f"{label}: a processing instruction or an unqualified element")
+    local = tag[tag.index("}") + 1:]
+    if local == HOISTED:
+        raise Unusual(f"{label}: an {HOISTED} where the type has none")
+    name = f"{label}.{local}"
+    notes[name] = notes.get(name, 0) + 1
 
 
 class Decoded(NamedTuple):
@@ -78,6 +102,7 @@ class ReplyReader(Generic[R]):
         self.client = client
         self.binding = binding
         self.operation = binding.get(operation_name)
+        self.tolerant = tolerant_plugin(client)
         response = self.operation.output.body
         if len(response.type.elements) != 1:
             raise Unusual(f"{operation_name} does not answer with one result element")
@@ -87,8 +112,8 @@ class ReplyReader(Generic[R]):
 
     # -- one operation's own part ---------------------------------------------------------------
 
-    def fast_items(self, result: etree._Element) -> list[R]:
-        """The records in the <Op>Result element; raises Unusual for what only zeep's path decodes."""
+    def fast_items(self, result: etree._Element, notes: Notes) -> list[R]:
+        """The records in the <Op>Result element, skipped elements noted; Unusual for what only zeep's path decodes."""
         raise NotImplementedError
 
     def by_zeep_values(self, values: Any) -> list[R]:
@@ -112,31 +137,55 @@ class ReplyReader(Generic[R]):
         except XMLSyntaxError:
             binding.process_reply(client, operation, response)  # raises zeep's TransportError for it
             raise
-        document, _ = plugins.apply_ingress(client, document, response.headers, operation)
+        headers = response.headers
+        for plugin in client.plugins:  # zeep's apply_ingress, but for TolerantReading (the fast pass does its work)
+            if plugin is not self.tolerant:
+                document, headers = plugin.ingress(document, headers, operation) or (document, headers)
         if document.find("soap-env:Body/soap-env:Fault", namespaces=binding.nsmap) is not None:
             binding.process_error(document, operation)  # raises zeep.exceptions.Fault
         return self.read_envelope(document)
 
     def read_envelope(self, document: etree._Element) -> Decoded:
+        """The reply's records by the fast pass, or else zeep's values (its skipped elements noted either way)."""
+        notes: Notes = {}
         try:
-            return Decoded(self.fast_records(document))
+            records = self.fast_records(document, notes)  # notes only when it succeeds
         except Unusual:
-            return Decoded(None, serialize_object(self.operation.process_reply(document), dict))
+            return Decoded(None, self.zeep_values(document))
+        if self.tolerant is not None:
+            self.tolerant.collector.add(self.operation.name, notes)
+        return Decoded(records)
+
+    def zeep_values(self, document: etree._Element, notes: Notes | None = None) -> Any:
+        """TolerantReading, then zeep's decoding, as plain values (serialize_object).
+
+        The skipped elements go into `notes` if given, else into the client's collector.
+        """
+        if self.tolerant is not None:
+            if notes is None:
+                self.tolerant.ingress(document, {}, self.operation)
+            else:
+                self.tolerant.tidy(document, self.operation, notes)
+        return serialize_object(self.operation.process_reply(document), dict)
 
     def records(self, decoded: Decoded) -> list[R]:
         """The records of a reply read; for zeep's values, made (and refused) as the client always did."""
         return decoded.records if decoded.records is not None else self.by_zeep_values(decoded.zeep_values)
 
     def content(self, content: bytes) -> list[R]:
-        """The records in the bytes of a successful reply (benchmarks and tests)."""
+        """The records in the bytes of a successful reply, as the client reads them (notes: its collector)."""
         return self.records(self.read_envelope(parse_xml(content, self.client.transport, settings=self.client.settings)))
 
-    def by_zeep(self, document: etree._Element) -> list[R]:
-        """zeep's decoding and the client's old way to records: the reference the fast path must equal."""
-        return self.by_zeep_values(serialize_object(self.operation.process_reply(document), dict))
+    def by_zeep(self, document: etree._Element, notes: Notes | None = None) -> list[R]:
+        """TolerantReading, zeep's decoding and the client's old way to records: the reference the fast
+        path must equal (skipped elements into `notes` if given, else the client's collector)."""
+        return self.by_zeep_values(self.zeep_values(document, notes))
 
-    def fast_records(self, envelope: etree._Element) -> list[R]:
-        """The records by the fast path alone; raises Unusual for what only zeep's path decodes."""
+    def fast_records(self, envelope: etree._Element, notes: Notes | None = None) -> list[R]:
+        """The records by the fast path alone; raises Unusual for what only zeep's path decodes.
+
+        The elements it skipped are counted into `notes` (a dict of the caller's) if it succeeds.
+        """
         node = envelope
         if node.tag != self._path[0]:
             raise Unusual(f"unexpected root {node.tag!r}")
@@ -146,13 +195,18 @@ class ReplyReader(Generic[R]):
             node = node[0]
         if node.attrib or len(node) == 0:
             raise Unusual("an empty result, or one with attributes")
+        skipped: Notes = {}
         try:
             with gc_paused():
-                return self.fast_items(node)
+                records = self.fast_items(node, skipped)
         except Unusual:
             raise
         except Exception as error:  # noqa: BLE001 - from an element zeep parsed, or that a model refused:
             raise Unusual(repr(error)) from error  # zeep's whole path then ends as it ends
+        if notes is not None:
+            for name, count in skipped.items():
+                notes[name] = notes.get(name, 0) + count
+        return records
 
 
 def raw_reply(proxy: Any, operation_name: str, **arguments: Any) -> Any:

@@ -1,19 +1,22 @@
 """Chosen elements of a reply read in one pass into the plain values zeep's serialize_object gives.
 
 A client that builds its records from zeep's values (`serialize_object(result, dict)`) reads only some
-of them. `values_plan(xsd_type, wanted)` reads an element of a complex type into those values and no
-others: `wanted` has the shape of zeep's values, e.g. {"Article": {"SystemId": None}, "Count": None}
+of them. `values_plan(xsd_type, wanted, element)` reads an element of a complex type into those values
+and no others: `wanted` has the shape of zeep's values, e.g. {"Article": {"SystemId": None}, "Count": None}
 (None: a simple element; a dict: a complex one and the elements wanted of it; {"Item": [wanted]}: an
 ArrayOf… element and what is wanted of each item). The result is zeep's dict with only those keys.
 
-An element is read as zeep reads it: a simple one from its text alone (zeep's own conversion, None
-without text), a complex one without children as None, an array as {"Item": [...]}. Each element
+An element is read as zeep reads it after TolerantReading (soap/tolerant.py) tidied the reply: a
+simple one from its text alone (zeep's own conversion, None without text), a complex one without
+children as None, an array as {"Item": [...]}; an element the type does not define is skipped and
+noted as TolerantReading notes it, known ones are read in whatever order they come. Each element
 that is not wanted is still checked where zeep's conversion could refuse it (a decimal zeep cannot
-read raises, a date-time zeep cannot read is logged): such a reply, an unknown, repeated or
-out-of-order element, or a required one missing raise Unusual, and zeep decodes the reply instead.
-So does any attribute but xsi:nil="true" (zeep switches type on xsi:type), and xsi:nil on a complex
-element without children (zeep gives a record of Nones for it); elsewhere xsi:nil changes nothing
-for zeep, which reads a simple element from its text alone and a complex one from its children.
+read raises, a date-time zeep cannot read is logged; a complex one is checked, and its skipped
+elements noted, all the way down): such a reply, a repeated single element, or a required one
+missing before a later one raise Unusual, and zeep decodes the reply instead. So does any attribute but
+xsi:nil="true" (zeep switches type on xsi:type), and xsi:nil on a complex element without children
+(zeep gives a record of Nones for it); elsewhere xsi:nil changes nothing for zeep, which reads a
+simple element from its text alone and a complex one from its children.
 """
 
 from __future__ import annotations
@@ -26,30 +29,46 @@ from lxml import etree
 from zeep.xsd import ComplexType
 from zeep.xsd.types import builtins
 
-from sync_pipeline.soap.fast_reply import CANONICAL_DATETIME, INT_TYPES, Unusual, reads_as_text, sequence_elements
+from sync_pipeline.soap.fast_reply import (
+    CANONICAL_DATETIME,
+    INT_TYPES,
+    Unusual,
+    reads_as_text,
+    sequence_elements,
+    skip_unknown,
+)
+from sync_pipeline.soap.tolerant import type_label
+from sync_pipeline.soap.unknown import Notes
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 SKIP, TEXT, INT, DECIMAL, DATETIME, COMPLEX = range(6)
+Plans = dict[int, "ValuesPlan"]  # the plans of complex elements nothing is wanted of, by type
 
 
 class ValuesPlan:
-    """Reads one complex type (a plain sequence of single elements) into the wanted part of zeep's values."""
+    """Reads one complex type (a plain sequence of elements) into the wanted part of zeep's values."""
 
-    def __init__(self, xsd_type: ComplexType, wanted: dict[str, Any]):
-        self.entries: dict[str, tuple[int, str | None, int, Any, int]] = {}
+    def __init__(self, xsd_type: ComplexType, wanted: dict[str, Any], label: str, checks: Plans):
+        if not wanted:
+            checks[id(xsd_type)] = self  # a type that contains itself is checked by this same plan
+        self.label = label
+        # tag -> (index, name if wanted, kind, plan, required bit, repeatable)
+        self.entries: dict[str, tuple[int, str | None, int, Any, int, bool]] = {}
         elements = sequence_elements(xsd_type)
+        self.required = 0
         for index, (name, element) in enumerate(elements):
-            if element.max_occurs != 1:
-                raise Unusual(f"{xsd_type.name}.{name} is not a single element")
-            kind, plan = _kind(element.type, wanted.get(name), name in wanted)
-            self.entries[element.qname.text] = (index, name if name in wanted else None, kind, plan,
-                                                int(element.min_occurs > 0))
+            repeatable = element.max_occurs == "unbounded"
+            if element.max_occurs != 1 and (name in wanted or not repeatable):
+                raise Unusual(f"{label}.{name} is read as a single element, or repeats a bounded number of times")
+            kind, plan = _kind(element, wanted.get(name), name in wanted, checks)
+            bit = 1 << index if element.min_occurs > 0 else 0
+            self.required |= bit
+            self.entries[element.qname.text] = (index, name if name in wanted else None, kind, plan, bit, repeatable)
         if unknown := set(wanted) - {name for name, _ in elements}:
-            raise Unusual(f"{xsd_type.name} has no {sorted(unknown)}")
+            raise Unusual(f"{label} has no {sorted(unknown)}")
         self.template = dict.fromkeys(wanted)
-        self.required = sum(required for *_, required in self.entries.values())
 
-    def read(self, node: etree._Element) -> dict[str, Any] | None:
+    def read(self, node: etree._Element, notes: Notes) -> dict[str, Any] | None:
         if len(node) == 0:
             if node.attrib:
                 raise Unusual(f"{node.tag!r}: zeep gives a record of Nones for it")  # xsi:nil
@@ -57,21 +76,29 @@ class ValuesPlan:
         values = dict(self.template)
         entries = self.entries
         position = -1
-        required = 0
+        required = skipped = 0
         try:
             for child in node:
-                index, name, kind, plan, is_required = entries[child.tag]
-                if index <= position:
-                    raise Unusual(f"{child.tag!r} repeated or out of order")
-                position = index
-                required += is_required
+                entry = entries.get(child.tag)
+                if entry is None:
+                    skip_unknown(child, self.label, notes)
+                    skipped += 1
+                    continue
+                index, name, kind, plan, bit, repeatable = entry
+                if index > position:
+                    position = index
+                elif not repeatable and _repeated(child):
+                    raise Unusual(f"{child.tag!r} repeated")
+                required |= bit
                 attributes = child.attrib
                 if attributes and _unusual(attributes):
                     raise Unusual(f"{child.tag!r}: an attribute zeep reads its own way")
                 if kind == SKIP:
                     continue
                 if kind == COMPLEX:
-                    values[name] = plan.read(child)
+                    value = plan.read(child, notes)
+                    if name is not None:
+                        values[name] = value
                     continue
                 value = text = child.text
                 if text is None or kind == TEXT:
@@ -84,51 +111,70 @@ class ValuesPlan:
                     raise Unusual(f"a date-time zeep reads its own way: {text!r}")
                 if name is not None:
                     values[name] = value
-        except KeyError as unknown:
-            raise Unusual(f"unexpected element {unknown}") from None
         except (ValueError, ArithmeticError) as bad:
             # zeep logs an unreadable number and gives None, or raises: let it do so
             raise Unusual(f"a value zeep reads its own way ({bad})") from None
-        if required != self.required:
-            raise Unusual(f"a required element of {node.tag!r} is missing")  # zeep may refuse the reply
+        missing = self.required & ~required
+        if missing and (missing & -missing).bit_length() - 1 < position:
+            # zeep refuses a missing required element when a later one follows (not at the end)
+            raise Unusual(f"a required element of {node.tag!r} is missing")
+        if skipped == len(node):
+            raise Unusual(f"{node.tag!r} holds only elements that were skipped")  # zeep: None, or refused
         return values
 
 
 class ArrayPlan:
     """Reads an ArrayOf… element into zeep's values: {"Item": [each item's values]}, None when empty."""
 
-    def __init__(self, xsd_type: ComplexType, wanted: dict[str, Any]):
+    def __init__(self, xsd_type: ComplexType, wanted: dict[str, Any], label: str, checks: Plans):
         (name, item), = sequence_elements(xsd_type)
         if not item.accepts_multiple or list(wanted) != [name] or not isinstance(wanted[name], list):
-            raise Unusual(f"{xsd_type.name} is not read as an array of {name}")
+            raise Unusual(f"{label} is not read as an array of {name}")
         (item_wanted,) = wanted[name]
-        self.name, self.tag = name, item.qname.text
-        self.item = values_plan(item.type, item_wanted)
+        self.name, self.tag, self.label = name, item.qname.text, label
+        self.item = values_plan(item.type, item_wanted, item, checks)
 
-    def read(self, node: etree._Element) -> dict[str, list[Any]] | None:
+    def read(self, node: etree._Element, notes: Notes) -> dict[str, list[Any]] | None:
         if len(node) == 0:
             if node.attrib:
                 raise Unusual(f"{node.tag!r}: zeep gives a record of Nones for it")
             return None
-        tag, read = self.tag, self.item.read
+        tag, read, label = self.tag, self.item.read, self.label
         items = []
         for child in node:
             if child.tag != tag:
-                raise Unusual(f"unexpected element {child.tag!r} in an array of {tag!r}")
+                skip_unknown(child, label, notes)
+                continue
             attributes = child.attrib
             if attributes and _unusual(attributes):
                 raise Unusual(f"{child.tag!r}: an attribute zeep reads its own way")
-            items.append(read(child))
+            items.append(read(child, notes))
+        if not items:
+            raise Unusual(f"{node.tag!r} holds only elements that were skipped")  # zeep: an empty list or None
         return {self.name: items}
 
 
-def values_plan(xsd_type: Any, wanted: dict[str, Any]) -> ValuesPlan | ArrayPlan:
-    """The plan for a complex type: an array when `wanted` is {"Item": [...]}, else a sequence."""
+def values_plan(xsd_type: Any, wanted: dict[str, Any], element: Any,
+                checks: Plans | None = None) -> ValuesPlan | ArrayPlan:
+    """The plan for a complex type: an array when `wanted` is {"Item": [...]}, else a sequence.
+
+    `element`: the element of that type (its name labels the notes of an anonymous type).
+    """
     if not isinstance(xsd_type, ComplexType):
         raise Unusual(f"{xsd_type.name} is not a complex type")
+    checks = {} if checks is None else checks
+    label = type_label(xsd_type, element)
     if len(wanted) == 1 and isinstance(next(iter(wanted.values())), list):
-        return ArrayPlan(xsd_type, wanted)
-    return ValuesPlan(xsd_type, wanted)
+        return ArrayPlan(xsd_type, wanted, label, checks)
+    if not wanted and id(xsd_type) in checks:
+        return checks[id(xsd_type)]
+    return ValuesPlan(xsd_type, wanted, label, checks)
+
+
+def _repeated(child: etree._Element) -> bool:
+    """Whether an element with the same tag came before this one (a single element, repeated)."""
+    tag = child.tag
+    return any(sibling.tag == tag for sibling in child.itersiblings(preceding=True))
 
 
 def _unusual(attributes: Any) -> bool:
@@ -136,12 +182,13 @@ def _unusual(attributes: Any) -> bool:
     return len(attributes) != 1 or attributes.get(XSI_NIL) != "true"
 
 
-def _kind(xsd_type: Any, wanted: Any, is_wanted: bool) -> tuple[int, Any]:
-    """How an element is read: its kind, and the plan of a wanted complex element."""
+def _kind(element: Any, wanted: Any, is_wanted: bool, checks: Plans) -> tuple[int, Any]:
+    """How an element is read: its kind, and the plan of a complex element (wanted or only checked)."""
+    xsd_type = element.type
     if isinstance(xsd_type, ComplexType):
-        if not isinstance(wanted, dict):
-            raise Unusual(f"{xsd_type.name}: a complex element not wanted, or wanted as a simple value")
-        return COMPLEX, values_plan(xsd_type, wanted)
+        if is_wanted and not isinstance(wanted, dict):
+            raise Unusual(f"{xsd_type.name}: a complex element wanted as a simple value")
+        return COMPLEX, values_plan(xsd_type, wanted or {}, element, checks)
     if wanted is not None:
         raise Unusual(f"{xsd_type.name}: a simple element wanted as a complex one")
     kind = type(xsd_type)

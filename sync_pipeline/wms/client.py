@@ -25,6 +25,7 @@ from sync_pipeline.soap.client import build_client, call_with_retry
 from sync_pipeline.soap.direct import DirectPost, Reply
 from sync_pipeline.soap.errors import AuthenticationError, SyncError, TerminalError, classify
 from sync_pipeline.soap.fast_reply import ReplyReader, raw_reply
+from sync_pipeline.soap.unknown import UnknownElements
 from sync_pipeline.soap.values import require_utc
 from sync_pipeline.wms import payloads
 from sync_pipeline.wms.back_to_back import BackToBack
@@ -50,14 +51,19 @@ _WRONG_CREDENTIALS = re.compile(r"wrong username|password or goodsownercode|not 
 
 
 class WmsClient:
-    """One goods owner in one Ongoing warehouse. Safe to share between threads."""
+    """One goods owner in one Ongoing warehouse. Safe to share between threads.
+
+    Elements of replies that the service description does not define are skipped and counted in
+    `unknown_elements` (soap/unknown.py).
+    """
 
     def __init__(self, connection: WmsConnection, plugins: Iterable[zeep.Plugin] = ()):
         redaction.install(connection.password.get_secret_value())
         self.connection = connection
+        self.unknown_elements = UnknownElements()
         self._zeep, self._service = build_client(
             WSDL_PATH, connection.service_url, timeout=connection.timeout, plugins=plugins,
-            max_reply_bytes=connection.max_reply_bytes,
+            max_reply_bytes=connection.max_reply_bytes, unknown_elements=self.unknown_elements,
         )
         self._write_lock: threading.Lock = goods_owner_write_lock(
             connection.service_url, connection.goods_owner_code

@@ -4,10 +4,11 @@ zeep decodes a page of 1,000 inventory lines (each with its ArticleClass: about 
 in about a quarter of a second of CPU. InventoryReplies reads the reply as soap/fast_reply.py
 describes (zeep's handling of failures and faults, zeep's safe parser, the ingress plugins), then
 reads in one pass only the elements InventoryLine.from_reply uses (INVENTORY_LINE_ELEMENTS), into
-the plain values zeep's serialize_object gives for them (soap/fast_values.py), and makes the records
-with the same `inventory_lines`, about five times faster. What that pass does not know to read as
-zeep does (see fast_values), a page without lines, or any error while the records are made sends
-the page through zeep's decoding instead.
+the plain values zeep's serialize_object gives for them (soap/fast_values.py), skipping and noting
+the elements the description lacks as TolerantReading does, and makes the records with the same
+`inventory_lines`, about five times faster. What that pass does not know to read as TolerantReading
+and zeep do (see fast_values), a page without lines, or any error while the records are made sends
+the page through TolerantReading and zeep's decoding instead.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lxml import etree
 
 from sync_pipeline.soap.fast_reply import ReplyReader, Unusual
 from sync_pipeline.soap.fast_values import values_plan
+from sync_pipeline.soap.unknown import Notes
 from sync_pipeline.wms.models import INVENTORY_LINE_ELEMENTS, InventoryLine, inventory_lines
 
 OPERATION = "GetInventoryByQuery"
@@ -29,7 +31,7 @@ class InventoryReplies(ReplyReader[InventoryLine]):
     def __init__(self, client: Any, binding: Any):
         super().__init__(client, binding, OPERATION)
         wanted = {"InventoryLines": {"InventoryLine": [INVENTORY_LINE_ELEMENTS]}}
-        self._result = values_plan(self.result_element.type, wanted)
+        self._result = values_plan(self.result_element.type, wanted, self.result_element)
 
     @classmethod
     def for_service(cls, client: Any, binding: Any) -> "InventoryReplies | None":
@@ -39,8 +41,8 @@ class InventoryReplies(ReplyReader[InventoryLine]):
         except Unusual:
             return None
 
-    def fast_items(self, result: etree._Element) -> list[InventoryLine]:
-        values = self._result.read(result)
+    def fast_items(self, result: etree._Element, notes: Notes) -> list[InventoryLine]:
+        values = self._result.read(result, notes)
         if not values["InventoryLines"]:
             raise Unusual("a page without lines")  # the last page of every read: zeep's, and cheap
         return inventory_lines(values)
