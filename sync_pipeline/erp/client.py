@@ -208,12 +208,7 @@ class ErpClient:
             return self._invoices.SaveInvoices(invoices={"InvoiceOrder": [invoice]})
 
         result = self.session.call("SaveInvoices", save)
-        for saved in unwrap_array(serialize_object(result, dict), "InvoiceOrder"):  # None (not sent again): []
-            problem = saved.get("APIException")
-            if problem:
-                return RecordError(key=str(order_id), field=field,
-                                   message=str(ApiException.model_validate(problem)))
-        return None
+        return save_refusal(serialize_object(result, dict), str(order_id), field)  # None (not sent again): None
 
     def _order_holds(self, order_id: int, changes: dict[str, Any]) -> bool:
         """Whether the order already has these values (read inside a call's retry: no retries of its own)."""
@@ -250,6 +245,18 @@ class ErpClient:
                                 max_reply_bytes=self.connection.max_reply_bytes,
                                 unknown_elements=self.unknown_elements)
         return proxy
+
+
+def save_refusal(saved: Any, key: str, field: str) -> RecordError | None:
+    """The refusal in a SaveInvoices result (zeep's plain values): the first order's APIException, if any.
+
+    TolerantReading has already moved an APIException found deeper in an order (a row, an address) to it.
+    """
+    for order in unwrap_array(saved, "InvoiceOrder"):
+        problem = order.get("APIException")
+        if problem:
+            return RecordError(key=key, field=field, message=str(ApiException.model_validate(problem)))
+    return None
 
 
 def changed_after(since: datetime | None) -> datetime:
