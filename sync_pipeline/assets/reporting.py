@@ -16,6 +16,7 @@ MAX_FAILURE_ROWS = 200
 MAX_DEAD_LETTER_ROWS = 200
 MAX_NAMED_RECORDS = 10  # records a failed check names (in its metadata and alert); the count is complete
 OWNERS = ["team:integrations"]
+UNKNOWN_ELEMENTS = "unknown elements"  # report detail: reply elements skipped because no description defines them
 SOAP_KINDS = {"soap", "24sevenoffice", "ongoing"}
 
 
@@ -83,8 +84,18 @@ def report_metadata(report: SyncReport) -> dict[str, object]:
     if report.cursor is not None:
         metadata["cursor"] = dg.MetadataValue.text(report.cursor.to_json())
     for name, value in report.details.items():
-        metadata[name] = dg.MetadataValue.json(value) if isinstance(value, (list, dict)) else value
+        if name == UNKNOWN_ELEMENTS:
+            metadata[name] = dg.MetadataValue.md(unknown_elements_markdown(value))
+        else:
+            metadata[name] = dg.MetadataValue.json(value) if isinstance(value, (list, dict)) else value
     return metadata
+
+
+def unknown_elements_markdown(counts: dict[str, int]) -> str:
+    """The elements the run's replies had that no service description defines: skipped, by name."""
+    rows = ["| element | skipped |", "|---|---|"]
+    rows += [f"| {cell(name)} | {count} |" for name, count in counts.items()]
+    return "\n".join(rows)
 
 
 def last_cursor(context: dg.AssetExecutionContext, asset_key: dg.AssetKey | None = None) -> Cursor | None:

@@ -7,10 +7,17 @@ from typing import Callable, Iterator
 
 import dagster as dg
 
-from sync_pipeline.assets.reporting import LedgerView, failed_records_check, last_cursor, report_metadata
+from sync_pipeline.assets.reporting import (
+    UNKNOWN_ELEMENTS,
+    LedgerView,
+    failed_records_check,
+    last_cursor,
+    report_metadata,
+)
 from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.resources import LedgerResource
 from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.soap.unknown import watching
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.gate import Gate
 from sync_pipeline.sync.report import SyncReport
@@ -40,7 +47,8 @@ def run_process(context: dg.AssetExecutionContext, ledger: LedgerResource, kind:
 
     The cursor lives in the ledger (so a run that fails half-way does not lose what it finished)
     and is shown in the materialization too. resend: write even what the target already holds
-    (an operator's resync).
+    (an operator's resync). The reply elements the run's clients skipped because no service
+    description defines them are logged once each and shown in the materialization.
     """
     store = ledger.ledger(home=context.instance.root_directory)
     cursor, sweep = None, False
@@ -48,10 +56,14 @@ def run_process(context: dg.AssetExecutionContext, ledger: LedgerResource, kind:
         cursor = saved_cursor(context, store, cursor_name)
         sweep = _sweep_due(store, cursor_name)
     release_finished_runs(context.instance, store, context.run.run_id)
-    with store.run(context.run.run_id) as claims:
+    with store.run(context.run.run_id) as claims, watching() as skipped:
         gate = RecordingGate(store, claims, kind, resend=resend)
         # A full sweep reads everything again; the ledger keeps it to the records that differ.
         report = process(gate, None if sweep else cursor)
+    if counts := skipped.snapshot():
+        for message in skipped.messages():
+            context.log.info(message)
+        report.details[UNKNOWN_ELEMENTS] = counts
     if cursor_name is not None and report.cursor is not None:
         store.set_cursor(cursor_name, report.cursor.to_json())
     if sweep:

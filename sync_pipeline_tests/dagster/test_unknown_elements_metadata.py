@@ -1,0 +1,67 @@
+"""A process asset's materialization lists the reply elements its run skipped; its run log names each once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import dagster as dg
+import pytest
+
+from sync_pipeline.assets.reporting import no_failed_records_spec
+from sync_pipeline.assets.runner import materialize, run_process
+from sync_pipeline.ledger import Kind, sqlite_url
+from sync_pipeline.resources import LedgerResource
+from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.wms import WmsClient, WmsConnection
+from sync_pipeline_tests.canned_server import Canned, canned_server
+from sync_pipeline_tests.soap.samples import REPLIES
+
+SKIPPED = "GetOrdersByQuery reply: skipped {}, which no service description defines"
+
+
+@pytest.fixture
+def canned() -> Iterator[Canned]:
+    yield from canned_server("/sandbox/service.asmx")
+
+
+def materialized(canned: Canned, tmp_path, instance: dg.DagsterInstance) -> tuple[dict, list[str]]:
+    """Materializes an asset whose process reads WMS orders twice; its metadata and run log messages."""
+    client = WmsClient(WmsConnection(base_url=canned.url.removesuffix("/service.asmx"), goods_owner_code="DEMO",
+                                     username="demo", password="pw", timeout=5))
+
+    def process(gate, cursor) -> SyncReport:
+        for _ in range(2):
+            list(client.orders(order_numbers=["1"]))
+        return SyncReport("orders")
+
+    @dg.asset(check_specs=[no_failed_records_spec("orders_read")])
+    def orders_read(context, ledger: LedgerResource):
+        yield from materialize(context, run_process(context, ledger, Kind.ORDER, process))
+
+    result = dg.materialize([orders_read], instance=instance, resources={
+        "ledger": LedgerResource(url=sqlite_url(tmp_path / "ledger.sqlite"))})
+    assert result.success
+    event = instance.get_latest_materialization_event(dg.AssetKey("orders_read"))
+    metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}
+    messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    return metadata, messages
+
+
+def test_the_skipped_elements_are_in_the_materialization_and_logged_once(canned, tmp_path, instance):
+    canned.body = REPLIES["GetOrdersByQuery"].replace(b"<Success>", b"<Priority>high</Priority><Success>").replace(
+        b"</Tracking>", b"<Page>1</Page></Tracking>")
+    metadata, messages = materialized(canned, tmp_path, instance)
+    replies = canned.requests
+    assert replies >= 2
+    assert metadata["unknown elements"] == ("| element | skipped |\n|---|---|\n"
+                                            f"| ArrayOfOrderTrackingInfo.Page | {replies} |\n"
+                                            f"| Order.Priority | {replies} |")
+    for name in ("ArrayOfOrderTrackingInfo.Page", "Order.Priority"):
+        assert messages.count(SKIPPED.format(name)) == 1
+
+
+def test_a_run_without_unknown_elements_shows_none(canned, tmp_path, instance):
+    canned.body = REPLIES["GetOrdersByQuery"]
+    metadata, messages = materialized(canned, tmp_path, instance)
+    assert "unknown elements" not in metadata
+    assert not [message for message in messages if "which no service description defines" in message]
