@@ -25,6 +25,7 @@ class FaultConfig:
     quarantine_seconds: float = 0.0
     timeout_hold_seconds: float = 3.0  # how long a "timed out" call holds the connection before closing it
     rate_limit_per_hour: int = 7200
+    unknown_elements: bool = False  # replies' records carry elements no description defines (sandbox/unknown_elements.py)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "FaultConfig":

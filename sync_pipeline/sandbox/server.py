@@ -190,7 +190,8 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 return
             cookies = SimpleCookie(self.headers.get("Cookie") or "")
             context = RequestContext(operation=operation, cookies={k: m.value for k, m in cookies.items()},
-                                     headers=dict(self.headers.items()))
+                                     headers=dict(self.headers.items()),
+                                     unknown_elements=faults.config.unknown_elements)
             # Timeouts and garbled replies happen after the work was done: the caller cannot tell.
             status, reply = service.answer(request, context) if request is not None else service.handle(body, context)
             outcome = "ok" if status == 200 else "fault"

@@ -1,15 +1,25 @@
-"""A SOAP 1.1 endpoint driven by a service description: requests parsed and replies rendered by zeep."""
+"""A SOAP 1.1 endpoint driven by a service description: requests parsed and replies rendered by zeep.
+
+Requests are read as leniently as ASP.NET web services (the XmlSerializer behind both vendors' .asmx
+endpoints) read them: elements in any order, elements the schema requires left out, elements the
+description does not define ignored (see docs/sandboxes.md). What is not XML, not a SOAP 1.1 envelope,
+or not an operation of the service is still a fault, and so is a value its type cannot hold.
+Replies are rendered strictly, by the description.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import zeep
 from lxml import etree
 from zeep.helpers import serialize_object
+
+from sync_pipeline.sandbox.fit import ReplyFitter
+from sync_pipeline.sandbox.unknown_elements import add_unknown_elements
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -41,19 +51,28 @@ class RequestContext:
     set_cookies: dict[str, str] = field(default_factory=dict)
     record_key: str | None = None  # shown in the sandbox call log
     detail: str | None = None  # what the call did to its record ("created", "updated"...), shown there too
+    unknown_elements: bool = False  # the reply's records carry elements no description defines (a fault)
 
 
 Handler = Callable[[dict[str, Any], RequestContext], Mapping[str, Any]]
 
 
 class SoapService:
-    """One SOAP endpoint: a service description plus a handler per operation."""
+    """One SOAP endpoint: a service description plus a handler per operation.
 
-    def __init__(self, wsdl_path: Path, handlers: Mapping[str, Handler]):
+    `records`: the local names of the reply elements that are records (Product, InventoryLine...),
+    where the fault `unknown_elements` adds elements. `fit_replies`: handlers may answer with elements
+    the description lacks; they are left out (see fit.py).
+    """
+
+    def __init__(self, wsdl_path: Path, handlers: Mapping[str, Handler], records: Iterable[str] = (),
+                 fit_replies: bool = False):
         self.wsdl_path = wsdl_path
         self.client = zeep.Client(str(wsdl_path))
         self.namespace = _target_namespace(wsdl_path)
         self.handlers = dict(handlers)
+        self.records = frozenset(records)
+        self._fitter = ReplyFitter(self.client) if fit_replies else None
         operations = {op for binding in self.client.wsdl.bindings.values() for op in binding._operations}
         missing = set(self.handlers) - operations
         if missing:
@@ -93,29 +112,58 @@ class SoapService:
             handler = self.handlers.get(name.localname)
             if handler is None:
                 raise SoapFault(f"Unknown operation {name.localname!r}", code="soap:Client")
-            element = self.client.get_element(f"{{{self.namespace}}}{name.localname}")
-            try:
-                values = serialize_object(element.parse(request, self.client.wsdl.types), dict) or {}
-            except Exception as exc:  # noqa: BLE001 - any parse failure is the caller's fault
-                raise SoapFault(f"Server was unable to read request. ---> {exc}", code="soap:Client") from exc
-            reply = handler(dict(values), context)
-            return 200, self._render(name.localname + "Response", reply)
+            values = self.parse(request)
+            reply = handler(values, context)
+            records = self.records if context.unknown_elements else frozenset()
+            return 200, self._render(name.localname + "Response", reply, records)
         except SoapFault as fault:
             return fault.http_status, render_fault(fault.message, fault.code)
 
-    def _render(self, element_name: str, values: Mapping[str, Any]) -> bytes:
-        element = self.client.get_element(f"{{{self.namespace}}}{element_name}")
+    def parse(self, request: etree._Element) -> dict[str, Any]:
+        """The values of a request of one of this service's operations, read as leniently as ASP.NET reads it.
+
+        zeep's strict reading refuses what the real services take: with strict off, a required element
+        left out is None and an element the schema does not have is ignored; with the sequence order
+        ignored, elements in any order are found by name. A value its type cannot hold is still refused.
+        """
+        element = self.client.get_element(request.tag)
         try:
-            return _envelope(element, values)
+            with self.client.settings(strict=False, xsd_ignore_sequence_order=True):
+                parsed = element.parse(request, self.client.wsdl.types)
+        except Exception as exc:  # noqa: BLE001 - any parse failure is the caller's fault
+            raise SoapFault(f"Server was unable to read request. ---> {exc}", code="soap:Client") from exc
+        return _without_ignored(serialize_object(parsed, dict) or {})
+
+    def _render(self, element_name: str, values: Mapping[str, Any], records: frozenset[str] = frozenset()) -> bytes:
+        qname = f"{{{self.namespace}}}{element_name}"
+        element = self.client.get_element(qname)
+        if self._fitter is not None:
+            values = self._fitter.element(qname)(values)
+        try:
+            return _envelope(element, values, records)
         except ValueError:  # lxml refuses a character XML 1.0 forbids: rare, so marked only now
-            return _as_references(_envelope(element, _marked(values)))
+            return _as_references(_envelope(element, _marked(values), records))
 
 
-def _envelope(element: Any, values: Mapping[str, Any]) -> bytes:
+def _envelope(element: Any, values: Mapping[str, Any], records: frozenset[str]) -> bytes:
     envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
     body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
     element.render(body, element(**values))
+    if records:
+        add_unknown_elements(body, records)
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+# Where zeep puts the elements a lenient parse did not place: the sandbox ignores them, as ASP.NET does.
+_IGNORED = "_raw_elements"
+
+
+def _without_ignored(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_ignored(item) for key, item in value.items() if key != _IGNORED}
+    if isinstance(value, list):
+        return [_without_ignored(item) for item in value]
+    return value
 
 
 def render_fault(message: str, code: str = "soap:Server") -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Sequence
 
 from sync_pipeline.sandbox.erp.auth import Sessions
@@ -9,8 +10,16 @@ from sync_pipeline.sandbox.erp.clock import Clock, rounded_to_second
 from sync_pipeline.sandbox.erp.companies import Companies
 from sync_pipeline.sandbox.erp.errors import INVOICED_ORDER_LOCKED, InvalidRecord, service_fault
 from sync_pipeline.sandbox.erp.products import Products
-from sync_pipeline.sandbox.erp.records import (NOT_SET_INT, Document, call_key, changed_at, changed_since, from_soap,
-                                               requested, to_reply)
+from sync_pipeline.sandbox.erp.records import (
+    NOT_SET_INT,
+    Document,
+    call_key,
+    changed_at,
+    changed_since,
+    from_soap,
+    requested,
+    to_reply,
+)
 from sync_pipeline.sandbox.erp.repository import Repository
 from sync_pipeline.sandbox.erp.shapes import INVOICE_WSDL, shape_of
 from sync_pipeline.sandbox.soap import RequestContext
@@ -19,6 +28,10 @@ from sync_pipeline.sandbox.values import is_set, items
 from sync_pipeline.sandbox.views import Frozen
 
 INVOICED_STATES = frozenset({"Invoiced", "InvoicedCashAccount", "InvoicedPack"})
+TOTALS = ("OrderTotalIncVat", "OrderTotalVat")  # the service adds the rows up itself
+# Row field <- its product's field: what a row takes from its product unless given.
+FROM_PRODUCT = (("ProductNo", "No"), ("Name", "Name"), ("Price", "Price"), ("VatRate", "TaxRate"),
+                ("InPrice", "InPrice"), ("Cost", "Cost"))
 MAX_ORDER_IDS = 1000  # per GetInvoices call
 NEW_ORDER_STATUS = "Offer"
 # What a query too wide for the service's database answers (a retryable-looking timeout, as in production).
@@ -31,6 +44,7 @@ class Orders(Repository):
     key = "OrderId"
     shape = shape_of(INVOICE_WSDL, "InvoiceOrder")
     row_shape = shape.fields["InvoiceRows"].shape
+    maintained = (*Repository.maintained, *TOTALS)
 
     def __init__(self, store: Store, clock: Clock, sessions: Sessions, products: Products, companies: Companies,
                  wide_query_limit: int):
@@ -44,19 +58,24 @@ class Orders(Repository):
             document.setdefault("OrderStatus", NEW_ORDER_STATUS)
             document.setdefault("IncludeVAT", True)
             document["_Registered"] = self.clock.stamp().isoformat()
+            if "DateOrdered" in self.shape.fields:
+                document.setdefault("DateOrdered", self.clock.now().isoformat())
         customer = self._companies.get(document["CustomerId"]) if "CustomerId" in document else None
-        if customer and "Name" in customer:
-            document.setdefault("CustomerName", customer["Name"])
+        for field, company_field in (("CustomerName", "Name"), ("CustomerOrgNo", "OrganizationNumber")):
+            if customer and company_field in customer and field in self.shape.fields:
+                document.setdefault(field, customer[company_field])
         rows = document.get("InvoiceRows") or []
         next_row_id = max((row.get("RowId", 0) for row in rows), default=0) + 1
         for row in rows:
             if "RowId" not in row:
                 row["RowId"], next_row_id = next_row_id, next_row_id + 1
             product = self._products.get(row["ProductId"]) if "ProductId" in row else None
-            if product:  # a row takes number, name and price from its product unless given
-                for row_field, product_field in (("ProductNo", "No"), ("Name", "Name"), ("Price", "Price")):
-                    if product_field in product:
+            if product:
+                for row_field, product_field in FROM_PRODUCT:
+                    if product_field in product and row_field in self.row_shape.fields:
                         row.setdefault(row_field, product[product_field])
+        if set(TOTALS) <= set(self.shape.fields):
+            document.update(_totals(rows))
 
     def handlers(self) -> dict:
         return {"GetOrderSyncList": self.get_order_sync_list, "GetInvoices": self.get_invoices,
@@ -135,6 +154,18 @@ class Orders(Repository):
             return _refused(None, "CustomerId is required to create an order")
         saved = self.upsert([change])[0]
         return to_reply(self.shape, saved)
+
+
+def _totals(rows: list[Document]) -> dict[str, str]:
+    """The order's VAT and total including VAT: each row's price × quantity less its discount, plus its VAT."""
+    net = vat = Decimal(0)
+    for row in rows:
+        if "Price" in row and "Quantity" in row:
+            amount = Decimal(row["Price"]) * Decimal(row["Quantity"]) * (1 - Decimal(row.get("DiscountRate", 0)) / 100)
+            net += amount
+            vat += amount * Decimal(row.get("VatRate", 0)) / 100
+    cents = Decimal("0.01")
+    return {"OrderTotalVat": format(vat.quantize(cents), "f"), "OrderTotalIncVat": format((net + vat).quantize(cents), "f")}
 
 
 def _refused(order_id: int | None, message: str) -> dict[str, Any]:

@@ -40,7 +40,7 @@ class Products(Repository):
         if _given(params.get("Id")):
             found = [p for p in found if p["Id"] == params["Id"]]
         if _given(params.get("CategoryId")):
-            found = []  # sandbox products have no category
+            found = [p for p in found if p.get("CategoryId") == params["CategoryId"]]
         for name in ("No", "EAN1"):
             if params.get(name):
                 found = [p for p in found if p.get(name) == params[name]]

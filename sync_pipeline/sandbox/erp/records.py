@@ -7,19 +7,32 @@ leave it.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
 
 from sync_pipeline.sandbox.erp.clock import rounded_to_second
 from sync_pipeline.sandbox.erp.errors import InvalidRecord, service_fault
-from sync_pipeline.sandbox.erp.shapes import (BOOLEAN, DATETIME, DECIMAL, ENUM, INT, LIST, RECORD, STRING,
-                                              Field, Shape)
+from sync_pipeline.sandbox.erp.shapes import (
+    BOOLEAN,
+    DATETIME,
+    DECIMAL,
+    DOUBLE,
+    ENUM,
+    INT,
+    LIST,
+    NOT_SET_DECIMAL,
+    NOT_SET_INT,
+    RECORD,
+    STRING,
+    Field,
+    Shape,
+)
 from sync_pipeline.sandbox.values import as_utc, is_set
 from sync_pipeline.sandbox.views import Frozen
 
-NOT_SET_INT = -2147483648
-NOT_SET_DECIMAL = Decimal("-79228162514264337593543950335")
+__all__ = ["NOT_SET_DECIMAL", "NOT_SET_INT"]  # used by the services with the helpers below
 Document = dict[str, Any]
 
 
@@ -50,13 +63,15 @@ def _from_json_value(spec: Field, value: Any, where: str) -> Any:
     if spec.kind == INT:
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidRecord(where, f"expected an integer, got {_json_type(value)}")
-        if not -2**31 <= value < 2**31:
-            raise InvalidRecord(where, f"{value} does not fit a 32-bit int")
-        if value == NOT_SET_INT:
+        if not -2**(spec.bits - 1) <= value < 2**(spec.bits - 1):
+            raise InvalidRecord(where, f"{value} does not fit a {spec.bits}-bit int")
+        if value == spec.not_set:
             raise InvalidRecord(where, f"{value} is the service's 'not set' value, not data")
         return value
     if spec.kind == DECIMAL:
         return _decimal_text(value, where)
+    if spec.kind == DOUBLE:
+        return _double_text(value, spec, where)
     if spec.kind == DATETIME:
         if not isinstance(value, str):
             raise InvalidRecord(where, f"expected an ISO 8601 date-time string, got {_json_type(value)}")
@@ -74,6 +89,8 @@ def _from_json_value(spec: Field, value: Any, where: str) -> Any:
     if spec.kind == STRING:
         if not isinstance(value, str):
             raise InvalidRecord(where, f"expected a string, got {_json_type(value)}")
+        if value == spec.not_set:
+            raise InvalidRecord(where, f"{value!r} is the service's 'not set' value, not data")
         return value
     if spec.kind == ENUM:
         if value not in spec.choices:
@@ -102,6 +119,36 @@ def _decimal_text(value: Any, where: str) -> str:
     return format(number, "f")  # fixed-point: "1E+2" would be unreadable to some clients
 
 
+def _double_text(value: Any, spec: Field, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise InvalidRecord(where, f"expected a number, got {_json_type(value)}")
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise InvalidRecord(where, f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise InvalidRecord(where, f"{value!r} is not a finite number")
+    if number == spec.not_set:
+        raise InvalidRecord(where, f"{value} is the service's 'not set' value, not data")
+    return repr(number)
+
+
+def known(shape: Shape, data: Mapping[str, Any]) -> Document:
+    """`data` (JSON) without the fields `shape` does not define, at every level: for demo data, written for the
+    real records, when the sandbox serves a description with fewer elements."""
+    result: Document = {}
+    for name, value in data.items():
+        spec = shape.fields.get(name)
+        if spec is None:
+            continue
+        if spec.kind == RECORD and isinstance(value, Mapping):
+            value = known(spec.shape, value)
+        elif spec.kind == LIST and isinstance(value, list):
+            value = [known(spec.shape, item) for item in value]
+        result[name] = value
+    return result
+
+
 def from_soap(shape: Shape, values: Mapping[str, Any] | None, path: str = "") -> Document:
     """A record as zeep parsed it from a request, in stored form; absent and 'not set' values are left out."""
     return from_json(shape, _soap_to_json(shape, values or {}), path)
@@ -111,7 +158,7 @@ def _soap_to_json(shape: Shape, values: Mapping[str, Any]) -> Document:
     result: Document = {}
     for name, value in values.items():
         spec = shape.fields.get(name)
-        if spec is None or _not_set(value):
+        if spec is None or _not_set(spec, value):
             continue
         if spec.kind == RECORD:
             value = _soap_to_json(spec.shape, value)
@@ -125,18 +172,12 @@ def _soap_to_json(shape: Shape, values: Mapping[str, Any]) -> Document:
     return result
 
 
-def _not_set(value: Any) -> bool:
+def _not_set(spec: Field, value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, datetime):
         return not is_set(value)
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return value == NOT_SET_INT
-    if isinstance(value, Decimal):
-        return value == NOT_SET_DECIMAL
-    return False
+    return spec.not_set is not None and not isinstance(value, bool) and value == spec.not_set
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -180,6 +221,8 @@ def _reply_value(spec: Field, value: Any, only: Iterable[str] | None) -> Any:
         return int(value)
     if spec.kind == DECIMAL:
         return Decimal(value)
+    if spec.kind == DOUBLE:
+        return float(value)
     if spec.kind == DATETIME:
         return as_utc(datetime.fromisoformat(value))
     if spec.kind == RECORD:

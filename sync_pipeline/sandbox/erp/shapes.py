@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import zeep
 from lxml import etree
@@ -21,8 +24,17 @@ PRODUCT_WSDL = WSDL_DIR / "product.wsdl"
 INVOICE_WSDL = WSDL_DIR / "invoice.wsdl"
 COMPANY_WSDL = WSDL_DIR / "company.wsdl"
 
-INT, DECIMAL, DATETIME, BOOLEAN, STRING, ENUM, RECORD, LIST = (
-    "int", "decimal", "dateTime", "boolean", "string", "enum", "record", "list")
+INT, DECIMAL, DOUBLE, DATETIME, BOOLEAN, STRING, ENUM, RECORD, LIST = (
+    "int", "decimal", "double", "dateTime", "boolean", "string", "enum", "record", "list")
+
+# The service's "not set" values: the smallest value of each .NET type (a guid: all zeros). It sends
+# them for fields without a value; they are never data.
+NOT_SET_INT = -2147483648
+NOT_SET_SHORT = -32768
+NOT_SET_DECIMAL = Decimal(-79228162514264337593543950335)
+NOT_SET_DOUBLE = -1.7976931348623157e308
+NOT_SET_DATETIME = datetime(1, 1, 1)
+NOT_SET_GUID = "00000000-0000-0000-0000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,8 @@ class Field:
     item_name: str | None = None  # LIST: the repeated element's name, e.g. "InvoiceRow"
     choices: tuple[str, ...] = ()  # ENUM: the allowed values
     required: bool = False  # minOccurs=1: always rendered, even when the record has no value
+    not_set: Any = None  # the service's "not set" value of the field's type, if it has one
+    bits: int = 32  # INT: 16 for a short
 
 
 @dataclass(frozen=True)
@@ -81,12 +95,22 @@ def _field(name: str, element, enumerations: dict[str, tuple[str, ...]], seen: d
             return Field(name, LIST, shape=_shape(item.type, enumerations, seen), item_name=item_name,
                          required=required)
         return Field(name, RECORD, shape=_shape(xsd_type, enumerations, seen), required=required)
-    return Field(name, _scalar_kind(xsd_type), required=required)
+    if isinstance(xsd_type, builtins.Short):
+        return Field(name, INT, required=required, not_set=NOT_SET_SHORT, bits=16)
+    if type_name == "guid":
+        return Field(name, STRING, required=required, not_set=NOT_SET_GUID)
+    kind = _scalar_kind(xsd_type)
+    return Field(name, kind, required=required, not_set=_NOT_SET.get(kind))
+
+
+_NOT_SET = {INT: NOT_SET_INT, DECIMAL: NOT_SET_DECIMAL, DOUBLE: NOT_SET_DOUBLE, DATETIME: NOT_SET_DATETIME}
 
 
 def _scalar_kind(xsd_type) -> str:
     if isinstance(xsd_type, builtins.Integer):
         return INT
+    if isinstance(xsd_type, builtins.Double):
+        return DOUBLE
     for cls, kind in _BUILTINS:
         if isinstance(xsd_type, cls):
             return kind

@@ -11,7 +11,7 @@ from sync_pipeline.sandbox.erp.clock import Clock
 from sync_pipeline.sandbox.erp.companies import Companies
 from sync_pipeline.sandbox.erp.invoices import Orders
 from sync_pipeline.sandbox.erp.products import Products
-from sync_pipeline.sandbox.erp.records import from_json, public
+from sync_pipeline.sandbox.erp.records import from_json, known, public
 from sync_pipeline.sandbox.erp.shapes import AUTHENTICATE_WSDL, COMPANY_WSDL, INVOICE_WSDL, PRODUCT_WSDL
 from sync_pipeline.sandbox.soap import SoapService
 from sync_pipeline.sandbox.store import Store
@@ -38,9 +38,12 @@ class ErpSandbox:
         self.services = {
             "/authenticate/v001/authenticate.asmx":
                 SoapService(AUTHENTICATE_WSDL, Authenticate(self.sessions, credentials).handlers()),
-            "/Logistics/Product/V001/ProductService.asmx": SoapService(PRODUCT_WSDL, self.products.handlers()),
-            "/Economy/InvoiceOrder/V001/InvoiceService.asmx": SoapService(INVOICE_WSDL, self.orders.handlers()),
-            "/CRM/Company/V001/CompanyService.asmx": SoapService(COMPANY_WSDL, self.companies.handlers()),
+            "/Logistics/Product/V001/ProductService.asmx":
+                SoapService(PRODUCT_WSDL, self.products.handlers(), records=("Product",)),
+            "/Economy/InvoiceOrder/V001/InvoiceService.asmx":
+                SoapService(INVOICE_WSDL, self.orders.handlers(), records=("InvoiceOrder", "InvoiceRow")),
+            "/CRM/Company/V001/CompanyService.asmx":
+                SoapService(COMPANY_WSDL, self.companies.handlers(), records=("Company",)),
         }
         self._admin = ErpAdmin({"products": self.products, "orders": self.orders, "companies": self.companies},
                                self.seed_demo)
@@ -71,9 +74,9 @@ class ErpSandbox:
 
     def seed_demo(self) -> dict[str, int]:
         """Load (or refresh) the demo catalogue, companies and orders; returns how many of each."""
-        companies = [from_json(Companies.shape, c) for c in demo.CUSTOMERS + demo.SUPPLIERS]
-        products = [from_json(Products.shape, p) for p in demo.products()]
-        orders = [from_json(Orders.shape, o) for o in demo.orders(self.clock.now())]
+        companies = [from_json(Companies.shape, known(Companies.shape, c)) for c in demo.CUSTOMERS + demo.SUPPLIERS]
+        products = [from_json(Products.shape, known(Products.shape, p)) for p in demo.products()]
+        orders = [from_json(Orders.shape, known(Orders.shape, o)) for o in demo.orders(self.clock.now())]
         self.companies.upsert(companies)
         self.products.upsert(products)
         self.orders.upsert(orders)

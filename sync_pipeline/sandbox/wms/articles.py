@@ -2,7 +2,11 @@
 
 An article is found by ArticleIdentification: ArticleNumber, ProductCode or SystemId (ArticleSystemId).
 Found: the fields sent overwrite the stored ones, fields not sent are kept (a different ArticleNumber
-renames it, stock included). Not found: created with a new ArticleSystemId (not possible by SystemId).
+renames it, stock included). Not found: created with a new ArticleSystemId (not possible by SystemId),
+starting from the details the warehouse holds for that article number, if any (demo data: units,
+customs data, group, colour, size, location), which the fields sent overwrite. Every element of
+ArticleDefinition is kept under its own name (nested ones as sent); GetInventoryByQuery shows them
+where ArticleClass has them (see article_class.py).
 
 Refused (Success=false, never a fault): no ArticleNumber; ArticleName longer than MAX_NAME_LENGTH;
 a negative weight or dimension; an ArticleNumber or ProductCode another article already has;
@@ -19,19 +23,19 @@ from sync_pipeline.sandbox.views import View
 from sync_pipeline.sandbox.wms.inventory import Inventory
 from sync_pipeline.sandbox.wms.results import Refused, file_result
 from sync_pipeline.sandbox.wms.suppliers import SupplierRegistry
-from sync_pipeline.sandbox.wms.values import text
+from sync_pipeline.sandbox.wms.values import sent, text
 
 KIND = "article"
 BY_PRODUCT_CODE = "article-by-product-code"
 BY_SYSTEM_ID = "article-by-system-id"
+DETAILS = "article-details"  # by article number: what the warehouse holds for an article not created yet
 
 # Invented: Ongoing does not publish its column widths; 100 is plausible and shorter than the ERP's
 # 125-character product name, so long ERP names show up as refused records in the sandbox.
 MAX_NAME_LENGTH = 100
 
-STORED_FIELDS = ("ArticleName", "ProductCode", "BarCode", "ArticleDescription", "ArticleUnitCode",
-                 "CountryOfOriginCode", "StatisticsNumber", "Weight", "NetWeight", "Volume", "Length", "Width",
-                 "Height", "Price", "CustomerPrice", "PurchasePrice", "IsStockArticle")
+# How a request finds the article and what it asks for, not data; the main supplier is kept by its number.
+INSTRUCTIONS = ("ArticleOperation", "ArticleIdentification", "ArticleSystemId", "MainSupplier")
 NOT_NEGATIVE = ("Weight", "NetWeight", "Volume", "Length", "Width", "Height")
 
 
@@ -62,6 +66,10 @@ class ArticleRegistry:
     def view(self) -> View:
         """The articles as they are now, read-only (see sandbox.views)."""
         return self._store.view(KIND)
+
+    def hold_details(self, article_number: str, details: Mapping[str, Any]) -> None:
+        """What the warehouse holds for an article number (ArticleDefinition names), applied when it is created."""
+        self._store.put(DETAILS, article_number, dict(details))
 
     # -- ProcessArticle --------------------------------------------------------------------------
 
@@ -109,10 +117,13 @@ class ArticleRegistry:
     def _save(self, existing: dict[str, Any] | None, number: str, art: Mapping[str, Any],
               supplier: dict[str, Any] | None) -> dict[str, Any]:
         now = self._now()
-        article = dict(existing) if existing else {"SystemId": self._store.next_id("article-system-id"),
-                                                   "Created": now}
+        if existing:
+            article = dict(existing)
+        else:
+            article = {**(self._store.get(DETAILS, number) or {}),
+                       "SystemId": self._store.next_id("article-system-id"), "Created": now}
         old_number, old_code = article.get("ArticleNumber"), article.get("ProductCode")
-        article.update({key: art[key] for key in STORED_FIELDS if art.get(key) is not None})
+        article.update(sent(art, INSTRUCTIONS))
         article["ArticleNumber"] = number
         article["ProcessArticleTime"] = now
         if supplier is not None:

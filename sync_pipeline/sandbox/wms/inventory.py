@@ -1,22 +1,34 @@
-"""Stock per article number: physical items, booked items, and when either last changed.
+"""Stock per article number: physical items, the items orders hold, and when the stock last changed.
 
 Stock may be set (admin route, demo data) before the article exists; it shows in GetInventoryByQuery
-once the article does. Booked items are the open orders' quantities (see statuses.books_stock);
-sellable = physical - booked and may be negative.
+once the article does. Orders hold items by status (HOLDS): booked from Open, allocated
+from Allocated, picked (to be collected) from Picked, all until Sent; sellable = physical - booked and
+may be negative. LastInDate is the last time physical stock grew; items to receive (expected on
+purchase orders, which the sandbox does not model) come from the demo data.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline.sandbox.views import View
+from sync_pipeline.sandbox.wms import statuses
 
 KIND = "stock"
 ZERO = Decimal(0)
 MAX_DELTA_AGE = timedelta(hours=24)
+BOOKED, ALLOCATED, PICKED = "NumberOfBookedItems", "NumberOfAllocatedItems", "NumberOfPickedItems"
+TO_RECEIVE = "ToReceiveNumberOfItems"
+# Stock field -> the order status from which an order holds its items there, until it is Sent.
+HOLDS = {BOOKED: statuses.OPEN, ALLOCATED: statuses.ALLOCATED, PICKED: statuses.PICKED}
+
+
+def held_in(status: int) -> tuple[str, ...]:
+    """The stock fields in which an order at `status` holds its items."""
+    return tuple(field for field, start in HOLDS.items() if start <= status < statuses.SENT)
 
 
 class Inventory:
@@ -46,14 +58,24 @@ class Inventory:
     def set_physical(self, article_number: str, quantity: Decimal) -> dict[str, Any]:
         with self._store.lock:
             stock = self._current(article_number)
+            if quantity > physical_of(stock):
+                stock["LastInDate"] = self._now()
             stock["NumberOfItems"] = quantity
             return self._save(stock)
 
-    def book(self, article_number: str, delta: Decimal) -> None:
-        """Book (positive delta) or release (negative) items for open orders."""
+    def expect(self, article_number: str, quantity: Decimal) -> None:
+        """Items the warehouse expects to receive for this article."""
         with self._store.lock:
             stock = self._current(article_number)
-            stock["NumberOfBookedItems"] = booked_of(stock) + delta
+            stock[TO_RECEIVE] = quantity
+            self._save(stock)
+
+    def hold(self, article_number: str, deltas: dict[str, Decimal]) -> None:
+        """Hold more (positive) or fewer (negative) items for orders, by stock field (BOOKED, ALLOCATED, PICKED)."""
+        with self._store.lock:
+            stock = self._current(article_number)
+            for field, delta in deltas.items():
+                stock[field] = quantity_of(stock, field) + delta
             self._save(stock)
 
     def withdraw(self, article_number: str, quantity: Decimal) -> None:
@@ -80,8 +102,12 @@ def physical_of(stock: dict[str, Any] | None) -> Decimal:
     return Decimal(str(stock["NumberOfItems"])) if stock else ZERO
 
 
-def booked_of(stock: dict[str, Any] | None) -> Decimal:
-    return Decimal(str(stock.get("NumberOfBookedItems") or 0)) if stock else ZERO
+def quantity_of(stock: Mapping[str, Any] | None, field: str) -> Decimal:
+    return Decimal(str(stock.get(field) or 0)) if stock else ZERO
+
+
+def booked_of(stock: Mapping[str, Any] | None) -> Decimal:
+    return quantity_of(stock, BOOKED)
 
 
 def sellable_of(stock: dict[str, Any] | None) -> Decimal:

@@ -3,12 +3,14 @@
 - Orders are identified by GoodsOwnerOrderNumber. A new order gets an OrderId and status 200 Open.
 - Create of an existing number, Update/Remove of an unknown one: refused. Any change (CreateOrUpdate,
   Update, Remove) of an order that reached 300 Released or more, or was cancelled: refused.
-- On an update, OrderInfo and Customer fields sent overwrite the stored ones, fields not sent are kept;
-  CustomerOrderLines, when sent, replace all lines (lines keep their OrderLineSystemId by
-  ExternalOrderLineCode).
+- Every element of the CustomerOrder is kept as sent (OrderInfo, Customer and each line whole, the other
+  parts under their own names); GetOrdersByQuery shows them where Order has them (replies.py).
+- On an update, OrderInfo and Customer fields sent overwrite the stored ones, fields not sent are kept
+  (so are the other parts not sent); CustomerOrderLines, when sent, replace all lines (lines keep their
+  OrderLineSystemId by ExternalOrderLineCode).
 - Each line names its article as its ArticleIdentification says (ArticleNumber or ProductCode). An
   unknown article, a duplicate ExternalOrderLineCode or NumberOfItems <= 0 refuses the whole order.
-- Remove cancels (status 1000). Open orders book their items (statuses.books_stock).
+- Remove cancels (status 1000). Orders hold their items in stock by status (inventory.HOLDS).
 - Reaching 450 Sent (or any later shipped status) the first time sets ShippedTime, picks every line in
   full and withdraws the picked items from physical stock (never below zero: the sandbox does not
   model shortages). Every change sets LastUpdated; a status change sets OrderStatusChangedTime.
@@ -22,24 +24,25 @@ from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline.sandbox.values import items
 from sync_pipeline.sandbox.views import View
 from sync_pipeline.sandbox.wms import statuses
 from sync_pipeline.sandbox.wms.articles import ArticleRegistry
-from sync_pipeline.sandbox.wms.inventory import Inventory
+from sync_pipeline.sandbox.wms.inventory import Inventory, held_in
 from sync_pipeline.sandbox.wms.results import Refused, file_result, refused_result
-from sync_pipeline.sandbox.values import items
-from sync_pipeline.sandbox.wms.values import present, text
+from sync_pipeline.sandbox.wms.values import sent, text
 
 KIND = "order"
 BY_ID = "order-by-id"
 
-INFO_FIELDS = ("ReferenceNumber", "SalesCode", "OrderRemark", "WayOfDelivery", "FreightPrice", "DeliveryDate",
-               "CustomerPrice", "FreeText1", "FreeText2", "FreeText3")
-CUSTOMER_FIELDS = ("CustomerNumber", "Name", "Address", "PostCode", "City", "TelePhone", "Email", "MobilePhone",
-                   "CountryCode", "CountryStateCode", "NotifyBySMS", "NotifyByEmail", "NotifyByTelephone")
-INVOICE_ADDRESS_FIELDS = ("Name", "Address", "PostCode", "City", "TelePhone", "Email", "MobilePhone",
-                          "CountryStateCode", "CountryCode")
-LINE_FIELDS = ("LinePrice", "CustomerLinePrice", "CurrencyCode")
+# How a request finds the record and what it asks for (not data), and what the warehouse sets itself.
+INFO_INSTRUCTIONS = ("OrderIdentification", "OrderOperation", "OrderId", "GoodsOwnerOrderNumber", "WayOfDeliveryType")
+CUSTOMER_INSTRUCTIONS = ("CustomerOperation", "CustomerIdentification", "CustomerId", "DeliveryAddressId",
+                         "InvoiceAddressId", "InvoiceAddress")
+LINE_INSTRUCTIONS = ("OrderLineIdentification", "ArticleIdentification", "SubOrderLineSpecification",
+                     "OrderLineSystemId", "ArticleSystemId", "ArticleNumber", "ProductCode", "NumberOfItems")
+# The CustomerOrder's parts kept apart from the order's own fields.
+OWN_PARTS = ("OrderInfo", "Customer", "CustomerOrderLines")
 
 
 class UnknownOrder(LookupError):
@@ -131,21 +134,20 @@ class OrderBook:
 
     def _apply_content(self, order: dict[str, Any], co: Mapping[str, Any]) -> None:
         info = co["OrderInfo"]
-        order["OrderInfo"] = {**order["OrderInfo"], **present({key: info.get(key) for key in INFO_FIELDS})}
-        delivery_type = info.get("WayOfDeliveryType")
-        if delivery_type:
-            order["OrderInfo"]["WayOfDeliveryType"] = present({"Code": delivery_type.get("Code"),
-                                                               "Name": delivery_type.get("Name")})
+        order["OrderInfo"] = {**order["OrderInfo"], **sent(info, INFO_INSTRUCTIONS)}
+        delivery_type = sent(info.get("WayOfDeliveryType") or {})
+        if delivery_type.keys() & {"Code", "Name"}:
+            order["OrderInfo"]["WayOfDeliveryType"] = {key: delivery_type[key] for key in ("Code", "Name")
+                                                       if key in delivery_type}
         customer = co.get("Customer")
         if customer:
-            merged = {**order["Customer"], **present({key: customer.get(key) for key in CUSTOMER_FIELDS})}
-            invoice = customer.get("InvoiceAddress")
+            merged = {**order["Customer"], **sent(customer, CUSTOMER_INSTRUCTIONS)}
+            invoice = sent(customer.get("InvoiceAddress") or {})
             if invoice:
-                merged["InvoiceAddress"] = {
-                    **merged.get("InvoiceAddress", {}),
-                    **present({key: invoice.get(key) for key in INVOICE_ADDRESS_FIELDS})}
+                merged["InvoiceAddress"] = {**merged.get("InvoiceAddress", {}), **invoice}
                 order.setdefault("InvoiceAddressId", self._store.next_id("address-id"))
             order["Customer"] = merged
+        order.update(sent(co, OWN_PARTS))  # CommunicationInfo, TransporterContract, CustomerOrderTextLines...
 
     def _resolve_lines(self, wrapper: Mapping[str, Any] | None,
                        existing: dict[str, Any] | None) -> list[dict[str, Any]] | None:
@@ -168,10 +170,10 @@ class OrderBook:
             quantity = line.get("NumberOfItems")
             if quantity is None or quantity <= 0:
                 raise Refused(f"Order line {label}: NumberOfItems must be greater than 0 (got {quantity})")
-            resolved.append({"OrderLineSystemId": kept_ids.get(code), "ExternalOrderLineCode": code or None,
+            resolved.append({**sent(line, LINE_INSTRUCTIONS),
+                             "OrderLineSystemId": kept_ids.get(code), "ExternalOrderLineCode": code or None,
                              "ArticleSystemId": article["SystemId"], "ArticleNumber": article["ArticleNumber"],
-                             "NumberOfItems": quantity, "PickedNumberOfItems": Decimal(0),
-                             **present({key: line.get(key) for key in LINE_FIELDS})})
+                             "NumberOfItems": quantity, "PickedNumberOfItems": Decimal(0)})
         for line in resolved:  # ids only once the whole order is accepted
             line["OrderLineSystemId"] = line["OrderLineSystemId"] or self._store.next_id("order-line-id")
         return resolved
@@ -254,21 +256,25 @@ class OrderBook:
         article = self._articles.by_system_id(line["ArticleSystemId"])
         return article["ArticleNumber"] if article else line["ArticleNumber"]
 
-    def _bookings(self, order: Mapping[str, Any]) -> dict[str, Decimal]:
-        booked: dict[str, Decimal] = {}
-        if statuses.books_stock(order["OrderStatusNumber"]):
+    def _bookings(self, order: Mapping[str, Any]) -> dict[tuple[str, str], Decimal]:
+        """The items the order holds: (article number, stock field) -> quantity."""
+        held: dict[tuple[str, str], Decimal] = {}
+        for field in held_in(order["OrderStatusNumber"]):
             for line in order["Lines"]:
-                number = self._number_of(line)
-                booked[number] = booked.get(number, Decimal(0)) + Decimal(str(line["NumberOfItems"]))
-        return booked
+                key = (self._number_of(line), field)
+                held[key] = held.get(key, Decimal(0)) + Decimal(str(line["NumberOfItems"]))
+        return held
 
-    def _save(self, order: dict[str, Any], before: Mapping[str, Decimal]) -> dict[str, Any]:
+    def _save(self, order: dict[str, Any], before: Mapping[tuple[str, str], Decimal]) -> dict[str, Any]:
         self._store.put(KIND, order["GoodsOwnerOrderNumber"], order)
         after = self._bookings(order)
-        for number in before.keys() | after.keys():
-            delta = after.get(number, Decimal(0)) - before.get(number, Decimal(0))
+        changes: dict[str, dict[str, Decimal]] = {}
+        for number, field in before.keys() | after.keys():
+            delta = after.get((number, field), Decimal(0)) - before.get((number, field), Decimal(0))
             if delta:
-                self._inventory.book(number, delta)
+                changes.setdefault(number, {})[field] = delta
+        for number, deltas in sorted(changes.items()):
+            self._inventory.hold(number, deltas)
         return self._store.get(KIND, order["GoodsOwnerOrderNumber"])
 
 

@@ -38,11 +38,6 @@ def warehouse_started(status: int) -> bool:
     return status >= RELEASED
 
 
-def books_stock(status: int) -> bool:
-    """Orders between Open and Picked hold (book) their items; sent or cancelled ones do not."""
-    return OPEN <= status < SENT
-
-
 def has_left_warehouse(status: int) -> bool:
     """Sent, Collected and Returned orders were shipped (and withdrawn from stock) at some point."""
     return SENT <= status < CANCELLED

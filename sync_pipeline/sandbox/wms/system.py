@@ -10,11 +10,11 @@ from typing import Any, Callable, Iterator
 from sync_pipeline.sandbox.soap import RequestContext, SoapFault, SoapService
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline.sandbox.values import utc_now
-from sync_pipeline.sandbox.wms import replies, statuses
+from sync_pipeline.sandbox.wms import order_reply, replies, statuses
 from sync_pipeline.sandbox.wms.admin import WmsAdmin, stock_summary
 from sync_pipeline.sandbox.wms.articles import ArticleRegistry
 from sync_pipeline.sandbox.wms.credentials import Credentials
-from sync_pipeline.sandbox.wms.demo import demo_stock
+from sync_pipeline.sandbox.wms.demo import demo_article_details, demo_inbound, demo_stock
 from sync_pipeline.sandbox.wms.inventory import Inventory
 from sync_pipeline.sandbox.wms.inventory_query import select_inventory
 from sync_pipeline.sandbox.wms.order_query import select_orders
@@ -26,6 +26,9 @@ from sync_pipeline.sandbox.wms.writes import WriteGuard, WriteInProgress
 
 ONGOING_WSDL = Path(__file__).resolve().parents[2] / "wms" / "wsdl" / "ongoing.wsdl"
 WAREHOUSE = "sandbox"  # the service lives at /<warehouse>/service.asmx
+# The reply elements that are records, where the fault unknown_elements adds elements.
+RECORDS = ("InventoryLine", "Article", "Order", "OrderInfo", "Consignee", "PickedOrderLine", "OrderTrackingInfo",
+           "OrderStatus", "ProcessArticleResult", "ProcessOrderResult", "UpdateOrderResult")
 
 Reply = dict[str, Any]
 
@@ -54,7 +57,7 @@ class WmsSandbox:
             "GetOrdersByQuery": self.get_orders_by_query,
             "GetInventoryByQuery": self.get_inventory_by_query,
         }
-        self.services = {f"/{warehouse}/service.asmx": SoapService(ONGOING_WSDL, handlers)}
+        self.services = {f"/{warehouse}/service.asmx": SoapService(ONGOING_WSDL, handlers, RECORDS, fit_replies=True)}
 
     # -- SandboxSystem ---------------------------------------------------------------------------
 
@@ -75,6 +78,10 @@ class WmsSandbox:
     def seed_demo(self) -> None:
         for number, quantity in demo_stock().items():
             self.inventory.set_physical(number, quantity)
+        for number, quantity in demo_inbound().items():
+            self.inventory.expect(number, quantity)
+        for number, details in demo_article_details().items():
+            self.articles.hold_details(number, details)
 
     # -- writes ----------------------------------------------------------------------------------
 
@@ -137,7 +144,7 @@ class WmsSandbox:
         selected = select_orders(orders.sorted_by("OrderId"), values.get("query") or {})
         articles_by_id = articles.index_by("SystemId")
         return {"GetOrdersByQueryResult": {"Orders": {"Order": [
-            replies.order(order, articles_by_id, suppliers) for order in selected]}}}
+            order_reply.order(order, articles_by_id, suppliers) for order in selected]}}}
 
     def get_inventory_by_query(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
         self.credentials.check(values)

@@ -29,5 +29,23 @@ def present(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def sent(values: Mapping[str, Any], leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Everything a request record carried, nested, for keeping: elements not sent (None, and repeated or
+    complex ones with nothing in them) left out, as are the names in `leave_out`."""
+    return {key: kept for key, value in values.items() if key not in leave_out and _carried(kept := _sent(value))}
+
+
+def _sent(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return sent(value)
+    if isinstance(value, (list, tuple)):
+        return [kept for item in value if _carried(kept := _sent(item))]
+    return value
+
+
+def _carried(value: Any) -> bool:
+    return value is not None and value != [] and value != {}
+
+
 def text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
