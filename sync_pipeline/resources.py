@@ -16,6 +16,7 @@ import dagster as dg
 
 from sync_pipeline.erp import ErpClient, ErpConnection
 from sync_pipeline.ledger import Ledger, resolve_url
+from sync_pipeline.mapping.extra import erp_return_properties
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
 from sync_pipeline.wms import WmsClient, WmsConnection
 
@@ -39,13 +40,17 @@ class ErpResource(dg.ConfigurableResource):
     identity_id: str | None = None
     timeout_seconds: float = 30.0
     max_reply_mb: int = DEFAULT_MAX_REPLY_MB  # larger replies are refused
+    # Return properties asked for besides the models' own, by record: the extra fields' sources.
+    extra_properties: dict[str, list[str]] = {}
 
     def client(self) -> ErpClient:
-        key = (self.base_url, self.application_id, self.username, self.password, self.identity_id, self.max_reply_mb)
+        extra = {record: tuple(names) for record, names in sorted(self.extra_properties.items())}
+        key = (self.base_url, self.application_id, self.username, self.password, self.identity_id, self.max_reply_mb,
+               tuple(extra.items()))
         return _cached("erp", key, lambda: ErpClient(ErpConnection(
             base_url=self.base_url, application_id=UUID(self.application_id), username=self.username,
             password=self.password, identity_id=UUID(self.identity_id) if self.identity_id else None,
-            timeout=self.timeout_seconds, max_reply_bytes=self.max_reply_mb * MB)))
+            timeout=self.timeout_seconds, max_reply_bytes=self.max_reply_mb * MB), extra_properties=extra))
 
 
 class WmsResource(dg.ConfigurableResource):
@@ -103,6 +108,8 @@ def resources_from_env(settings) -> dict[str, Any]:
             password=dg.EnvVar("SO24_PASSWORD"),
             identity_id=str(settings.so24_identity_id) if settings.so24_identity_id else None,
             max_reply_mb=settings.sync_max_reply_mb,
+            extra_properties={record: list(names) for record, names
+                              in erp_return_properties(settings.sync_extra_fields).items()},
         ),
         "wms": WmsResource(
             base_url=settings.ongoing_base_url,

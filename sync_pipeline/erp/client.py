@@ -15,7 +15,7 @@ set absolute values, so repeating one after a timeout is harmless.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -67,11 +67,15 @@ class ErpClient:
 
     `plugins` (zeep plugins) are added to all four services. Elements of replies that no service
     description defines are skipped and counted in `unknown_elements` (soap/unknown.py).
+    `extra_properties` ({"Product": ("ProductCode",), "InvoiceRow": (...), ...}) are asked for besides
+    the models' own, for extra fields (mapping.extra.erp_return_properties); records keep them as extras.
     """
 
-    def __init__(self, connection: ErpConnection, plugins: Iterable[zeep.Plugin] = ()):
+    def __init__(self, connection: ErpConnection, plugins: Iterable[zeep.Plugin] = (),
+                 extra_properties: Mapping[str, Sequence[str]] | None = None):
         plugins = list(plugins)
         self.connection = connection
+        self._properties = _return_properties(extra_properties or {})
         self.unknown_elements = UnknownElements()
         self.session = ErpSession(connection, plugins, unknown_elements=self.unknown_elements)
         self._products = self._proxy(ErpService.PRODUCT, plugins)
@@ -120,7 +124,7 @@ class ErpClient:
                            message=f"24SevenOffice did not accept stock quantity {quantity}")
 
     def _get_products(self, search: dict[str, Any]) -> list[Product]:
-        return self._search("GetProducts", search, PRODUCT_RETURN_PROPERTIES)
+        return self._search("GetProducts", search, self._properties["Product"])
 
     # -- orders ------------------------------------------------------------------------------
 
@@ -154,8 +158,8 @@ class ErpClient:
                 "GetInvoices",
                 lambda: self._readers["GetInvoices"](
                     searchParams=search,
-                    invoiceReturnProperties=string_array(INVOICE_RETURN_PROPERTIES),
-                    rowReturnProperties=string_array(ROW_RETURN_PROPERTIES),
+                    invoiceReturnProperties=string_array(self._properties["InvoiceOrder"]),
+                    rowReturnProperties=string_array(self._properties["InvoiceRow"]),
                 ),
             )
 
@@ -229,7 +233,7 @@ class ErpClient:
         return _in_chunks(ids, lambda chunk: self._get_companies({"CompanyIds": {"int": chunk}}))
 
     def _get_companies(self, search: dict[str, Any]) -> list[Company]:
-        return self._search("GetCompanies", search, COMPANY_RETURN_PROPERTIES)
+        return self._search("GetCompanies", search, self._properties["Company"])
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -257,6 +261,15 @@ def save_refusal(saved: Any, key: str, field: str) -> RecordError | None:
         if problem:
             return RecordError(key=key, field=field, message=str(ApiException.model_validate(problem)))
     return None
+
+
+def _return_properties(extra: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    own = {"Product": PRODUCT_RETURN_PROPERTIES, "InvoiceOrder": INVOICE_RETURN_PROPERTIES,
+           "InvoiceRow": ROW_RETURN_PROPERTIES, "Company": COMPANY_RETURN_PROPERTIES}
+    unknown = set(extra) - set(own)
+    if unknown:
+        raise ValueError(f"no return properties for {sorted(unknown)}; records: {', '.join(own)}")
+    return {record: tuple(dict.fromkeys((*names, *extra.get(record, ())))) for record, names in own.items()}
 
 
 def changed_after(since: datetime | None) -> datetime:
