@@ -23,6 +23,8 @@ class FaultConfig:
     malformed_rate: float = 0.0
     expire_sessions: bool = False
     quarantine_seconds: float = 0.0
+    # The quarantine starts with the next SOAP call (refused) instead of now: a caller is sure to meet it.
+    quarantine_from_next_call: bool = False
     timeout_hold_seconds: float = 3.0  # how long a "timed out" call holds the connection before closing it
     rate_limit_per_hour: int = 7200
     unknown_elements: bool = False  # replies' records carry elements no description defines (sandbox/unknown_elements.py)
@@ -51,15 +53,18 @@ class FaultInjector:
         self.config = FaultConfig()
         self._random = random.Random(0)
         self._quarantine_until: datetime | None = None
+        self._quarantine_pending = False  # waits for the next call to start
         self._recent: deque[float] = deque()
 
     def configure(self, config: FaultConfig) -> None:
         with self._lock:
             self.config = config
             self._random = random.Random(config.seed)
+            forced = config.quarantine_seconds > 0
+            self._quarantine_pending = forced and config.quarantine_from_next_call
             self._quarantine_until = (
                 datetime.now(timezone.utc) + timedelta(seconds=config.quarantine_seconds)
-                if config.quarantine_seconds > 0 else None
+                if forced and not self._quarantine_pending else None
             )
 
     def reset(self) -> None:
@@ -78,6 +83,9 @@ class FaultInjector:
             self._recent.append(stamp)
             while self._recent and stamp - self._recent[0] > 3600:
                 self._recent.popleft()
+            if self._quarantine_pending:
+                self._quarantine_pending = False
+                self._quarantine_until = now + timedelta(seconds=self.config.quarantine_seconds)
             if self._quarantine_until is None and len(self._recent) > self.config.rate_limit_per_hour:
                 self._quarantine_until = now + timedelta(minutes=1)
             if self._quarantine_until is None or now >= self._quarantine_until:
@@ -87,6 +95,12 @@ class FaultInjector:
             until = self._quarantine_until
             ends = (until.replace(microsecond=0) + timedelta(seconds=1 if until.microsecond else 0)).isoformat()
         return f"Limit exceeded. Request is blocked. Quarantine ends at {ends}"
+
+    def quarantined(self) -> bool:
+        """Whether a quarantine refuses calls now or waits for the next call to start."""
+        with self._lock:
+            return self._quarantine_pending or (
+                self._quarantine_until is not None and datetime.now(timezone.utc) < self._quarantine_until)
 
     def draw(self) -> str | None:
         """The fault to inject into this call, if any."""

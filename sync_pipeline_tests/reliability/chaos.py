@@ -5,19 +5,22 @@ Per SOAP call, `rate` of the calls fail, split evenly over the four kinds the sa
 (the connection held, then closed) and a reply cut in half after it was done. On top of those, a
 background thread ends every live ERP session twice a second and now and then puts one sandbox in
 quarantine ("Limit exceeded ... Quarantine ends at ...") for a second.
+
+Each quarantine starts with the next call to its sandbox (`quarantine_from_next_call`), so at least
+one call meets it however the machine's load spreads the calls over time, and nothing is posted to
+that sandbox until it is over (a post would end it). The ERP's first quarantine is posted before the
+pipeline starts: every run meets one.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from typing import Any
 
 from sync_pipeline_tests.reliability.sandboxes import NO_REQUEST_LIMIT, Sandboxes
 
 PER_CALL_KINDS = ("error_rate", "timeout_rate", "drop_rate", "malformed_rate")
-FIRST_QUARANTINE_TICK = 5  # early, while the first cycle is busy: even a short soak meets one
 
 
 class Chaos:
@@ -37,7 +40,8 @@ class Chaos:
                 **{kind: share for kind in PER_CALL_KINDS}, **extra}
 
     def __enter__(self) -> "Chaos":
-        self.sandboxes.faults(**self.settings())
+        for system in ("erp", "wms"):
+            self._post(system, quarantine=system == "erp")
         self._thread.start()
         return self
 
@@ -47,23 +51,21 @@ class Chaos:
         self.sandboxes.faults()  # off
 
     def _run(self) -> None:
-        quiet_until = {"erp": 0.0, "wms": 0.0}  # a re-post would end a quarantine early
         while not self._stop.wait(self.tick):
             self._ticks += 1
-            now = time.monotonic()
             quarantine = None
-            if self._ticks % self.quarantine_every == FIRST_QUARANTINE_TICK:
+            if self._ticks % self.quarantine_every == 0:
                 quarantine = ("erp", "wms")[(self._ticks // self.quarantine_every) % 2]
             for system in ("erp", "wms"):
-                if now < quiet_until[system]:
-                    continue
-                extra: dict[str, Any] = {}
-                if system == "erp":
-                    extra["expire_sessions"] = True
-                    self.events["session_expiries"] += 1
-                if system == quarantine:
-                    extra["quarantine_seconds"] = self.quarantine_seconds
-                    quiet_until[system] = now + self.quarantine_seconds + self.tick
-                    self.events["quarantines"] += 1
-                self.sandboxes.admin(system, "POST", "faults", {**NO_REQUEST_LIMIT, **self.settings(**extra)})
+                if not self.sandboxes.quarantined(system):  # a post would end its quarantine, or cancel it unmet
+                    self._post(system, quarantine=system == quarantine)
 
+    def _post(self, system: str, quarantine: bool) -> None:
+        extra: dict[str, Any] = {}
+        if system == "erp":
+            extra["expire_sessions"] = True
+            self.events["session_expiries"] += 1
+        if quarantine:
+            extra.update(quarantine_seconds=self.quarantine_seconds, quarantine_from_next_call=True)
+            self.events["quarantines"] += 1
+        self.sandboxes.admin(system, "POST", "faults", {**NO_REQUEST_LIMIT, **self.settings(**extra)})

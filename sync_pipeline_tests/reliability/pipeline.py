@@ -79,3 +79,10 @@ def quiet(results: dict[str, SyncReport | BaseException]) -> bool:
                 or report.details.get("held_for_orders_in_flight"):
             return False
     return True
+
+
+def backing_off(ledger: Ledger) -> list[str]:
+    """Records that failed and wait for their retry: a cycle that ran before the retry was due found nothing
+    to do, yet the systems are not at rest. Dead-lettered records are left to the invariants."""
+    dead = {(entry.kind, entry.key) for entry in ledger.dead_letters()}
+    return [f"{kind} {key}" for kind in Kind for key in ledger.failing(kind) if (kind, key) not in dead]

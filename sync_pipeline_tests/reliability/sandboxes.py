@@ -72,6 +72,12 @@ class Sandboxes:
         for system in ("erp", "wms"):
             self.admin(system, "POST", "faults", {**NO_REQUEST_LIMIT, **settings})
 
+    def quarantined(self, system: str) -> bool:
+        """Whether the sandbox's quarantine refuses calls now or waits for its first call (read in-process:
+        the admin API shows settings only)."""
+        server = self.erp_server if system == "erp" else self.wms_server
+        return server.faults.quarantined()
+
     def calls(self, system: str) -> list[dict[str, Any]]:
         return self.admin(system, "GET", "calls")["log"]
 

@@ -37,7 +37,7 @@ from sync_pipeline_tests.reliability.crash_worker import WorkerConfig, forkserve
 from sync_pipeline_tests.reliability.figures import publish
 from sync_pipeline_tests.reliability.hooks import AfterWrites
 from sync_pipeline_tests.reliability.invariants import check
-from sync_pipeline_tests.reliability.pipeline import Pipeline, quiet
+from sync_pipeline_tests.reliability.pipeline import Pipeline, backing_off, quiet
 from sync_pipeline_tests.reliability.sandboxes import (Sandboxes, article_number, order_record, seed_catalogue,
                                                        seed_orders)
 
@@ -51,6 +51,9 @@ WRITES = ("ProcessOrder", "SaveInvoices", "SetStockQuantity", "ProcessArticle")
 CLAIM_TTL = timedelta(seconds=2)  # production: 5 minutes; the heartbeat renews it every third
 QUICK_BACKOFF = BackoffPolicy(base=timedelta(milliseconds=20), cap=timedelta(milliseconds=200), max_attempts=25)
 MAX_SCHEDULED_CYCLES = 20
+# How long a run may take to start and reach the armed write: it ends with the write, so it can be generous
+# for a loaded machine; it runs out only when the run finds nothing left to write.
+WRITE_WAIT_SECONDS = 30.0
 
 
 def test_runs_killed_at_random_points_lose_and_double_nothing(tmp_path: Path, request) -> None:
@@ -76,7 +79,7 @@ def test_runs_killed_at_random_points_lose_and_double_nothing(tmp_path: Path, re
                 operation = WRITES[(kill // 2) % len(WRITES)]
                 next_id = _work_for(operation, sandboxes, rng, next_id)
                 after_writes.arm(rng.randrange(1, 5), lambda _op, pid=run.pid: _kill(pid), operation)
-                if not after_writes.fired.wait(timeout=5.0):  # nothing left to write: kill it anyway
+                if not after_writes.fired.wait(timeout=WRITE_WAIT_SECONDS):  # nothing left to write: kill it anyway
                     after_writes.disarm()
                     _kill(run.pid)
                     kills["while idle"] += 1
@@ -98,7 +101,7 @@ def test_runs_killed_at_random_points_lose_and_double_nothing(tmp_path: Path, re
         while not done and cycles < MAX_SCHEDULED_CYCLES:
             results = schedule.cycle(f"scheduled-{cycles}")
             cycles += 1
-            done = quiet(results)
+            done = quiet(results) and not backing_off(ledger)
             if not done:
                 time.sleep(0.5)  # claims of killed runs expire within CLAIM_TTL
         assert done, (f"the schedule found work left after {cycles} cycles: {_summary(results)}; orders in "
@@ -121,25 +124,56 @@ def test_runs_killed_at_random_points_lose_and_double_nothing(tmp_path: Path, re
 
 
 def test_a_killed_runs_claims_expire_and_a_live_runs_do_not(tmp_path: Path) -> None:
-    """The heartbeat: claims outlive their ttl while the run lives; once it is killed they expire."""
+    """The heartbeat: claims outlive their ttl while the run lives; once it is killed they expire.
+
+    Read from the claims' own expiry times, so that the machine's load decides nothing: the holder renews
+    twice (each renewal moves the expiry on), a claim at a moment past the first expiry is refused; after
+    the kill the expiry stays within one ttl of the kill, and the claim is taken once it has passed.
+    """
     url = sqlite_url(tmp_path / "ledger.sqlite")
+    keys = ["1", "2", "3"]
+    ttl = timedelta(seconds=3)  # renewed every second: a heartbeat held up for up to two still keeps them
     ledger = Ledger(url)
     context = forkserver()
-    holder = context.Process(target=hold_claims, args=(url, ["1", "2", "3"], 1.5), daemon=True)
+    holder = context.Process(target=hold_claims, args=(url, keys, ttl.total_seconds()), daemon=True)
     holder.start()
     try:
-        deadline = time.monotonic() + 15
-        while ledger.claim_holders() != {"holder": 3}:
-            assert time.monotonic() < deadline, "the holder never claimed its records"
-            time.sleep(0.05)
-        time.sleep(3.5)  # over two ttls: alive, it renewed them
-        assert ledger.claim("order", ["1", "2", "3"], "other", timedelta(minutes=1)) == set()
+        first = _wait_for_expiry(ledger, keys, lambda until: until is not None, "the holder never claimed its records")
+        renewed = _wait_for_expiry(ledger, keys, lambda until: until > first, "the live holder never renewed")
+        _wait_for_expiry(ledger, keys, lambda until: until > renewed, "the live holder renewed only once")
+        past_the_ttl = first + timedelta(milliseconds=1)
+        assert ledger.claim(Kind.ORDER, keys, "other", timedelta(minutes=1), now=past_the_ttl) == set()
+
         os.kill(holder.pid, signal.SIGKILL)
         holder.join()
-        time.sleep(1.6)  # one ttl after its last renewal at most
-        assert ledger.claim("order", ["1", "2", "3"], "other", timedelta(minutes=1)) == {"1", "2", "3"}
+        killed_at = datetime.now(timezone.utc)  # after its death: every renewal came before
+        expiry = _expiry(ledger, keys)
+        assert expiry <= killed_at + ttl, "a dead run's claims end within one ttl of its last renewal"
+        _sleep_until(expiry)
+        assert ledger.claim(Kind.ORDER, keys, "other", timedelta(minutes=1)) == set(keys)
     finally:
         ledger.close()
+
+
+def _expiry(ledger: Ledger, keys: list[str]) -> datetime | None:
+    """The earliest end of the claims on these records (None while one is unclaimed)."""
+    ends = [entry.claimed_until for entry in ledger.entries(Kind.ORDER, keys).values()]
+    return min(ends) if len(ends) == len(keys) and None not in ends else None
+
+
+def _wait_for_expiry(ledger: Ledger, keys: list[str], reached, failure: str, seconds: float = 60.0) -> datetime:
+    """Poll the claims' expiry until `reached(expiry)`; generous, as it ends as soon as it holds."""
+    deadline = time.monotonic() + seconds
+    while not reached(expiry := _expiry(ledger, keys)):
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.05)
+    return expiry
+
+
+def _sleep_until(moment: datetime) -> None:
+    remaining = (moment - datetime.now(timezone.utc)).total_seconds()
+    if remaining > 0:
+        time.sleep(remaining + 0.01)
 
 
 def hold_claims(url: str, keys: list[str], ttl_seconds: float) -> None:
@@ -162,10 +196,10 @@ def test_the_cursor_stays_at_an_order_a_killed_run_held(tmp_path: Path) -> None:
         sandboxes.admin("erp", "POST", "orders/date_changed", [{"OrderId": 2, "DateChanged": an_hour_ago}])
         pipeline = Pipeline(ledger, *sandboxes.clients())
         pipeline.step("articles", "run-1")
-        ledger.claim(Kind.ORDER, ["2"], "killed-run", timedelta(seconds=1))  # it died holding order 2
+        ledger.claim(Kind.ORDER, ["2"], "killed-run", timedelta(hours=1))  # it died holding order 2
         report = pipeline.step("orders", "run-2")
         assert (report.created, report.details["held_by_other_run"]) == (2, ["2"])
-        time.sleep(1.1)  # the killed run's claim expires
+        _expire_claim(ledger, "2", "killed-run")
         assert pipeline.step("orders", "run-3").created == 1
         assert sorted(o["GoodsOwnerOrderNumber"] for o in sandboxes.admin("wms", "GET", "state")["orders"]) == \
             ["1", "2", "3"]
@@ -214,6 +248,13 @@ def test_a_new_run_releases_the_claims_of_runs_dagster_reports_finished(tmp_path
         assert ledger.claim_holders() == {alive.run_id: 1}
         pushed = {o["GoodsOwnerOrderNumber"] for o in stack.wms_admin.get("state")["orders"]}
         assert {"1", "2"} <= pushed and "3" not in pushed
+
+
+def _expire_claim(ledger: Ledger, key: str, run_id: str) -> None:
+    """The dead run's claim runs out: renewed by its run as if a second ago with a ttl of a millisecond, so
+    it ended in the past whatever the time the steps before took."""
+    a_second_ago = datetime.now(timezone.utc) - timedelta(seconds=1)
+    assert ledger.claim(Kind.ORDER, [key], run_id, timedelta(milliseconds=1), now=a_second_ago) == {key}
 
 
 def _kill(pid: int) -> None:

@@ -33,7 +33,7 @@ from sync_pipeline.soap.client import RetryPolicy
 from sync_pipeline_tests.reliability.chaos import Chaos
 from sync_pipeline_tests.reliability.figures import RetryCounter, publish
 from sync_pipeline_tests.reliability.invariants import check
-from sync_pipeline_tests.reliability.pipeline import Pipeline, quiet
+from sync_pipeline_tests.reliability.pipeline import Pipeline, backing_off, quiet
 from sync_pipeline_tests.reliability.sandboxes import (Sandboxes, change_quantities, fault_counts, order_record,
                                                        seed_catalogue, seed_orders)
 
@@ -57,7 +57,7 @@ def test_thousands_of_orders_through_ten_percent_faults_arrive_once(tmp_path: Pa
     seed_catalogue(sandboxes, products, rng)
     scheduled = Pipeline(ledger, *sandboxes.clients(retry=IMPATIENT))
     operator = Pipeline(ledger, *sandboxes.clients(retry=IMPATIENT))  # an overlapping run, its own clients
-    tally = Tally()
+    tally = Tally(ledger)
     started = time.monotonic()
     try:
         with RetryCounter() as retries, Chaos(sandboxes, FAULT_RATE, SEED) as chaos:
@@ -110,7 +110,8 @@ def test_thousands_of_orders_through_ten_percent_faults_arrive_once(tmp_path: Pa
 class Tally:
     """Runs cycles and keeps count: what failed and was tried again, and whether the last cycle was quiet."""
 
-    def __init__(self) -> None:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
         self.cycles = self.record_failures = self.step_failures = self.shipped = self.after_waves = 0
         self.quiet = False
         self.last: dict = {}
@@ -126,7 +127,7 @@ class Tally:
         if other is not None:
             other.join()
         self.cycles += 1
-        self.quiet = overlapping is None and quiet(mine)
+        self.quiet = overlapping is None and quiet(mine) and not backing_off(self.ledger)
         for result in [mine, *results]:
             for report in result.values():
                 if isinstance(report, BaseException):

@@ -39,7 +39,8 @@ class DemoUi:
     log: Path
 
     def graphql(self, query: str, **variables: Any) -> dict:
-        reply = requests.post(f"{self.url}/graphql", json={"query": query, "variables": variables}, timeout=10)
+        reply = requests.post(f"{self.url}/graphql", json={"query": query, "variables": variables},
+                              timeout=60)  # generous for a loaded machine: it ends with the answer
         reply.raise_for_status()
         body = reply.json()
         assert not body.get("errors"), body["errors"]

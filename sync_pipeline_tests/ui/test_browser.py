@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 import time
-from contextlib import suppress
 
 from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sync_pipeline_tests.ui.conftest import DemoUi, Screenshots
 
 PROCESS_GROUPS = ("articles", "orders", "suppliers", "stock")
 DEMO_PRODUCTS = 24  # the demo catalogue: products 1..24, every one an article in the warehouse
-RUN_SECONDS = 120
+RUN_SECONDS = 300  # generous for a loaded machine: the wait ends when the run does
 RUN_QUERY = """
 query ($runId: ID!) { runOrError(runId: $runId) { __typename ... on Run { status jobName } } }
 """
@@ -23,6 +21,7 @@ query ($runId: ID!) { logsForRun(runId: $runId) { ... on EventConnection { event
     ... on EngineEvent { message error { message } } } } } }
 """
 SECRETS = ("demo-password",)
+FOCUSED_ROW = re.compile(r"AssetEventList_assetListRowFocused")
 
 
 def wait_for_run(demo: DemoUi, run_id: str) -> str:
@@ -54,14 +53,21 @@ def metadata_value(page: Page, table: Locator, key: str) -> str:
 
 
 def open_materialization_of_run(page: Page, short_id: str) -> None:
-    """On an asset's Events tab, select the materialization made by the given run."""
-    shown = page.get_by_text(re.compile(rf"Materialized in run\s*{short_id}"))
+    """On an asset's Events tab, select the materialization made by the given run.
+
+    Each row is clicked and, once the UI marks it focused (its detail renders in the same update),
+    the detail's run is read: no short wait decides, however slowly a loaded machine renders.
+    """
+    shown_run = page.get_by_text(re.compile(r"Materialized in run\s*[0-9a-f]{8}"))
     events = page.locator('[class*="AssetEventList_assetListRow"]')
     expect(events.first).to_be_visible()
     for index in range(events.count()):
-        events.nth(index).click()
-        with suppress(PlaywrightTimeoutError):
-            shown.wait_for(timeout=3_000)
+        row = events.nth(index)
+        if not FOCUSED_ROW.search(row.get_attribute("class") or ""):
+            row.click()
+        expect(row).to_have_class(FOCUSED_ROW)
+        expect(shown_run).to_be_visible()
+        if re.search(rf"Materialized in run\s*{short_id}", shown_run.inner_text()):
             return
     raise AssertionError(f"no materialization of run {short_id} among {events.count()} events")
 
