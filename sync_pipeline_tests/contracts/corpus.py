@@ -9,6 +9,7 @@ xsi:nil; absent elements are not in the dict):
 - "absent <path>": one optional element left out; "nil <path>": one nillable element xsi:nil;
 - "unknown": an element no description has (FutureField) added at every complex level, and a
   FutureBlock with content in every record (`Reply.unknown` counts them by "<ParentType>.<name>");
+  "unknown inside records": the same below the wrappers only;
 - "reversed": the children of every complex element in reversed order;
 - "APIException <path>@<i>" (24SevenOffice records): the record's APIException{Type, Message} as
   child i of the record or of an element nested in it (rows, addresses, ...).
@@ -53,6 +54,7 @@ UNKNOWN_BLOCK = "FutureBlock"
 API_EXCEPTION = "APIException"
 RECURSION = 2  # how often one complex type may occur on the way down (Ongoing's pallet info nests itself)
 BATCH = 40  # records per batched reply
+ELEMENTS_PER_CHANGE = 120  # a record of more elements carries one absent/nil change per so many elements
 
 SO24_DESCRIPTIONS = {
     "Login": "24sevenoffice/authService.wsdl",
@@ -219,6 +221,28 @@ class Reply:
         return f"{self.operation} {self.label}"
 
 
+def keeping_records(reply: Reply, kept: list[int], label: str) -> Reply:
+    """The reply with only the records at these indexes, the others left out of the XML and of the values
+    held (for a reply without elements no description has: their counts would change)."""
+    if reply.unknown:
+        raise ValueError(f"{reply} has unknown elements")
+    path = reply.operation.record_path
+    parent = ((reply.operation.output.type.children[0].name,) + path)[-2]
+    document = etree.fromstring(reply.envelope)
+    found = [node for node in document.iter(f"{{*}}{path[-1]}") if etree.QName(node.getparent()).localname == parent]
+    for index, node in enumerate(found):
+        if index not in kept:
+            node.getparent().remove(node)
+    result = dict(reply.result)
+    holder = result
+    for name in path[:-1]:
+        holder[name] = holder = dict(holder[name])
+    holder[path[-1]] = [reply.records[index] for index in kept]
+    labels = tuple(reply.record_labels[index] for index in kept) if reply.record_labels else ()
+    return Reply(reply.operation, f"{reply.label} ({label})", etree.tostring(document), result, reply.valid,
+                 reply.unknown, labels)
+
+
 def records_in(result: Any, path: tuple[str, ...]) -> list[Any]:
     value = result
     for name in path:
@@ -259,10 +283,13 @@ def replies(operation: Operation) -> tuple[Reply, ...]:
     def outside_records(path: tuple[str, ...]) -> bool:
         return not record_path or len(path) <= record_depth
 
-    for label, change in element_variants(full, outside_records, label_path):
-        found.append(reply_of(operation, label, change(full)))
+    for change in element_variants(full, outside_records, label_path):
+        found.append(reply_of(operation, change.label, change(full)))
     found.append(reply_of(operation, "unknown", with_unknown(full, pick, record_depth if record_path else -1),
                           meant=full))
+    if record_path:  # the wrappers as they are: what a fast reader skips itself
+        found.append(reply_of(operation, "unknown inside records",
+                              with_unknown(full, pick, record_depth, from_depth=record_depth), meant=full))
     backwards = reordered(full, lambda groups: groups[::-1])
     if not in_schema_order(backwards):  # something to reorder
         found.append(reply_of(operation, "reversed", backwards, meant=full))
@@ -277,12 +304,21 @@ def label_path(path: tuple[str, ...]) -> str:
 
 
 # Trees are not changed once built: a variant is a new tree sharing the unchanged elements.
-Change = Callable[[Node], Node]
+
+class ElementChange(NamedTuple):
+    """Every element at `path` (names below the tree's root) left out ("absent") or made nil ("nil")."""
+
+    label: str
+    path: tuple[str, ...]
+    kind: str
+
+    def __call__(self, tree: Node) -> Node:
+        return changed_at(tree, self.path, self.kind)
 
 
 def element_variants(tree: Node, selected: Callable[[tuple[str, ...]], bool],
-                     named: Callable[[tuple[str, ...]], str]) -> Iterator[tuple[str, Change]]:
-    """("absent <path>", change) for each optional element and ("nil <path>", ...) for each nillable one,
+                     named: Callable[[tuple[str, ...]], str]) -> Iterator[ElementChange]:
+    """An "absent <path>" change for each optional element and a "nil <path>" one for each nillable one,
     by schema path (every occurrence of the path changes), for the paths `selected` takes; `named`
     gives a path as labels show it."""
     seen: set[tuple[str, str]] = set()
@@ -293,7 +329,7 @@ def element_variants(tree: Node, selected: Callable[[tuple[str, ...]], bool],
         for kind, applies in (("absent", node.decl.optional), ("nil", node.decl.nillable)):
             if applies and (kind, shown) not in seen:
                 seen.add((kind, shown))
-                yield f"{kind} {shown}", functools.partial(changed_at, path=path, kind=kind)
+                yield ElementChange(f"{kind} {shown}", path, kind)
 
 
 def changed_at(node: Node, path: tuple[str, ...], kind: str) -> Node:
@@ -319,12 +355,14 @@ def with_child(node: Node, address: tuple[int, ...], index: int, child: Node) ->
     return replace(node, children=children)
 
 
-def with_unknown(node: Node, pick: Picker, record_depth: int, depth: int = 0) -> Node:
-    """FutureField (a simple value) in every complex element, at a picked place; FutureBlock (with
-    content, a known name among it) in every element at `record_depth`."""
+def with_unknown(node: Node, pick: Picker, record_depth: int, depth: int = 0, from_depth: int = 0) -> Node:
+    """FutureField (a simple value) in every complex element from `from_depth` down, at a picked place;
+    FutureBlock (with content, a known name among it) in every element at `record_depth`."""
     if not node.complex or node.nil or node.decl is None:
         return node
-    children = [with_unknown(child, pick, record_depth, depth + 1) for child in node.children]
+    children = [with_unknown(child, pick, record_depth, depth + 1, from_depth) for child in node.children]
+    if depth < from_depth:
+        return replace(node, children=children)
     parent_type = node.decl.type.name
     children.insert(pick.below(len(children) + 1), Node(
         UNKNOWN_FIELD, node.namespace, None, text=choice(pick, ["ny verdi", "2025-01-01", "42"]),
@@ -367,11 +405,30 @@ def record_variants(operation: Operation, full: Node, pick: Picker) -> Iterator[
     def named(at: tuple[str, ...]) -> str:
         return "/".join(operation.record_path[:-1] + at)
 
-    for label, change in element_variants(holder, inside, named):
-        (changed,) = change(holder).children
-        yield RecordVariant(label, changed, changed, True)
+    # A large record (Ongoing's Order: about 1,000 elements) carries several changes at once, at paths
+    # apart from one another, so that the corpus stays quick to read.
+    per_record = max(1, sum(1 for _ in record.walk()) // ELEMENTS_PER_CHANGE)
+    groups: list[list[ElementChange]] = []
+    for change in element_variants(holder, inside, named):
+        group = next((group for group in groups if len(group) < per_record
+                      and not any(_overlap(change.path, other.path) for other in group)), None)
+        if group is None:
+            groups.append([change])
+        else:
+            group.append(change)
+    for group in groups:
+        changed = holder
+        for change in group:
+            changed = change(changed)
+        (record_changed,) = changed.children
+        yield RecordVariant("; ".join(change.label for change in group), record_changed, record_changed, True)
     if record.decl.type.child(API_EXCEPTION) is not None:
         yield from api_exception_variants(record, pick, operation.record_path)
+
+
+def _overlap(path: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether one path is the other or inside it."""
+    return path[:len(other)] == other or other[:len(path)] == path
 
 
 def api_exception_variants(record: Node, pick: Picker, record_path: tuple[str, ...]) -> Iterator[RecordVariant]:
