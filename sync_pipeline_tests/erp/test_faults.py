@@ -56,7 +56,7 @@ def test_the_client_waits_out_a_quarantine_and_then_succeeds(erp_server, erp_adm
     erp_admin.post("products", [{"Id": 1, "No": "SKU-1001"}])
     with ErpClient(connection_for(erp_server.url)) as client:
         client.session.login()
-        erp_admin.post("faults", {"quarantine_seconds": 1.5})
+        erp_admin.post("faults", {"quarantine_seconds": 1.5, "quarantine_from_next_call": True})
         started = time.monotonic()
 
         (product,) = client.products([1])

@@ -213,13 +213,11 @@ def test_leaving_the_block_stops_the_poster_before_the_queued_writes(client: Wms
     before = poster_threads()
     wms_admin.post("faults", {"latency_ms": 400})
     numbers = [f"SKU-40{i:02d}" for i in range(4)]
-    started = time.monotonic()
     with client.back_to_back(window=4) as writes:
         for number in numbers:
             writes.submit(number, article_write(article(number)))
-    closed = time.monotonic() - started
 
-    assert closed < 2.0, f"leaving the block took {closed:.1f}s"
+    # No clock decides: leaving joined the poster, so what it posted is all it will ever post.
     assert poster_threads() - before == set(), "the poster thread is still running"
     time.sleep(1.0)  # more than two latencies: a queued write would have arrived by now
     posted = [key for _, key, _ in call_log(wms_admin)]
@@ -241,7 +239,7 @@ def test_leaving_the_block_while_the_slot_is_held_sends_nothing(client: WmsClien
         closer.join(timeout=0.3)
     finally:
         slot.release()
-    closer.join(timeout=10)
+    closer.join(timeout=60)  # generous: it ends when close() returns
     assert not closer.is_alive(), "close() did not return once the slot was free"
     time.sleep(0.2)
     assert call_log(wms_admin) == [], "a write went out after the batch was closed"

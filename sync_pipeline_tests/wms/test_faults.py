@@ -55,7 +55,7 @@ def test_each_fault_kind_is_retried_to_success(make_client: Callable[..., WmsCli
 
 def test_quarantine_is_waited_out(make_client: Callable[..., WmsClient], wms_admin: Admin) -> None:
     client = make_client()
-    wms_admin.post("faults", {"quarantine_seconds": 1.0})
+    wms_admin.post("faults", {"quarantine_seconds": 1.0, "quarantine_from_next_call": True})
     assert client.order_statuses()
     assert "quarantined" in outcomes(wms_admin)
 

@@ -71,15 +71,14 @@ def test_reads_proceed_while_a_write_is_in_progress(make_client: Callable[..., W
     try:
         thread = threading.Thread(target=lambda: (writer.process_article(article("SKU-1002")), done.set()))
         thread.start()
-        started = time.monotonic()
+        # A read waiting for the slot would wait for good: the slot is held until the reads are done.
         assert [line.ArticleNumber for line in reader.inventory()] == ["SKU-1001"]
         assert reader.order_statuses()
         assert list(reader.orders()) == []
-        assert time.monotonic() - started < 2.0
         assert not done.is_set(), "a write went out while another held the goods owner's write slot"
     finally:
         lock.release()
-    thread.join(timeout=10)
+    thread.join(timeout=60)  # generous: it ends when the write does
     assert done.is_set()
     assert sorted(line.ArticleNumber for line in reader.inventory()) == ["SKU-1001", "SKU-1002"]
 

@@ -44,13 +44,13 @@ def test_parallel_writes_behind_a_running_write_time_out(server: SandboxServer) 
 
     assert all(isinstance(o, zeep.exceptions.Fault) and o.message == TIMEOUT_FAULT for o in outcomes)
     assert all(isinstance(classify(o, "ProcessOrder"), RetryableError) for o in outcomes)
-    assert WAIT <= waited < WAIT + 2
+    assert waited >= WAIT  # no upper bound needed: a push that did not give up would wait for good
     assert ongoing.orders() == []
     assert push(ongoing, "A").Success is True  # once the write is done, the retry goes through
 
 
 def test_a_write_waits_for_a_short_running_write(start_wms: Callable[..., SandboxServer]) -> None:
-    server = start_wms(write_wait_seconds=2.0)
+    server = start_wms(write_wait_seconds=60.0)  # generous for a loaded machine: the wait ends with the write
     ongoing = Ongoing(server.url)
     ongoing.process_article("SKU-1")
     holding = threading.Event()
@@ -62,7 +62,7 @@ def test_a_write_waits_for_a_short_running_write(start_wms: Callable[..., Sandbo
 
     writer = threading.Thread(target=short_write)
     writer.start()
-    holding.wait(1)
+    assert holding.wait(60)
     result = push(ongoing, "A")
     writer.join()
 
@@ -73,15 +73,12 @@ def test_reads_do_not_wait_for_writes(server: SandboxServer) -> None:
     ongoing = Ongoing(server.url)
     ongoing.process_article("SKU-1")
 
-    with server.system.writes.write("DEMO"):
-        started = time.monotonic()
+    with server.system.writes.write("DEMO"):  # a read waiting for the slot would end in the timeout fault
         inventory = ongoing.inventory()
         orders = ongoing.orders()
         statuses = ongoing.call("GetOrderStatuses")
-        elapsed = time.monotonic() - started
 
     assert len(inventory) == 1 and orders == [] and len(statuses.OrderStatus) == 9
-    assert elapsed < WAIT
 
 
 def test_admin_writes_take_their_turn_too(server: SandboxServer) -> None:
