@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import types
 import typing
+from copy import deepcopy
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
@@ -47,8 +48,8 @@ from sync_pipeline.soap.fast_reply import (
     sequence_elements,
     skip_unknown,
 )
-from sync_pipeline.soap.tolerant import type_label
-from sync_pipeline.soap.unknown import Notes
+from sync_pipeline.soap.tolerant import HOISTED, TolerantReading, type_label
+from sync_pipeline.soap.unknown import Notes, UnknownElements
 from sync_pipeline.soap.values import as_utc, unwrap_array
 
 M = TypeVar("M", bound=ErpModel)
@@ -66,24 +67,27 @@ _set = object.__setattr__
 
 
 class _Field:
-    __slots__ = ("index", "name", "kind", "plan", "enum", "not_set", "element", "schema", "model", "extra_name",
-                 "reads")
+    __slots__ = ("index", "name", "kind", "plan", "enum", "not_set", "element", "schema", "tidier", "model",
+                 "extra_name", "reads")
 
-    def __init__(self, index: int, name: str | None, kind: int, element: Element, schema: Any,
+    def __init__(self, index: int, name: str | None, kind: int, element: Element, tidier: TolerantReading,
                  model: type[BaseModel], plan: "RecordPlan | None" = None, enum: type[Enum] | None = None,
                  read_as: type | None = None, extra_name: str | None = None, reads: int = BY_ZEEP):
         self.index, self.name, self.kind = index, name, kind
         self.plan, self.enum = plan, enum
         # The sentinel the element's value is compared with, as the models' check compares zeep's value.
         self.not_set = not_set_value(read_as) if read_as is not None else None
-        self.element, self.schema, self.model = element, schema, model
+        self.element, self.tidier, self.schema, self.model = element, tidier, tidier.schema, model
         self.extra_name, self.reads = extra_name, reads  # an extra: its key, and how its text is read
 
-    def extra(self, node: etree._Element) -> Any:
-        """The value an unmodelled element keeps as an extra (models.extra_value of zeep's value); None: none."""
+    def extra(self, node: etree._Element, notes: Notes, checked: bool = False) -> Any:
+        """The value an unmodelled element keeps as an extra (models.extra_value of zeep's value); None: none.
+
+        checked: the element may carry attributes (zeep reads it then).
+        """
         text, reads = node.text, self.reads
-        if reads == BY_ZEEP:
-            return extra_value(self.zeep_value(node))
+        if reads == BY_ZEEP or (checked and node.attrib):
+            return extra_value(self.zeep_value(self.tidied(node, notes)))
         if text is None:
             return None  # zeep gives None for a simple element without text
         if reads == TEXT:
@@ -100,20 +104,30 @@ class _Field:
             value = datetime.fromisoformat(text) if CANONICAL_DATETIME.fullmatch(text) else self.zeep_value(node)
         return extra_value(value)
 
+    def tidied(self, node: etree._Element, notes: Notes) -> etree._Element:
+        """A complex element as TolerantReading leaves it (a copy: the reply stays as it came)."""
+        if not len(node) or not isinstance(self.element.type, ComplexType):
+            return node
+        if any(isinstance(inner.tag, str) and inner.tag.endswith("}" + HOISTED) for inner in node.iter()):
+            raise Unusual(f"an {HOISTED} inside {node.tag!r}: TolerantReading moves it to its record")
+        copy = deepcopy(node)
+        self.tidier.tidy_part(copy, self.element, notes)
+        return copy
+
     def zeep_value(self, node: etree._Element) -> Any:
         """zeep's own value for this element, as plain Python values."""
         context = XmlParserContext(settings=self.schema.settings)
         return serialize_object(self.element.parse(node, self.schema, allow_none=True, context=context), dict)
 
-    def validated(self, node: etree._Element) -> Any:
+    def validated(self, node: etree._Element, notes: Notes) -> Any:
         """zeep's value for this element, validated by the model as that one field (elements with attributes)."""
-        return getattr(self.model.model_validate({self.name: self.zeep_value(node)}), self.name)
+        return getattr(self.model.model_validate({self.name: self.zeep_value(self.tidied(node, notes))}), self.name)
 
 
 class RecordPlan:
     """Builds one model from elements of one complex type (a plain sequence of elements)."""
 
-    def __init__(self, model: type[BaseModel], xsd_type: ComplexType, element: Element, schema: Any,
+    def __init__(self, model: type[BaseModel], xsd_type: ComplexType, element: Element, tidier: TolerantReading,
                  plans: dict[tuple[type, int], "RecordPlan"]):
         plans[(model, id(xsd_type))] = self
         _require_known_validators(model)
@@ -127,7 +141,7 @@ class RecordPlan:
             if child.max_occurs != 1:
                 raise Unusual(f"{xsd_type.name}.{name} is not a single element")
             info = model.model_fields.get(name)
-            field = _field(index, name, child, info, schema, model, plans, self.keeps_extras)
+            field = _field(index, name, child, info, tidier, model, plans, self.keeps_extras)
             self.entries[child.qname.text] = (index, field.name, field.kind, field.not_set, field)
             if info is not None:
                 template[name] = None
@@ -169,12 +183,12 @@ class RecordPlan:
                     in_order = False
                 if checked and child.attrib:
                     if kind == EXTRA:
-                        value = extra_value(field.zeep_value(child))
+                        value = field.extra(child, notes, checked)
                         if value is not None:
                             extras = extras or {}
                             extras[field.extra_name] = value
                     elif name is not None:
-                        values[name] = field.validated(child)
+                        values[name] = field.validated(child, notes)
                     else:
                         field.zeep_value(child)
                     continue
@@ -213,7 +227,7 @@ class RecordPlan:
                 elif kind == ARRAY:
                     values[name] = field.plan.items(child, checked, notes)
                 elif kind == EXTRA:
-                    value = field.extra(child)
+                    value = field.extra(child, notes)
                     if value is not None:
                         extras = extras or {}
                         extras[field.extra_name] = value
@@ -250,14 +264,14 @@ class RecordPlan:
 class ArrayPlan:
     """A list field from an ArrayOf… element: its items as models, without the empty (nil) ones."""
 
-    def __init__(self, model: type[BaseModel], item: Element, label: str, schema: Any,
+    def __init__(self, model: type[BaseModel], item: Element, label: str, tidier: TolerantReading,
                  plans: dict[tuple[type, int], RecordPlan]):
         if not isinstance(item.type, ComplexType):
             raise Unusual(f"{item.name}: an array of simple values")
         self.tag = item.qname.text
         self.label = label
-        self.item = _Field(0, None, RECORD, item, schema, model)
-        self.plan = plans.get((model, id(item.type))) or RecordPlan(model, item.type, item, schema, plans)
+        self.item = _Field(0, None, RECORD, item, tidier, model)
+        self.plan = plans.get((model, id(item.type))) or RecordPlan(model, item.type, item, tidier, plans)
 
     def items(self, node: etree._Element, checked: bool, notes: Notes) -> list[Any]:
         found = []
@@ -267,7 +281,7 @@ class ArrayPlan:
                 skip_unknown(child, label, notes)
                 continue
             if checked and child.attrib:
-                record = self.item.zeep_value(child)
+                record = self.item.zeep_value(self.item.tidied(child, notes))
                 record = None if record is None else self.plan.model.model_validate(record)
             else:
                 record = build(child, checked, notes)
@@ -276,46 +290,46 @@ class ArrayPlan:
         return found
 
 
-def _field(index: int, name: str, element: Element, info: Any, schema: Any, model: type[BaseModel],
+def _field(index: int, name: str, element: Element, info: Any, tidier: TolerantReading, model: type[BaseModel],
            plans: dict[tuple[type, int], RecordPlan], keeps_extras: bool) -> _Field:
     """How one schema element becomes the model field of the same name, an extra, or is dropped."""
     xsd_type = element.type
     if info is None:
         if keeps_extras:
-            return _Field(index, None, EXTRA, element, schema, model, extra_name=name, reads=_extra_reading(xsd_type))
+            return _Field(index, None, EXTRA, element, tidier, model, extra_name=name, reads=_extra_reading(xsd_type))
         # Dropped, but zeep parses it first: skipped only where zeep's parsing cannot fail.
         harmless = type(xsd_type) in (builtins.String, builtins.Boolean, *INT_TYPES)
-        return _Field(index, None, IGNORED if harmless else CHECKED, element, schema, model)
+        return _Field(index, None, IGNORED if harmless else CHECKED, element, tidier, model)
     annotation = _optional(info.annotation)
     if isinstance(xsd_type, ComplexType):
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            plan = plans.get((annotation, id(xsd_type))) or RecordPlan(annotation, xsd_type, element, schema, plans)
-            return _Field(index, name, RECORD, element, schema, model, plan=plan)
+            plan = plans.get((annotation, id(xsd_type))) or RecordPlan(annotation, xsd_type, element, tidier, plans)
+            return _Field(index, name, RECORD, element, tidier, model, plan=plan)
         if typing.get_origin(annotation) is list and name in _validated_fields(model):
             (item_model,) = typing.get_args(annotation)
             (_, item), = xsd_type.elements
             if not item.accepts_multiple or xsd_type.attributes:
                 raise Unusual(f"{model.__name__}.{name} is not an array type")
-            array = ArrayPlan(item_model, item, type_label(xsd_type, element), schema, plans)
-            return _Field(index, name, ARRAY, element, schema, model, plan=array)
+            array = ArrayPlan(item_model, item, type_label(xsd_type, element), tidier, plans)
+            return _Field(index, name, ARRAY, element, tidier, model, plan=array)
         raise Unusual(f"{model.__name__}.{name}: {annotation} from a complex type")
     if name in _validated_fields(model):
         raise Unusual(f"{model.__name__}.{name} has its own validator")
     kind = type(xsd_type)
     if annotation is str and kind is builtins.String:
-        return _Field(index, name, TEXT, element, schema, model, read_as=str)
+        return _Field(index, name, TEXT, element, tidier, model, read_as=str)
     if annotation is int and kind in INT_TYPES:
-        return _Field(index, name, INT, element, schema, model, read_as=int)
+        return _Field(index, name, INT, element, tidier, model, read_as=int)
     if annotation is Decimal and kind is builtins.Decimal:
-        return _Field(index, name, DECIMAL, element, schema, model, read_as=Decimal)
+        return _Field(index, name, DECIMAL, element, tidier, model, read_as=Decimal)
     if annotation is bool and kind is builtins.Boolean:
-        return _Field(index, name, BOOL, element, schema, model)
+        return _Field(index, name, BOOL, element, tidier, model)
     if (typing.get_origin(annotation) is typing.Annotated and typing.get_args(annotation)[0] is datetime
             and list(annotation.__metadata__) == [_UTC] and kind is builtins.DateTime):
-        return _Field(index, name, DATETIME, element, schema, model)
+        return _Field(index, name, DATETIME, element, tidier, model)
     if isinstance(annotation, type) and issubclass(annotation, Enum) and issubclass(annotation, str) \
             and reads_as_text(xsd_type):
-        return _Field(index, name, ENUM, element, schema, model, enum=annotation, read_as=str)
+        return _Field(index, name, ENUM, element, tidier, model, enum=annotation, read_as=str)
     raise Unusual(f"{model.__name__}.{name}: {annotation} from {kind.__name__}")
 
 
@@ -404,7 +418,9 @@ class ReplyDecoder(ReplyReader[M]):
         (_, item_element), = result.type.elements
         if result.accepts_multiple or item_element.name != item:
             raise Unusual(f"{operation_name} does not return one array of {item}")
-        self._array = ArrayPlan(model, item_element, type_label(result.type, result), client.wsdl.types, {})
+        # Parts of records the fast pass leaves to zeep are tidied as TolerantReading tidies them.
+        tidier = self.tolerant or TolerantReading(client.wsdl.types, UnknownElements())
+        self._array = ArrayPlan(model, item_element, type_label(result.type, result), tidier, {})
 
     def fast_items(self, result: etree._Element, notes: Notes) -> list[M]:
         # One pass in C tells whether any element below carries an attribute (xsi:nil, xsi:type);

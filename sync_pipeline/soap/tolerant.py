@@ -138,6 +138,16 @@ class TolerantReading(zeep.Plugin):
                                 f"({expected.qname.localname!r})")
         self._tidy(reply, self.shape(expected.type, expected), None, notes)
 
+    def tidy_part(self, node: etree._Element, element: Element, notes: Notes) -> None:
+        """Tidy one element of a reply (of `element`'s type, or the xsi:type it names) in place.
+
+        For readers that leave a part of a record to zeep: an APIException inside it is not moved out
+        (it has no record here), so such a part is theirs to refuse.
+        """
+        shape = self._child_shape(node, Slot(0, element))
+        if shape is not None:
+            self._tidy(node, shape, None, notes)
+
     def shape(self, xsd_type: ComplexType, element: Any) -> Shape:
         label = type_label(xsd_type, element)
         key = (id(xsd_type), label)

@@ -2,11 +2,14 @@
 
 Replies arrive as plain dicts (zeep.helpers.serialize_object); the `from_reply` constructors
 pick the fields the pipeline uses and normalise them: times become aware UTC datetimes, the
-service's "not set" date (0001-01-01) becomes None, and missing arrays become empty lists.
+service's "not set" date (0001-01-01) becomes None, and missing arrays become empty lists. A record
+of a page without its id (a nil item, which zeep gives as a record of Nones) is skipped with a
+warning, so the rest of the page is still read.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.soap.values import unwrap_array, utc_or_none
+
+log = logging.getLogger(__name__)
 
 
 class WmsModel(BaseModel):
@@ -239,15 +244,32 @@ def _array_in(result: Mapping[str, Any] | None, wrapper: str, item: str) -> list
     return unwrap_array(result, item)
 
 
+def _keyed(records: list[Mapping[str, Any]], item: str, *key: str) -> list[Mapping[str, Any]]:
+    """The records that carry their id (at the path `key`); the others are skipped with a warning."""
+    kept = []
+    for record in records:
+        value: Any = record
+        for name in key:
+            value = value.get(name) if isinstance(value, Mapping) else None
+        if value is None:
+            log.warning("Ongoing WMS sent a record (%s) without %s; skipped it", item, ".".join(key))
+        else:
+            kept.append(record)
+    return kept
+
+
 def inventory_lines(result: Mapping[str, Any] | None) -> list[InventoryLine]:
     """The lines of a GetInventoryByQueryResult (an InventoryResult)."""
-    return [InventoryLine.from_reply(line) for line in _array_in(result, "InventoryLines", "InventoryLine")]
+    lines = _keyed(_array_in(result, "InventoryLines", "InventoryLine"), "InventoryLine", "Article", "SystemId")
+    return [InventoryLine.from_reply(line) for line in lines]
 
 
 def orders_of(result: Mapping[str, Any] | None) -> list[WmsOrder]:
     """The orders of a GetOrdersByQueryResult."""
-    return [WmsOrder.from_reply(order) for order in _array_in(result, "Orders", "Order")]
+    return [WmsOrder.from_reply(order)
+            for order in _keyed(_array_in(result, "Orders", "Order"), "Order", "OrderInfo", "OrderId")]
 
 
 def order_statuses_of(result: Mapping[str, Any] | None) -> list[OrderStatus]:
-    return [OrderStatus.from_reply(s) for s in _array_in(result, "OrderStatuses", "OrderStatus")]
+    statuses = _keyed(_array_in(result, "OrderStatuses", "OrderStatus"), "OrderStatus", "OrderStatusId")
+    return [OrderStatus.from_reply(s) for s in statuses]

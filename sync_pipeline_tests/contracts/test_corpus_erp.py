@@ -196,13 +196,7 @@ def test_the_fast_pass_reads_the_replies_itself(name: str) -> None:
     assert "full" not in left
 
 
-@pytest.mark.parametrize("name", [
-    "GetProducts",
-    pytest.param("GetInvoices", marks=pytest.mark.xfail(strict=True, reason="reported: the fast pass leaves unknown "
-                                                        "or reordered elements inside extras to zeep")),
-    pytest.param("GetCompanies", marks=pytest.mark.xfail(strict=True, reason="reported: the fast pass leaves unknown "
-                                                         "or reordered elements inside extras to zeep")),
-])
+@pytest.mark.parametrize("name", ["GetProducts", "GetInvoices", "GetCompanies"])
 def test_the_fast_pass_reads_unknown_and_reordered_elements_inside_extras(name: str) -> None:
     assert not set(INSIDE_EXTRAS) & set(left_to_zeep(name))
 

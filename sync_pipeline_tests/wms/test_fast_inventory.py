@@ -273,8 +273,6 @@ def test_unknown_and_reordered_elements_are_read_on_both_paths(replies, content,
     (envelope(line(NumberOfItemsDecimal="12,5")), "InvalidOperation"),
     (envelope(line(SellableNumberOfItems="NaN")), "ValidationError"),                     # the model refuses it
     (envelope(line(NumberOfItems="7.5")), "records"),              # an int zeep cannot read: logged, None
-    (envelope(line({"SystemId": "x"})), "ValidationError"),
-    (envelope(line({"SystemId": NIL})), "ValidationError"),
     (envelope(line(LastInDate="yesterday")), "records"),           # a date-time zeep cannot read: logged, None
     (envelope(line(LastInDate="2024-02-30T00:00:00")), "records"),
     (envelope(line({"ProcessArticleTime": "2024-03-01"})), "records"),
@@ -282,10 +280,6 @@ def test_unknown_and_reordered_elements_are_read_on_both_paths(replies, content,
      "records"),
     (envelope(line().replace("<Name>", '<Name note="x">')), "records"),
     (envelope(line({"VatPercent": "25"}).replace("<VatPercent>", '<VatPercent xsi:nil="false">')), "records"),
-    (envelope(line(Article='<Article xsi:nil="true"/>')), "ValidationError"),   # zeep: a record of Nones
-    (envelope(line(Article="<Article/>")), "KeyError"),                          # zeep: None
-    (envelope(line(Article=OMIT)), "KeyError"),
-    (envelope("<InventoryLine/>", '<InventoryLine xsi:nil="true"/>'), "KeyError"),
     (envelope(result="<InventoryLines/><GoodsOwnerId>1</GoodsOwnerId>"), "records"),     # an empty page
     (envelope(result="<GoodsOwnerId>1</GoodsOwnerId>"), "records"),
     (envelope(line().replace("<Article>", "<Article><?pi x?>")), "ValueError"),         # zeep trips on it
@@ -293,6 +287,18 @@ def test_unknown_and_reordered_elements_are_read_on_both_paths(replies, content,
 def test_unusual_replies_go_through_zeep_and_end_as_zeep_ends(replies, content, zeeps_ending):
     ending = assert_left_to_zeep(replies, content)
     assert (ending[0] if isinstance(ending, tuple) else "records") == zeeps_ending, ending
+
+
+@pytest.mark.parametrize("unkeyed", [
+    line({"SystemId": "x"}),                                         # zeep cannot read it: logged, None
+    line({"SystemId": NIL}), line(Article='<Article xsi:nil="true"/>'),  # zeep: a record of Nones
+    line(Article="<Article/>"), line(Article=OMIT), '<InventoryLine xsi:nil="true"/>', "<InventoryLine/>",
+])
+def test_a_line_without_its_article_id_is_skipped_and_the_page_read(replies, unkeyed):
+    content = envelope(line(), unkeyed, line({"SystemId": "2"}))
+    expected = outcome(lambda: by_zeep(replies, content))
+    assert outcome(lambda: replies.content(content)) == expected
+    assert [fields[2]["ArticleSystemId"] for fields in expected] == [("int", "1"), ("int", "2")]
 
 
 @pytest.mark.parametrize("content", [
@@ -401,7 +407,7 @@ FAULT = (f'<soap:Envelope xmlns:soap="{SOAP}"><soap:Body><soap:Fault><faultcode>
     (404, b"<html>not here</html>", "TerminalError"),
     (200, envelope(result="<InventoryLines/><GoodsOwnerId>1</GoodsOwnerId>"), "records"),
     (200, envelope(line({"Price": "n/a"})), "InvalidOperation"),              # zeep's error, as zeep raises it
-    (200, envelope(line(Article=OMIT)), "KeyError"),                          # the model's, outside the retries
+    (200, envelope(line(Article=OMIT)), "records"),                           # a line without its id: skipped
     (200, envelope(line(SellableNumberOfItems="NaN")), "ValidationError"),
 ])
 def test_the_client_ends_as_on_zeeps_path(canned, make_connection, status, body, ending):
