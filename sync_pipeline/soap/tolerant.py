@@ -10,7 +10,8 @@ element, extension types merged as zeep merges them):
   (soap/unknown.py) as "<ParentTypeName>.<localname>" (for an anonymous type, the element's name);
 - the known children of each element are put into the sequence's order (repeated ones keep theirs);
 - an APIException inside a record whose type does not define one (in a row, in an address) moves
-  to the nearest enclosing element whose type does: it is that record's refusal.
+  to the nearest enclosing element whose type does: it is that record's refusal. A record keeps one:
+  its own, else the first found inside it; any other is removed and noted like an unknown element.
 
 Elements match as zeep matches them (both qualified: by namespace and name; otherwise by name),
 an xsi:type is followed as zeep follows it. A type that is not a plain sequence of elements (a
@@ -99,11 +100,13 @@ def is_plain_sequence(xsd_type: Any) -> bool:
 
 @dataclass(eq=False)
 class _Holder:
-    """An element whose type defines APIException, and those found inside its records to move to it."""
+    """An element whose type defines APIException, and those found inside it to move to it (with the
+    name of the element each was found in)."""
 
     node: etree._Element
     shape: Shape
-    found: list[etree._Element] = field(default_factory=list)
+    found: list[tuple[etree._Element, str]] = field(default_factory=list)
+    has_one: bool = False
 
 
 class TolerantReading(zeep.Plugin):
@@ -175,14 +178,17 @@ class TolerantReading(zeep.Plugin):
                 only_elements = False  # a processing instruction: zeep refuses it, left where it is
                 continue
             slot = shape.find(tag)
-            if slot is None:
+            hoisted = (slot is None and holder is not None and local_name(tag) == HOISTED
+                       and holder.shape.find(tag) is holder.shape.api)
+            if slot is None or (slot is shape.api and own.has_one):
                 node.remove(child)
-                if holder is not None and local_name(tag) == HOISTED and holder.shape.find(tag) is holder.shape.api:
-                    holder.found.append(child)
+                if hoisted:
+                    holder.found.append((child, shape.label))
                 else:
-                    name = f"{shape.label}.{local_name(tag)}"
-                    notes[name] = notes.get(name, 0) + 1
+                    _note(notes, shape.label, tag)
                 continue
+            if slot is shape.api:
+                own.has_one = True
             if slot.index < last:
                 in_order = False
             last = max(last, slot.index)
@@ -191,7 +197,11 @@ class TolerantReading(zeep.Plugin):
             if inner is not None:
                 self._tidy(child, inner, own or holder, notes)
         if own is not None and own.found:
-            for found in own.found:
+            for found, where in own.found:
+                if own.has_one:
+                    _note(notes, where, found.tag)
+                    continue
+                own.has_one = True
                 inner = self._child_shape(found, shape.api)
                 if inner is not None:
                     self._tidy(found, inner, holder, notes)
@@ -202,6 +212,11 @@ class TolerantReading(zeep.Plugin):
             known.sort(key=lambda entry: entry[0])  # stable: repeated elements keep their order
             for _, child in known:
                 node.append(child)
+
+
+def _note(notes: Notes, parent: str, tag: str) -> None:
+    name = f"{parent}.{local_name(tag)}"
+    notes[name] = notes.get(name, 0) + 1
 
 
 def _soap_body(envelope: etree._Element) -> etree._Element | None:

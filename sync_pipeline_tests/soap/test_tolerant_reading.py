@@ -191,6 +191,21 @@ def test_an_api_exception_anywhere_in_a_record_is_that_records_refusal(operation
         assert (refusal.key, refusal.field, refusal.message) == ("7", "OrderStatus", "Exception: Ugyldig «ordre»")
 
 
+@pytest.mark.parametrize("inside, skipped, kept", [(None, "InvoiceOrder", "Andre «ordre»"),  # its first own
+                                                   ("InvoiceRow", "InvoiceRow", "Ugyldig «ordre»"),
+                                                   ("Delivery", "Address", "Ugyldig «ordre»")])
+def test_a_record_keeps_its_own_api_exception_and_skips_any_other(inside, skipped, kept):
+    def two(result: etree._Element) -> None:
+        record = result[0]
+        target = record if inside is None else next(node for node in record.iter()
+                                                    if etree.QName(node).localname == inside)
+        target.insert(0, etree.fromstring(API_EXCEPTION.replace("Ugyldig", "Andre")))
+        record.append(etree.fromstring(API_EXCEPTION))
+
+    records, notes, _ = read("SaveInvoices", altered(REPLIES["SaveInvoices"], two, (0, 0, 0)))
+    assert records[0].APIException.Message == kept and notes == {f"{skipped}.APIException": 1}
+
+
 def test_an_api_exception_where_no_record_has_one_is_an_unknown_element():
     exception = API_EXCEPTION.replace("24sevenOffice.com/webservices", "ongoingsystems.se/WSI")
     content = altered(REPLIES["GetOrdersByQuery"], lambda order: order.insert(0, etree.fromstring(exception)),
