@@ -36,7 +36,7 @@ from zeep.xsd import ComplexType, Element
 from zeep.xsd.context import XmlParserContext
 from zeep.xsd.types import builtins
 
-from sync_pipeline.erp.models import ErpModel, extra_value
+from sync_pipeline.erp.models import NEVER_KEPT, ErpModel, extra_value
 from sync_pipeline.erp.sentinels import none_if_not_set, not_set_value
 from sync_pipeline.soap.fast_reply import (
     CANONICAL_DATETIME,
@@ -295,7 +295,7 @@ def _field(index: int, name: str, element: Element, info: Any, tidier: TolerantR
     """How one schema element becomes the model field of the same name, an extra, or is dropped."""
     xsd_type = element.type
     if info is None:
-        if keeps_extras:
+        if keeps_extras and name not in NEVER_KEPT:
             return _Field(index, None, EXTRA, element, tidier, model, extra_name=name, reads=_extra_reading(xsd_type))
         # Dropped, but zeep parses it first: skipped only where zeep's parsing cannot fail.
         harmless = type(xsd_type) in (builtins.String, builtins.Boolean, *INT_TYPES)

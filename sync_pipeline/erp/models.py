@@ -43,6 +43,11 @@ def extra_value(value: Any) -> Any:
     return as_utc(value) if isinstance(value, datetime) else value
 
 
+# Elements a record never keeps, whatever the reply holds: a Company's login password would
+# otherwise travel on in records (and from there into metadata or a log line).
+NEVER_KEPT = frozenset({"Password"})
+
+
 class ErpModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
 
@@ -55,7 +60,7 @@ class ErpModel(BaseModel):
             for key, value in data.items():
                 if key in fields:
                     cleaned[key] = none_if_not_set(value)
-                elif keeps_extras and (value := extra_value(value)) is not None:
+                elif keeps_extras and key not in NEVER_KEPT and (value := extra_value(value)) is not None:
                     cleaned[key] = value
             return cleaned
         return data

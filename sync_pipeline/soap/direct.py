@@ -22,7 +22,7 @@ from urllib3.exceptions import DecodeError, HTTPError, MaxRetryError, ProtocolEr
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util import Timeout
 
-from sync_pipeline.soap.transport import CHUNK, GuardedTransport, log_post, log_reply, read_bounded
+from sync_pipeline.soap.transport import CHUNK, GuardedTransport, log_post, log_reply, read_bounded, refuse_web_page
 
 
 @dataclass
@@ -81,6 +81,7 @@ class DirectPost:
             response.release_conn()
         reply = Reply(response.status, response.headers, content)
         log_reply(logger, self.address, reply)
+        refuse_web_page(reply.status_code, reply.headers, content)
         return reply
 
 

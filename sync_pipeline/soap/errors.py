@@ -20,7 +20,7 @@ from zeep.exceptions import (
 from zeep.exceptions import Error as ZeepError
 
 from sync_pipeline.soap.redaction import redact
-from sync_pipeline.soap.transport import ReplyTooLarge
+from sync_pipeline.soap.transport import NotSoapReply, ReplyTooLarge
 
 
 class SyncError(Exception):
@@ -114,7 +114,12 @@ def _classify(exc: BaseException, where: str) -> SyncError:
         if _TRANSIENT_FAULT.search(message):
             return RetryableError(where + message)
         return TerminalError(where + message)
+    if isinstance(exc, NotSoapReply) and exc.status_code < 400:
+        return TerminalError(f"{where}the service answered with an HTML page (HTTP {exc.status_code}), not a SOAP "
+                             "reply: check the service address")
     if isinstance(exc, TransportError):
+        if isinstance(exc, NotSoapReply) and (exc.status_code >= 500 or exc.status_code in (408, 429)):
+            return RetryableError(f"{where}HTTP {exc.status_code} (an error page, not a SOAP reply)")
         if exc.status_code >= 500 or exc.status_code in (408, 429):
             return RetryableError(f"{where}HTTP {exc.status_code}")
         if 200 <= exc.status_code < 300:

@@ -24,7 +24,7 @@ from typing import Any
 import requests
 import zeep
 from lxml import etree
-from zeep.exceptions import XMLParseError
+from zeep.exceptions import TransportError, XMLParseError
 from zeep.transports import Transport
 from zeep.utils import get_media_type
 
@@ -39,6 +39,23 @@ _SOAP_ENVELOPES = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.o
 
 class ReplyTooLarge(Exception):
     """The reply passed the configured size limit and was not read further."""
+
+
+class NotSoapReply(TransportError):
+    """The service answered with a web page (a proxy's or load balancer's), not a SOAP message."""
+
+
+_HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+
+
+def refuse_web_page(status_code: int, headers: Mapping[str, str], content: bytes) -> None:
+    """Raise NotSoapReply for an HTML page, before any XML parser sees it.
+
+    Parsed as XML, an error page's DOCTYPE reads as a forbidden DTD and its markup as an unknown
+    fault, and neither tells that an HTTP 503 page is worth trying again.
+    """
+    if get_media_type(headers.get("Content-Type", "text/xml")) == "text/html" or _HTML_START.match(content):
+        raise NotSoapReply(f"HTTP {status_code}: an HTML page, not a SOAP reply", status_code=status_code)
 
 
 def is_xml_character(code_point: int) -> bool:
@@ -78,6 +95,7 @@ class GuardedTransport(Transport):
             response.close()  # stop reading: the rest of the reply is never downloaded
             raise
         log_reply(self.logger, address, response)
+        refuse_web_page(response.status_code, response.headers, response._content)
         return response
 
 

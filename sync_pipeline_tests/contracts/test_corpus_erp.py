@@ -310,8 +310,6 @@ def test_what_is_not_a_reply_fails_the_call_alike_on_both_paths(server: RoutedSe
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="reported: an HTML error page with a DOCTYPE (HTTP 503) is refused as unsafe "
-                   "XML (DTDForbidden), a TerminalError, instead of retried as any HTTP 5xx")
 def test_an_html_error_page_is_retried_as_any_http_5xx(server: RoutedServer,
                                                        make_client: Callable[[str], ErpClient]) -> None:
     (page,) = [non_reply for non_reply in non_replies(OPERATIONS["GetProducts"]) if non_reply.label == "HTML error page"]

@@ -25,7 +25,7 @@ from sync_pipeline.erp.client import save_refusal
 from sync_pipeline.soap.errors import RetryableError, TerminalError, classify
 from sync_pipeline.soap.fast_reply import Unusual
 from sync_pipeline_tests.soap.reading import Reading, reading_of
-from sync_pipeline_tests.soap.samples import OTHER_OPERATION, REPLIES, fault
+from sync_pipeline_tests.soap.samples import ERP, OTHER_OPERATION, REPLIES, envelope, fault
 
 OPERATIONS = tuple(REPLIES)
 ERP_RECORDS = ("GetProducts", "GetInvoices", "GetCompanies", "SaveInvoices")
@@ -246,3 +246,13 @@ def test_what_is_not_a_reply_of_the_operation_is_refused_with_a_clear_error(oper
     ending = _ending(lambda: reading.as_client(reply, status, content_type))
     assert ending == _ending(lambda: reading.as_client(reply, status, content_type, fast=False))
     assert ending[0] is error and message in ending[1], ending
+
+
+def test_a_company_password_in_a_reply_is_never_kept_on_either_path() -> None:
+    reply = envelope(ERP, "GetCompanies", "<Company><Id>7</Id><Name>Leverandør AS</Name><Username>api</Username>"
+                     "<Password>hunter2-secret</Password></Company>")
+    reading = reading_of("GetCompanies")
+    for records, _ in (reading.by_zeep(reply), reading.fast(reply)):
+        (company,) = records
+        assert company.Id == 7 and company.model_extra == {"Username": "api"}
+        assert "hunter2-secret" not in repr(company)
