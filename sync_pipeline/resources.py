@@ -15,7 +15,8 @@ from uuid import UUID
 import dagster as dg
 
 from sync_pipeline.erp import ErpClient, ErpConnection
-from sync_pipeline.ledger import Ledger, resolve_url
+from sync_pipeline.ledger import BackoffPolicy, Ledger, resolve_url
+from sync_pipeline.ledger.backoff import DEFAULT_ATTEMPTS, DEFAULT_BASE_SECONDS, DEFAULT_MAX_SECONDS
 from sync_pipeline.mapping.extra import erp_return_properties
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
 from sync_pipeline.wms import WmsClient, WmsConnection
@@ -71,7 +72,7 @@ class WmsResource(dg.ConfigurableResource):
 
 
 SECRET_VARIABLES = ("SO24_PASSWORD", "ONGOING_PASSWORD")
-_ledgers: dict[str, Ledger] = {}
+_ledgers: dict[tuple[str, BackoffPolicy], Ledger] = {}
 _ledgers_lock = threading.Lock()
 
 
@@ -84,14 +85,19 @@ class LedgerResource(dg.ConfigurableResource):
     """
 
     url: str | None = None
+    # When a failed record is retried and dead-lettered (SYNC_RETRY_*, checked by the settings).
+    retry_base_seconds: int = DEFAULT_BASE_SECONDS
+    retry_max_seconds: int = DEFAULT_MAX_SECONDS
+    retry_attempts: int = DEFAULT_ATTEMPTS
 
     def ledger(self, home: str | None = None) -> Ledger:
         url = resolve_url(self.url, {"DAGSTER_HOME": home} if home else None)
+        backoff = BackoffPolicy.in_seconds(self.retry_base_seconds, self.retry_max_seconds, self.retry_attempts)
         with _ledgers_lock:
-            if url not in _ledgers:
+            if (url, backoff) not in _ledgers:
                 secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
-                _ledgers[url] = Ledger(url, secrets=[s for s in secrets if s])
-            return _ledgers[url]
+                _ledgers[url, backoff] = Ledger(url, backoff=backoff, secrets=[s for s in secrets if s])
+            return _ledgers[url, backoff]
 
 
 def resources_from_env(settings) -> dict[str, Any]:
@@ -118,5 +124,10 @@ def resources_from_env(settings) -> dict[str, Any]:
             password=dg.EnvVar("ONGOING_PASSWORD"),
             max_reply_mb=settings.sync_max_reply_mb,
         ),
-        "ledger": LedgerResource(url=dg.EnvVar("SYNC_LEDGER_URL") if settings.sync_ledger_url else None),
+        "ledger": LedgerResource(
+            url=dg.EnvVar("SYNC_LEDGER_URL") if settings.sync_ledger_url else None,
+            retry_base_seconds=settings.sync_retry_base_seconds,
+            retry_max_seconds=settings.sync_retry_max_seconds,
+            retry_attempts=settings.sync_retry_attempts,
+        ),
     }

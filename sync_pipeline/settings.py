@@ -24,6 +24,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sync_pipeline.erp.connection import DEFAULT_BASE_URL as SO24_DEFAULT_BASE_URL
 from sync_pipeline.erp.connection import ErpConnection
 from sync_pipeline.erp.models import OrderStatus
+from sync_pipeline.ledger.backoff import DEFAULT_ATTEMPTS, DEFAULT_BASE_SECONDS, DEFAULT_MAX_SECONDS
 from sync_pipeline.ledger.engine import check_url as check_ledger_url
 from sync_pipeline.ledger.model import LedgerError
 from sync_pipeline.mapping.extra import ExtraField
@@ -43,6 +44,8 @@ class SettingsError(ValueError):
 
 _ON = {"on", "true", "yes", "1"}
 _OFF = {"off", "false", "no", "0"}
+_RETRY_WAIT_LIMIT = 7 * 24 * 3600  # a week: longer is a typo, and waits must fit a date
+_RETRY_ATTEMPTS_LIMIT = 1000
 _SWITCHES = ("sync_articles", "sync_orders", "sync_suppliers", "sync_stock", "sync_report_shipped", "sync_variations")
 _ORDER_STATES = ("sync_order_status", "sync_shipped_erp_status", "sync_imported_erp_status")
 
@@ -112,6 +115,11 @@ class Settings(BaseSettings):
     sync_latency_target_minutes: int = 60  # p95 target for confirmed -> in the WMS and shipped -> Sent
     # Replies larger than this are refused (soap/transport.py): a bound on what one reply may hold in memory.
     sync_max_reply_mb: int = DEFAULT_MAX_REPLY_MB
+    # A failed record's retries (ledger/backoff.py): waits double from the base up to the max, less up
+    # to half at random; after this many attempts it is dead-lettered.
+    sync_retry_base_seconds: int = DEFAULT_BASE_SECONDS
+    sync_retry_max_seconds: int = DEFAULT_MAX_SECONDS
+    sync_retry_attempts: int = DEFAULT_ATTEMPTS
 
     @classmethod
     def load(cls, env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
@@ -211,6 +219,26 @@ class Settings(BaseSettings):
         if number is None or number < 1:
             raise ValueError(f"must be a whole number of megabytes, 1 or more, got {value!r}")
         return number
+
+    @field_validator("sync_retry_base_seconds", "sync_retry_max_seconds", "sync_retry_attempts", mode="before")
+    @classmethod
+    def _retry_number(cls, value: Any, info: Any) -> int:
+        high, what = {"sync_retry_base_seconds": (_RETRY_WAIT_LIMIT, "seconds"),
+                      "sync_retry_max_seconds": (_RETRY_WAIT_LIMIT, "seconds"),
+                      "sync_retry_attempts": (_RETRY_ATTEMPTS_LIMIT, "attempts")}[info.field_name]
+        number = _whole_number(value)
+        if number is None or not 1 <= number <= high:
+            raise ValueError(f"must be a whole number of {what} from 1 to {high}, got {value!r}")
+        return number
+
+    @model_validator(mode="after")
+    def _retry_sense(self) -> Settings:
+        if self.sync_retry_max_seconds < self.sync_retry_base_seconds:
+            raise ValueError(
+                f"SYNC_RETRY_MAX_SECONDS ({self.sync_retry_max_seconds}) is less than SYNC_RETRY_BASE_SECONDS "
+                f"({self.sync_retry_base_seconds}): the longest wait between retries cannot be shorter than the first"
+            )
+        return self
 
     @field_validator("sync_wms_sent_status", mode="before")
     @classmethod

@@ -9,6 +9,11 @@ import requests
 
 from sync_pipeline.sandbox.server import SandboxServer
 from sync_pipeline.sandbox.store import Store
+from sync_pipeline_tests.tiers import mark_slow_tests
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_slow_tests(items)
 
 
 class Admin:

@@ -8,6 +8,14 @@ from datetime import timedelta
 from typing import Callable
 
 
+# The defaults suit the 15-minute schedule (SYNC_RETRY_BASE_SECONDS, SYNC_RETRY_MAX_SECONDS and
+# SYNC_RETRY_ATTEMPTS override them): 5, 10, 20 ... minutes, at most 6 hours apart, dead-lettered
+# after 10 attempts (about a day of retrying, enough to ride out a night's outage).
+DEFAULT_BASE_SECONDS = 300
+DEFAULT_MAX_SECONDS = 6 * 3600
+DEFAULT_ATTEMPTS = 10
+
+
 @dataclass(frozen=True)
 class BackoffPolicy:
     """Attempt n (1-based) waits min(cap, base * 2**(n-1)), less up to `jitter` of that at random.
@@ -16,14 +24,11 @@ class BackoffPolicy:
     jitter <= 0.5, until the cap each wait is at least as long as any earlier one could have been;
     at the cap they stay between cap * (1 - jitter) and cap. After `max_attempts` failed attempts a
     record is dead-lettered.
-
-    The defaults suit the 15-minute schedule: 5, 10, 20 ... minutes, at most 6 hours apart, dead
-    after 10 attempts (about a day of retrying, enough to ride out a night's outage).
     """
 
-    base: timedelta = timedelta(minutes=5)
-    cap: timedelta = timedelta(hours=6)
-    max_attempts: int = 10
+    base: timedelta = timedelta(seconds=DEFAULT_BASE_SECONDS)
+    cap: timedelta = timedelta(seconds=DEFAULT_MAX_SECONDS)
+    max_attempts: int = DEFAULT_ATTEMPTS
     jitter: float = 0.5
 
     def __post_init__(self) -> None:
@@ -35,6 +40,11 @@ class BackoffPolicy:
             raise ValueError("max_attempts must be at least 1")
         if not 0.0 <= self.jitter <= 1.0:
             raise ValueError("jitter is a fraction from 0 to 1")
+
+    @classmethod
+    def in_seconds(cls, base: int, cap: int, max_attempts: int) -> BackoffPolicy:
+        """The policy as the settings give it (whole seconds), with the default jitter."""
+        return cls(base=timedelta(seconds=base), cap=timedelta(seconds=cap), max_attempts=max_attempts)
 
     def ceiling(self, attempt: int) -> timedelta:
         """The wait after `attempt` failed attempts, before jitter."""

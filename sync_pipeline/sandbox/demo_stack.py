@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from sync_pipeline.sandbox.erp.auth import Credentials as ErpCredentials
 from sync_pipeline.sandbox.main import login_banner, start
@@ -53,9 +56,44 @@ def run_demo(project: Path, host: str = "127.0.0.1", ui_port: int = 3000, erp_po
     command = [sys.executable, "-m", "dagster", "dev", "-w", str(project / "workspace.yaml"),
                "-h", host, "-p", str(ui_port)]
     try:
-        return subprocess.call(command, cwd=project, env=env)
-    except KeyboardInterrupt:
-        return 0
+        return run_until_stopped(command, cwd=project, env=env)
     finally:
         erp.stop()
         wms.stop()
+
+
+# Ctrl+C, `kill`/systemd/docker stop, and the terminal closing.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# dagster dev gives each of its webserver and daemon 60 s to stop before it kills them.
+STOP_GRACE_SECONDS = 150.0
+
+
+def run_until_stopped(command: list[str], **popen: Any) -> int:
+    """Run dagster dev; on a STOP_SIGNALS signal ask it to stop (as Ctrl+C does) and wait until it has.
+
+    It runs in its own process group, so a stop reaches it once, from here, whichever signal came
+    and whoever sent it; dagster dev then stops its webserver and daemon itself. Whatever is left
+    of its group STOP_GRACE_SECONDS after the request is killed.
+    """
+    requested_at: list[float] = []
+
+    def request_stop(_signal: int, _frame: object) -> None:
+        requested_at.append(time.monotonic())
+
+    previous = {number: signal.signal(number, request_stop) for number in STOP_SIGNALS}
+    try:
+        dagster = subprocess.Popen(command, process_group=0, **popen)
+        asked = False
+        while True:
+            if requested_at and not asked:
+                dagster.send_signal(signal.SIGINT)
+                asked = True
+            try:
+                code = dagster.wait(timeout=0.5)
+                return 0 if requested_at else code
+            except subprocess.TimeoutExpired:
+                if requested_at and time.monotonic() - requested_at[0] > STOP_GRACE_SECONDS:
+                    os.killpg(dagster.pid, signal.SIGKILL)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
