@@ -1,134 +1,123 @@
-"""The ledger's schema, created and upgraded by the project itself: ordered migrations and a version table.
+"""The ledger's schema, created and upgraded by Alembic (revisions in ledger/alembic/versions/).
 
-`schema_version` holds one row per applied migration. migrate() applies the missing ones in order,
-in one transaction, under a lock (a PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE), so
-processes starting at the same moment do not race each other, and a failed step leaves the
-schema as it was. A ledger newer than the code is refused rather than written to.
+Opening a Ledger upgrades it to the latest revision. migrate() runs in one transaction under a
+lock (a PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE), so processes opening a new ledger at
+the same moment queue and it is migrated once, and a failed step leaves the schema as it was.
+A ledger at a revision this code does not know (made by newer code) is refused rather than written to.
 
-Each migration is frozen once released: it declares the tables as they were at its version and
-never imports schema.py (which always describes the latest version). To change the schema, append
-a migration and update schema.py to match (test_migrations compares the two).
+Revisions are numbered: revision "0004" is schema version 4. Each is frozen once released: it
+declares the tables as they were then. To change the schema, add a revision and update schema.py
+to match (test_migrations compares the two).
+
+Ledgers made before Alembic kept their version in a table `schema_version`; such a ledger is
+adopted as it opens: stamped at the revision of its version, that table dropped, its data kept.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Connection, Engine, Index, Integer, MetaData, String, Table, Text, func,
-                        insert, select, text)
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
 
 from sync_pipeline.ledger.engine import ledger_schema
 from sync_pipeline.ledger.model import LedgerError
-from sync_pipeline.ledger.schema import UtcDateTime, schema_version
+
+SCRIPTS = Path(__file__).parent / "alembic"
+VERSION_TABLE = "alembic_version"
+LEGACY_VERSION_TABLE = "schema_version"  # the version table of ledgers made before Alembic
 
 
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    description: str
-    apply: Callable[[Connection], None]
+def revision_of(version: int) -> str:
+    return f"{version:04d}"
 
 
-def _v1_entries(connection: Connection) -> None:
-    tables = MetaData()
-    Table(
-        "entries", tables,
-        Column("kind", String(16), primary_key=True),
-        Column("key", String(255), primary_key=True),
-        Column("state", String(16), nullable=False),
-        Column("source_version", String(100)),
-        Column("payload_hash", String(64)),
-        Column("wms_id", String(100)),
-        Column("last_error", Text),
-        Column("error_field", String(200)),
-        Column("retryable", Boolean, nullable=False),
-        Column("attempts", Integer, nullable=False),
-        Column("next_attempt_at", UtcDateTime),
-        Column("dead", Boolean, nullable=False),
-        Column("updated_at", UtcDateTime, nullable=False),
-        Index("ix_entries_retry", "kind", "dead", "next_attempt_at"),
-    )
-    tables.create_all(connection)
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
 
 
-def _v2_claims(connection: Connection) -> None:
-    _add_column(connection, "entries", Column("claimed_by", String(100)))
-    _add_column(connection, "entries", Column("claimed_until", UtcDateTime))
-    tables = MetaData()
-    entries = Table("entries", tables, Column("claimed_by", String(100)))
-    Index("ix_entries_claimed_by", entries.c.claimed_by).create(connection)
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
 
 
-def _v3_cursors(connection: Connection) -> None:
-    tables = MetaData()
-    Table(
-        "cursors", tables,
-        Column("process", String(100), primary_key=True),
-        Column("value", Text, nullable=False),
-        Column("updated_at", UtcDateTime, nullable=False),
-    )
-    tables.create_all(connection)
+def _latest() -> int:
+    return int(_scripts().get_current_head())
 
 
-def _v4_stage_times(connection: Connection) -> None:
-    tables = MetaData()
-    Table(
-        "stage_times", tables,
-        Column("kind", String(16), primary_key=True),
-        Column("key", String(255), primary_key=True),
-        Column("stage", String(32), primary_key=True),
-        Column("at", UtcDateTime, nullable=False),
-        Column("recorded_at", UtcDateTime, nullable=False),
-        Index("ix_stage_times_at", "kind", "at"),
-    )
-    tables.create_all(connection)
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "entries: one row per record, with versions, hashes, states, failures and retries", _v1_entries),
-    Migration(2, "entries: claims (claimed_by, claimed_until) guarding against overlapping runs", _v2_claims),
-    Migration(3, "cursors: each process's changed-since cursor", _v3_cursors),
-    Migration(4, "stage_times: when each order reached each stage (confirmed, in the WMS, shipped, reported)",
-              _v4_stage_times),
-)
-LATEST = MIGRATIONS[-1].version
+LATEST = _latest()
 
 
 def migrate(engine: Engine, target: int | None = None) -> int:
-    """Bring the ledger's schema to `target` (default: the latest); returns the version it is at."""
+    """Bring the ledger's schema to version `target` (default: the latest); returns the version it is at.
+
+    Never downwards: a ledger already past `target` stays where it is.
+    """
     target = LATEST if target is None else target
     if not 1 <= target <= LATEST:
         raise LedgerError(f"no ledger schema version {target}; versions run from 1 to {LATEST}")
     with engine.begin() as connection:
         _lock(connection)
-        schema_version.create(connection, checkfirst=True)
+        _adopt_legacy(connection)
         current = _version(connection)
-        if current > LATEST:
-            raise LedgerError(f"the ledger's schema is at version {current}, newer than this code knows "
-                              f"({LATEST}): upgrade sync_pipeline before using this ledger")
-        for migration in MIGRATIONS:
-            if current < migration.version <= target:
-                migration.apply(connection)
-                connection.execute(insert(schema_version).values(
-                    version=migration.version, description=migration.description,
-                    applied_at=datetime.now(timezone.utc)))
+        if current < target:
+            command.upgrade(_config(connection), revision_of(target))
         return max(current, target)
 
 
 def version(engine: Engine) -> int:
     """The schema version the ledger is at (0: no ledger yet)."""
     with engine.connect() as connection:
-        schema = ledger_schema(connection)
-        if not connection.dialect.has_table(connection, schema_version.name, schema=schema):
-            return 0
+        if _has_table(connection, LEGACY_VERSION_TABLE) and not _has_table(connection, VERSION_TABLE):
+            return _legacy_version(connection)
         return _version(connection)
 
 
 def _version(connection: Connection) -> int:
-    return connection.scalar(select(func.max(schema_version.c.version))) or 0
+    heads = _context(connection).get_current_heads()
+    if not heads:
+        return 0
+    known = {script.revision for script in _scripts().walk_revisions()}
+    if len(heads) > 1 or heads[0] not in known:
+        raise LedgerError(f"the ledger's schema is at revision {', '.join(heads)}, newer than this code knows "
+                          f"({revision_of(LATEST)}): upgrade sync_pipeline before using this ledger")
+    return int(heads[0])
+
+
+def _adopt_legacy(connection: Connection) -> None:
+    """Stamp a ledger made before Alembic at the revision of its schema_version, and drop that table."""
+    if not _has_table(connection, LEGACY_VERSION_TABLE) or _has_table(connection, VERSION_TABLE):
+        return
+    found = _legacy_version(connection)
+    if found > LATEST:
+        raise LedgerError(f"the ledger's schema is at version {found}, newer than this code knows "
+                          f"({LATEST}): upgrade sync_pipeline before using this ledger")
+    if found > 0:
+        _context(connection).stamp(_scripts(), revision_of(found))
+    connection.exec_driver_sql(f"DROP TABLE {_qualified(connection, LEGACY_VERSION_TABLE)}")
+
+
+def _legacy_version(connection: Connection) -> int:
+    table = _qualified(connection, LEGACY_VERSION_TABLE)
+    return connection.exec_driver_sql(f"SELECT max(version) FROM {table}").scalar() or 0
+
+
+def _context(connection: Connection) -> MigrationContext:
+    return MigrationContext.configure(connection, opts={
+        "version_table": VERSION_TABLE, "version_table_schema": ledger_schema(connection)})
+
+
+def _has_table(connection: Connection, name: str) -> bool:
+    return connection.dialect.has_table(connection, name, schema=ledger_schema(connection))
 
 
 def _lock(connection: Connection) -> None:
@@ -143,11 +132,9 @@ def _lock(connection: Connection) -> None:
         connection.exec_driver_sql(f"CREATE SCHEMA {_quote(connection, schema)}")
 
 
-def _add_column(connection: Connection, table: str, column: Column) -> None:
+def _qualified(connection: Connection, table: str) -> str:
     schema = ledger_schema(connection)
-    name = _quote(connection, table) if schema is None else f"{_quote(connection, schema)}.{_quote(connection, table)}"
-    column_type = column.type.compile(dialect=connection.dialect)
-    connection.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {_quote(connection, column.name)} {column_type}")
+    return _quote(connection, table) if schema is None else f"{_quote(connection, schema)}.{_quote(connection, table)}"
 
 
 def _quote(connection: Connection, name: str) -> str:

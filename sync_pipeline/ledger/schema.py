@@ -1,4 +1,4 @@
-"""The ledger's tables as the code uses them (the current schema version; see migrations.py).
+"""The ledger's tables as the code uses them (the latest revision; see migrations.py).
 
 Table names carry no schema: on PostgreSQL the engine maps them into the ledger's own schema
 (sync_ledger by default) with schema_translate_map; SQLite keeps them in its own file.
@@ -58,13 +58,13 @@ entries = Table(
     Column("next_attempt_at", UtcDateTime),
     Column("dead", Boolean, nullable=False, default=False),
     Column("updated_at", UtcDateTime, nullable=False),
-    Column("claimed_by", String(RUN_ID_LENGTH)),  # version 2
-    Column("claimed_until", UtcDateTime),  # version 2
+    Column("claimed_by", String(RUN_ID_LENGTH)),  # revision 0002
+    Column("claimed_until", UtcDateTime),  # revision 0002
     Index("ix_entries_retry", "kind", "dead", "next_attempt_at"),
-    Index("ix_entries_claimed_by", "claimed_by"),  # version 2
+    Index("ix_entries_claimed_by", "claimed_by"),  # revision 0002
 )
 
-cursors = Table(  # version 3
+cursors = Table(  # revision 0003
     "cursors",
     metadata,
     Column("process", String(PROCESS_LENGTH), primary_key=True),
@@ -72,7 +72,7 @@ cursors = Table(  # version 3
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
-stage_times = Table(  # version 4
+stage_times = Table(  # revision 0004
     "stage_times",
     metadata,
     Column("kind", String(16), primary_key=True),
@@ -81,12 +81,4 @@ stage_times = Table(  # version 4
     Column("at", UtcDateTime, nullable=False),  # when the record reached the stage (the first time)
     Column("recorded_at", UtcDateTime, nullable=False),
     Index("ix_stage_times_at", "kind", "at"),
-)
-
-schema_version = Table(
-    "schema_version",
-    metadata,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("description", String(200), nullable=False),
-    Column("applied_at", UtcDateTime, nullable=False),
 )

@@ -1,4 +1,4 @@
-"""The ledger's schema is created and upgraded by the project: version table, ordered migrations."""
+"""The ledger's schema is created and upgraded by Alembic; ledgers made by the old migrator are adopted."""
 
 from __future__ import annotations
 
@@ -10,15 +10,22 @@ from sqlalchemy import inspect, select, text
 
 from sync_pipeline.ledger import SCHEMA_VERSION, Ledger, LedgerError, State, migrate
 from sync_pipeline.ledger.engine import sqlite_url
-from sync_pipeline.ledger.migrations import MIGRATIONS, version
-from sync_pipeline.ledger.schema import metadata, schema_version
+from sync_pipeline.ledger.migrations import VERSION_TABLE, _scripts, version
+from sync_pipeline.ledger.schema import metadata
+from sync_pipeline_tests.ledger import legacy_migrator
 
 NOW = datetime(2024, 5, 17, 12, 0, tzinfo=timezone.utc)
 
 
-def applied(engine) -> list[int]:
+def revisions(engine) -> list[str]:
+    """The revisions the version table holds (one, once migrated: Alembic keeps the head)."""
     with engine.connect() as connection:
-        return list(connection.scalars(select(schema_version.c.version).order_by(schema_version.c.version)))
+        return list(connection.scalars(text(f"SELECT version_num FROM {qualified(engine, VERSION_TABLE)}")))
+
+
+def qualified(engine, name: str) -> str:
+    schema = engine.get_execution_options().get("schema_translate_map", {}).get(None)
+    return name if schema is None else f'"{schema}".{name}'
 
 
 def table(store, name: str) -> str:
@@ -29,15 +36,15 @@ def test_a_new_ledger_is_created_at_the_latest_version(store):
     engine = store.engine()
     assert version(engine) == 0
     store.open()
-    assert version(engine) == SCHEMA_VERSION == MIGRATIONS[-1].version
-    assert applied(engine) == list(range(1, SCHEMA_VERSION + 1))
-    assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+    assert version(engine) == SCHEMA_VERSION == 4
+    assert revisions(engine) == ["0004"]
+    assert [s.revision for s in reversed(list(_scripts().walk_revisions()))] == ["0001", "0002", "0003", "0004"]
 
 
 def test_upgrading_from_version_1_keeps_the_records(store):
     engine = store.engine()
     assert migrate(engine, target=1) == 1
-    assert applied(engine) == [1]
+    assert revisions(engine) == ["0001"]
     with engine.begin() as connection:  # a record as version 1 stored it
         connection.execute(text(
             f"INSERT INTO {table(store, 'entries')} (kind, key, state, source_version, payload_hash, wms_id, "
@@ -47,7 +54,7 @@ def test_upgrading_from_version_1_keeps_the_records(store):
         assert "claimed_by" not in {c["name"] for c in inspect(connection).get_columns("entries", schema=_schema(store))}
 
     ledger = store.open()  # upgrades on opening
-    assert applied(engine) == list(range(1, SCHEMA_VERSION + 1))
+    assert revisions(engine) == ["0004"]
     entry = ledger.get("order", "7")
     assert (entry.state, entry.source_version, entry.payload_hash, entry.wms_id, entry.updated_at) == (
         State.SENT, "v1", "a" * 64, "9001", NOW)
@@ -63,14 +70,14 @@ def test_migrating_again_changes_nothing(store):
     engine = store.engine()
     assert migrate(engine) == SCHEMA_VERSION
     assert migrate(engine, target=1) == SCHEMA_VERSION  # never downwards
-    assert applied(engine) == list(range(1, SCHEMA_VERSION + 1))
+    assert revisions(engine) == ["0004"]
 
 
 def test_the_migrated_schema_is_the_one_the_code_uses(store):
     store.open()
     with store.engine().connect() as connection:
         found = inspect(connection)
-        assert set(found.get_table_names(schema=_schema(store))) == set(metadata.tables)
+        assert set(found.get_table_names(schema=_schema(store))) == set(metadata.tables) | {VERSION_TABLE}
         for name, expected in metadata.tables.items():
             columns = {c["name"]: c["nullable"] for c in found.get_columns(name, schema=_schema(store))}
             assert columns == {c.name: c.nullable for c in expected.columns}, name
@@ -80,11 +87,23 @@ def test_the_migrated_schema_is_the_one_the_code_uses(store):
 
 def test_a_ledger_newer_than_the_code_is_refused(store):
     store.open()
-    with store.engine().begin() as connection:
-        connection.execute(schema_version.insert().values(version=SCHEMA_VERSION + 1, description="from the future",
-                                                          applied_at=NOW))
+    engine = store.engine()
+    with engine.begin() as connection:
+        connection.execute(text(f"UPDATE {qualified(engine, VERSION_TABLE)} SET version_num = '0099'"))
     with pytest.raises(LedgerError, match="newer than this code"):
         store.open()
+    assert revisions(engine) == ["0099"]
+
+
+def test_a_legacy_ledger_newer_than_the_code_is_refused(store):
+    engine = store.engine()
+    legacy_migrator.migrate(engine)
+    with engine.begin() as connection:
+        connection.execute(legacy_migrator.schema_version.insert().values(
+            version=SCHEMA_VERSION + 1, description="from the future", applied_at=NOW))
+    with pytest.raises(LedgerError, match="newer than this code"):
+        store.open()
+    assert legacy_versions(engine) == list(range(1, SCHEMA_VERSION + 2))  # left as it was
 
 
 def errors_opening_together(open_ledger, count: int = 6) -> list[BaseException]:
@@ -110,7 +129,7 @@ def errors_opening_together(open_ledger, count: int = 6) -> list[BaseException]:
 def test_processes_starting_together_migrate_once(store):
     """Six ledgers opened at the same moment on an empty database."""
     assert errors_opening_together(store.open) == []
-    assert applied(store.engine()) == list(range(1, SCHEMA_VERSION + 1))
+    assert revisions(store.engine()) == ["0004"]
 
 
 def test_sqlite_files_opened_together_from_new_are_never_locked(tmp_path):
@@ -139,3 +158,52 @@ def test_opening_without_creating_leaves_the_database_alone(store):
 
 def _schema(store) -> str | None:
     return None if store.backend == "sqlite" else store.schema
+
+
+def legacy_versions(engine) -> list[int]:
+    table = legacy_migrator.schema_version
+    with engine.connect() as connection:
+        return list(connection.scalars(select(table.c.version).order_by(table.c.version)))
+
+
+def entries_table(store) -> str:
+    return table(store, "entries")
+
+
+@pytest.mark.parametrize("old_version", range(1, SCHEMA_VERSION + 1))
+def test_a_ledger_made_by_the_old_migrator_is_adopted_with_its_data(store, old_version):
+    """Made by the migrator before Alembic (schema_version table): stamped at its revision, upgraded, kept."""
+    engine = store.engine()
+    assert legacy_migrator.migrate(engine, target=old_version) == old_version
+    with engine.begin() as connection:
+        connection.execute(text(
+            f"INSERT INTO {entries_table(store)} (kind, key, state, source_version, payload_hash, wms_id, "
+            "last_error, error_field, retryable, attempts, next_attempt_at, dead, updated_at) VALUES "
+            "('order', '7', 'sent', 'v1', :hash, '9001', 'refused', 'Qty', :yes, 2, :now, :no, :now)"),
+            {"hash": "a" * 64, "yes": True, "no": False,
+             "now": NOW.replace(tzinfo=None) if store.backend == "sqlite" else NOW})
+        if old_version >= 3:
+            connection.execute(text(f"INSERT INTO {table(store, 'cursors')} (process, value, updated_at) "
+                                    "VALUES ('orders', '{\"since\": 1}', :now)"),
+                               {"now": NOW.replace(tzinfo=None) if store.backend == "sqlite" else NOW})
+
+    ledger = store.open()
+
+    assert revisions(engine) == ["0004"]
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names(schema=_schema(store)))
+    assert tables == set(metadata.tables) | {VERSION_TABLE}  # schema_version gone
+    entry = ledger.get("order", "7")
+    assert (entry.state, entry.source_version, entry.payload_hash, entry.wms_id, entry.last_error,
+            entry.error_field, entry.retryable, entry.attempts, entry.next_attempt_at, entry.updated_at) == (
+        State.SENT, "v1", "a" * 64, "9001", "refused", "Qty", True, 2, NOW, NOW)
+    assert ledger.get_cursor("orders") == ('{"since": 1}' if old_version >= 3 else None)
+    assert ledger.claim("order", ["7"], "run-1", now=NOW) == {"7"}
+    ledger.record_stages("order", "7", {"confirmed": NOW})
+    assert ledger.stage_times("order") == {"7": {"confirmed": NOW}}
+
+
+def test_old_ledgers_opened_together_are_adopted_once(store):
+    legacy_migrator.migrate(store.engine(), target=2)
+    assert errors_opening_together(store.open) == []
+    assert revisions(store.engine()) == ["0004"]

@@ -19,7 +19,7 @@ def everything_stored(store) -> str:
     prefix = "" if store.backend == "sqlite" else f'"{store.schema}".'
     with store.engine().connect() as connection:
         return repr([connection.execute(text(f"SELECT * FROM {prefix}{table}")).all()
-                     for table in ("entries", "cursors", "stage_times", "schema_version")])
+                     for table in ("entries", "cursors", "stage_times", "alembic_version")])
 
 
 def test_reasons_are_scrubbed_before_they_are_stored(store):

@@ -1,0 +1,1 @@
+"""The ledger's Alembic environment (env.py) and revisions (versions/); migrations.py runs them."""
