@@ -14,12 +14,12 @@ import functools
 import os
 import re
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import tenacity
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -160,16 +160,14 @@ def _wal(dbapi_connection) -> None:
     # Switching a new file to WAL answers "database is locked" at once, without SQLite's busy
     # wait, when another process opens the same file at that moment (steps starting together).
     # The mode is kept in the file, so waiting briefly and asking again settles it.
-    deadline, delay = time.monotonic() + SQLITE_BUSY_TIMEOUT_SECONDS, 0.005
-    while True:
-        try:
-            dbapi_connection.execute("PRAGMA journal_mode=WAL").close()
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.25)
+    asking = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, sqlite3.OperationalError)
+                                          and "locked" in str(exc)),
+        wait=tenacity.wait_exponential(multiplier=0.005, max=0.25),
+        stop=tenacity.stop_before_delay(SQLITE_BUSY_TIMEOUT_SECONDS),
+        reraise=True,
+    )
+    asking(lambda: dbapi_connection.execute("PRAGMA journal_mode=WAL").close())
 
 
 def _sqlite_begin(connection) -> None:
@@ -188,20 +186,22 @@ def patient(method: Callable[..., T] | None = None, *, repeatable: bool = True):
     that counts (record_failure) is not repeated then. A database away for longer than
     RECONNECT_PATIENCE_SECONDS raises LedgerUnavailable as before.
     """
+    def safe_to_repeat(exc: BaseException) -> bool:
+        if not isinstance(exc, LedgerUnavailable):
+            return False
+        phase = getattr(exc, "phase", None)
+        return phase in (CONNECT, BEFORE_COMMIT) or (phase == COMMIT and repeatable)
+
     def decorate(method: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(method)
         def run(*args: Any, **kwargs: Any) -> T:
-            deadline, delay = time.monotonic() + RECONNECT_PATIENCE_SECONDS, 0.1
-            while True:
-                try:
-                    return method(*args, **kwargs)
-                except LedgerUnavailable as exc:
-                    phase = getattr(exc, "phase", None)
-                    again = phase in (CONNECT, BEFORE_COMMIT) or (phase == COMMIT and repeatable)
-                    if not again or time.monotonic() + delay > deadline:
-                        raise
-                    time.sleep(delay)
-                    delay *= 2
+            waiting = tenacity.Retrying(
+                retry=tenacity.retry_if_exception(safe_to_repeat),
+                wait=tenacity.wait_exponential(multiplier=0.1),  # 0.1, 0.2, 0.4 ... s
+                stop=tenacity.stop_before_delay(RECONNECT_PATIENCE_SECONDS),
+                reraise=True,
+            )
+            return waiting(method, *args, **kwargs)
 
         return run
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import tenacity
 from sqlalchemy.exc import DBAPIError
 
 from sync_pipeline.ledger.model import LedgerUnavailable
@@ -56,17 +56,17 @@ def release_patiently(ledger: Ledger, run_id: str, patience: float = RELEASE_PAT
     about the claims, is what the operator must see. Claims left behind expire after their ttl, or are
     released at the start of the next run once Dagster reports this one finished.
     """
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            ledger.release(run_id)
-            return
-        except (DBAPIError, LedgerUnavailable) as exc:
-            if time.monotonic() >= deadline:
-                log.warning("could not release the ledger claims of run %s (they expire by themselves): %s",
-                            run_id, _first_line(exc))
-                return
-        time.sleep(RELEASE_RETRY_SECONDS)
+    releasing = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type((DBAPIError, LedgerUnavailable)),
+        wait=tenacity.wait_fixed(RELEASE_RETRY_SECONDS),
+        stop=tenacity.stop_after_delay(patience),
+        reraise=True,
+    )
+    try:
+        releasing(ledger.release, run_id)
+    except (DBAPIError, LedgerUnavailable) as exc:
+        log.warning("could not release the ledger claims of run %s (they expire by themselves): %s",
+                    run_id, _first_line(exc))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 import requests
+import tenacity
 import zeep
 
 from sync_pipeline.soap.errors import QuarantineError, RetryableError, SyncError, classify, safe_cause
@@ -86,24 +87,39 @@ def call_with_retry(
 ) -> T:
     """Run `call`, retrying retryable failures by `policy`; terminal ones raise at once.
 
+    Every failure is raised as classify() sorts it, its cause passed on only as safe_cause() allows.
+    on_retry: called with the error before each wait (it may raise to stop the retries).
     failed: the error of a first attempt made elsewhere (a write sent back to back); it counts as
     attempt 1, so `call` runs only for the attempts the policy has left.
     """
-    attempt, error, cause = (0, None, None) if failed is None else (1, failed, None)
-    while True:
-        if error is not None:
-            if not error.retryable or attempt >= policy.attempts:
-                if error is cause or cause is None:
-                    raise error
-                raise error from safe_cause(cause)
-            if on_retry is not None:
-                on_retry(error)
-            wait = policy.delay(attempt, error)
-            log.warning("%s failed (attempt %d of %d), retrying in %.1fs: %s",
-                        operation, attempt, policy.attempts, wait, error)
-            sleep(wait)
-        attempt += 1
+    made_elsewhere = [] if failed is None else [failed]
+
+    def attempt() -> T:
+        if made_elsewhere:
+            raise made_elsewhere.pop()
         try:
             return call()
         except Exception as exc:  # noqa: BLE001 - every failure is sorted by classify()
-            error, cause = classify(exc, operation), exc
+            caught = exc
+        # Raised outside the except block, so the unredacted original is not kept as the context.
+        error = classify(caught, operation)
+        if error is caught:
+            raise error
+        raise error from safe_cause(caught)
+
+    def before_wait(state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception()
+        if on_retry is not None:
+            on_retry(error)
+        log.warning("%s failed (attempt %d of %d), retrying in %.1fs: %s",
+                    operation, state.attempt_number, policy.attempts, state.upcoming_sleep, error)
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(lambda error: isinstance(error, SyncError) and error.retryable),
+        stop=tenacity.stop_after_attempt(policy.attempts),
+        wait=lambda state: policy.delay(state.attempt_number, state.outcome.exception()),
+        before_sleep=before_wait,
+        sleep=sleep,
+        reraise=True,
+    )
+    return retrying(attempt)
