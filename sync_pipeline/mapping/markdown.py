@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sync_pipeline.markdown_table import table
+
 from .article import PRODUCT_LIMITS
 from .engine import erp_label, wms_label
 from .extra import (
@@ -73,18 +75,14 @@ def _table(fieldmap: FieldMap) -> str:
         "",
         f"Ongoing WMS `{fieldmap.wms_object}` (type `{fieldmap.wms_type}`) from 24SevenOffice `{fieldmap.erp_record}`.",
         "",
-        "| Ongoing WMS field | 24SevenOffice field | If empty | Conversion | Required |",
-        "|---|---|---|---|---|",
     ]
-    for row in fieldmap.rows:
-        fallback = f"[{row.fallback}](#fallbacks)" if row.fallback else "–"
-        lines.append(
-            f"| {wms_label(fieldmap, row)} | {erp_label(fieldmap, row)} | {fallback} | {row.converter} | "
-            f"{'yes' if row.required else 'no'} |"
-        )
-    for target, value in fieldmap.constants.items():
-        lines.append(f"| {fieldmap.wms_object} ⇒ {target} | always `{value}` | – | – | – |")
-    lines.append("")
+    rows = [[wms_label(fieldmap, row), erp_label(fieldmap, row),
+             f"[{row.fallback}](#fallbacks)" if row.fallback else "–", row.converter,
+             "yes" if row.required else "no"] for row in fieldmap.rows]
+    rows += [[f"{fieldmap.wms_object} ⇒ {target}", f"always `{value}`", "–", "–", "–"]
+             for target, value in fieldmap.constants.items()]
+    lines += [table(["Ongoing WMS field", "24SevenOffice field", "If empty", "Conversion", "Required"], rows,
+                    escape=False), ""]
     return "\n".join(lines)
 
 
@@ -96,12 +94,7 @@ def _fallbacks() -> str:
         "phonenumbers / email addresses\"; the order is ours. The company is the order's customer",
         "(`InvoiceOrder ⇒ CustomerId`); `needs_company(order)` tells whether an order needs it at all.",
         "",
-        "| Fallback | Value |",
-        "|---|---|",
-    ]
-    for fallback in FALLBACKS.values():
-        lines.append(f"| `{fallback.name}` | {fallback.description} |")
-    lines += [
+        table(["Fallback", "Value"], [[f"`{f.name}`", f.description] for f in FALLBACKS.values()], escape=False),
         "",
         "Fax numbers are never used. A DeliveryDate filled in this way is today's date in UTC at the time",
         "of mapping, because Ongoing WMS requires a delivery date on every order.",
@@ -111,11 +104,9 @@ def _fallbacks() -> str:
 
 
 def _conversions() -> str:
-    lines = ["## Conversions", "", "| Name | What is sent |", "|---|---|"]
-    for converter in CONVERTERS.values():
-        lines.append(f"| {converter.name} | {converter.description} |")
-    lines += [
-        "",
+    lines = ["## Conversions", "",
+             table(["Name", "What is sent"], [[c.name, c.description] for c in CONVERTERS.values()], escape=False),
+             "",
         "Numbers are sent as decimals, never floats. Identifiers that are numbers in 24SevenOffice",
         "(OrderId, CustomerId, RowId, ProductId, Company Id, DeliveryMethod Id) are sent as their digits",
         "where the WMS element is a string.",
@@ -198,12 +189,8 @@ def _extra_fields() -> str:
         "- **Types**: the source's type must suit the target's; the value is converted by the target's",
         "  type (country codes upper-cased, as in the tables above):",
         "",
-        "| Target type | Source types it takes |",
-        "|---|---|",
-    ]
-    for target, kinds in accepted_sources().items():
-        lines.append(f"| {target} | {', '.join(sorted(kinds))} |")
-    lines += [
+        table(["Target type", "Source types it takes"],
+              [[target, ", ".join(sorted(kinds))] for target, kinds in accepted_sources().items()], escape=False),
         "",
         "A source without a value is left out. So is 24SevenOffice's \"not set\" value of the source's",
         "type: " + ", ".join(f"{kind} `{_shown(value)}`" for kind, value in NOT_SET_BY_XSD_TYPE.items()) + ".",
@@ -211,22 +198,23 @@ def _extra_fields() -> str:
         "back as the same double, which is the number the service wrote (`1249.5`, never a float and never",
         "`1249.4999…`); numbers sent as text are written in plain decimal notation.",
         "",
-        "| Table | Configurable Ongoing WMS targets | 24SevenOffice sources |",
-        "|---|---|---|",
-    ]
-    for fieldmap in MAPS.values():
-        sources = ", ".join(readable_sources(fieldmap)) or "–"
-        nested = source_structures(fieldmap)
-        if nested:
-            sources += "; in structures (as `Structure.Element`): " + ", ".join(nested)
-        lines.append(f"| `{fieldmap.name}` | {configurable_targets_text(fieldmap)} | {sources} |")
-    lines += [
+        table(["Table", "Configurable Ongoing WMS targets", "24SevenOffice sources"],
+              [[f"`{fieldmap.name}`", configurable_targets_text(fieldmap), _sources(fieldmap)]
+               for fieldmap in MAPS.values()], escape=False),
         "",
         "Targets deeper than one structure are written as dotted paths too and checked the same way; they",
         "are not listed (the types are recursive: an article's structure specification holds articles).",
         "",
     ]
     return "\n".join(lines)
+
+
+def _sources(fieldmap: FieldMap) -> str:
+    sources = ", ".join(readable_sources(fieldmap)) or "–"
+    nested = source_structures(fieldmap)
+    if nested:
+        sources += "; in structures (as `Structure.Element`): " + ", ".join(nested)
+    return sources
 
 
 def _shown(value: object) -> str:
@@ -286,10 +274,8 @@ def _variations() -> str:
         "  group in Ongoing WMS: the sync leaves the element alone once it no longer fills it.",
         "",
         "Example (separator `-`, `SYNC_VARIANT_PARTS=color,size`):",
-        "",
-        "| Product ⇒ No | Product ⇒ Name | Variant of | ArticleName | ArticleGroup (code, name) | ArticleColor | ArticleSize |",
-        "|---|---|---|---|---|---|---|",
     ]
+    rows = []
     for product in products:
         variant = catalogue.variant(product)
         article = catalogue.article(product, {"ArticleName": product["Name"]})
@@ -298,7 +284,7 @@ def _variations() -> str:
         shown_group = f"`{group['ArticleGroupCode']}`, {group.get('ArticleGroupName', '–')}" if group else "–"
         color = article.get("ArticleColor", {}).get("ColorCode", "–")
         size = article.get("ArticleSize", {}).get("SizeCode", "–")
-        lines.append(f"| `{product['No']}` | {product['Name']} | {base} | {article['ArticleName']} | {shown_group} "
-                     f"| {color} | {size} |")
-    lines.append("")
+        rows.append([f"`{product['No']}`", product["Name"], base, article["ArticleName"], shown_group, color, size])
+    lines += ["", table(["Product ⇒ No", "Product ⇒ Name", "Variant of", "ArticleName", "ArticleGroup (code, name)",
+                         "ArticleColor", "ArticleSize"], rows, escape=False), ""]
     return "\n".join(lines)

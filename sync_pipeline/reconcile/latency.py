@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Mapping, Sequence
 
 from sync_pipeline.ledger.stages import Stage
-from sync_pipeline.reconcile.tables import table
+from sync_pipeline.markdown_table import table
 
 StageTimes = Mapping[str, Mapping[Stage, datetime]]
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from sync_pipeline.reconcile.drift import CATEGORIES, Drift
-from sync_pipeline.reconcile.tables import moment, table
+from sync_pipeline.markdown_table import moment, table
 
 MAX_ROWS = 50  # per table; the counts are always complete
 MAX_LARGEST = 5  # largest stock differences named per run in the stock history

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sync_pipeline.markdown_table import table
 from sync_pipeline.stock.diff import StockComparison
 from sync_pipeline.stock.quantity import from_units
 
@@ -123,9 +124,10 @@ class StockSnapshot:
         lines = [
             f"**Stock comparison** at {_iso(self.taken_at)}, WMS basis: {self.basis or 'unknown'}",
             "",
-            _table(
+            table(
                 [_COUNT_HEADERS[name] for name in _COUNT_HEADERS],
                 [[self.counts[name] for name in _COUNT_HEADERS]],
+                blank="(empty)",
             ),
         ]
         for name, (title, columns) in _SECTIONS.items():
@@ -138,9 +140,10 @@ class StockSnapshot:
                 "",
                 f"**{title}**: {shown}",
                 "",
-                _table(
+                table(
                     [header for _, header in columns],
                     [[row[column] for column, _ in columns] for row in rows],
+                    blank="(empty)",
                 ),
             ]
         return "\n".join(lines) + "\n"
@@ -176,22 +179,3 @@ def _json_value(column: str, value: Any) -> Any:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    lines = [
-        "| " + " | ".join(headers) + " |",
-        "|" + "|".join("---" for _ in headers) + "|",
-    ]
-    for row in rows:
-        lines.append("| " + " | ".join(_cell(value) for value in row) + " |")
-    return "\n".join(lines)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    text = " ".join(str(value).split())  # no line breaks inside a table row
-    for character in "\\|`*_[]<>":
-        text = text.replace(character, "\\" + character)
-    return text or "(empty)"
