@@ -1,6 +1,6 @@
-"""PF4 order throughput: push_orders with both sandboxes taking `latency_ms` to answer every call.
+"""PF4 order throughput: the order process (processes/orders.py, run by processes/runner.py) with both sandboxes taking `latency_ms` to answer every call.
 
-`orders` confirmed orders (two rows each) wait in the ERP; one push_orders run takes them to the WMS,
+`orders` confirmed orders (two rows each) wait in the ERP; one run takes them to the WMS,
 which takes one write at a time. The floor is one write per latency: 1000 / latency_ms orders a
 second, if everything else (reading, mapping, rendering and reading the messages) overlapped the
 writes. The sandboxes run in a child process, as remote services would (their work inside the
@@ -25,11 +25,13 @@ import requests
 from lxml import etree
 
 from benchmarks.common import Stack, cpu_placement, line, order_record, sandboxes_apart, seed_orders, seed_shop
-from sync_pipeline.ledger import Kind, Ledger
+from sync_pipeline.ledger import Ledger
 from sync_pipeline.mapping import map_order
+from sync_pipeline.processes import runner
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.orders import ORDERS
+from sync_pipeline.processes.selection import Everything
 from sync_pipeline.soap.client import build_client
-from sync_pipeline.sync.gate import Gate
-from sync_pipeline.sync.orders import OrderOptions, push_orders
 from sync_pipeline.wms import payloads
 from sync_pipeline.wms.client import WSDL_PATH
 
@@ -60,19 +62,20 @@ def run(orders: int, latency_ms: float = 20.0) -> str:
 
 @dataclass(frozen=True)
 class Measured:
-    elapsed: float  # seconds of one push_orders run
+    elapsed: float  # seconds of one run of the order process
     calls: int  # requests both sandboxes answered during it
     bare: float  # seconds of the same ProcessOrder requests as bare serial posts
 
 
 def measure(orders: int, latency_ms: float, *, separate_cpus: bool, with_ledger: bool = False) -> Measured:
-    with sandboxes_apart(seed, orders, separate_cpus=separate_cpus) as stack, ledger_gate(with_ledger) as gate:
+    with sandboxes_apart(seed, orders, separate_cpus=separate_cpus) as stack, fresh_ledger(with_ledger) as ledger:
         erp, wms = stack.erp_client(), stack.wms_client()
         erp.session.login()
         stack.faults(latency_ms=latency_ms)
         stack.reset_calls()
         started = time.perf_counter()
-        report = push_orders(erp, wms, None, OrderOptions(), gate=gate)
+        report = runner.run(ORDERS, Everything(), erp=erp, wms=wms, ledger=ledger, config=ProcessConfig(),
+                            run_id="pf4").report
         elapsed = time.perf_counter() - started
         calls = sum(stack.calls("erp").values()) + sum(stack.calls("wms").values())
         bare = bare_writes(stack, [map_order(order) for order in erp.orders(range(10_000, 10_000 + orders))])
@@ -83,14 +86,13 @@ def measure(orders: int, latency_ms: float, *, separate_cpus: bool, with_ledger:
 
 
 @contextmanager
-def ledger_gate(wanted: bool) -> Iterator[Gate | None]:
-    """A gate on a fresh SQLite ledger, claims held for one run, as run_process gives the assets; or None."""
+def fresh_ledger(wanted: bool) -> Iterator[Ledger | None]:
+    """A fresh SQLite ledger, which the runner claims the run's orders in as it does for the assets; or None."""
     if not wanted:
         yield None
         return
-    with tempfile.TemporaryDirectory() as folder, Ledger(f"sqlite:///{folder}/ledger.db") as ledger, \
-            ledger.run("pf4") as claims:
-        yield Gate(ledger, claims, Kind.ORDER)
+    with tempfile.TemporaryDirectory() as folder, Ledger(f"sqlite:///{folder}/ledger.db") as ledger:
+        yield ledger
 
 
 def seed(stack: Stack, orders: int) -> None:

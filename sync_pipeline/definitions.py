@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import dagster as dg
 
-from sync_pipeline.assets.articles import wms_articles
 from sync_pipeline.assets.drift import drift_report
 from sync_pipeline.assets.dry_run import dry_run_plan
 from sync_pipeline.assets.latency import order_latency
-from sync_pipeline.assets.orders import erp_shipped_orders, wms_orders
-from sync_pipeline.assets.resync import orders_resync, stock_resync
-from sync_pipeline.assets.stock import stock_snapshot
-from sync_pipeline.assets.suppliers import wms_suppliers
+from sync_pipeline.assets.process_assets import PROCESS_ASSETS, RESYNC_ASSETS
 from sync_pipeline.automation.jobs import build_jobs
 from sync_pipeline.automation.reconcile import reconcile_job, reconcile_schedule
 from sync_pipeline.automation.schedules import nightly_resync_schedule, sync_schedule
 from sync_pipeline.automation.sensors import alert_sensors, erp_order_sensor, wms_shipped_sensor
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.registry import process_of_asset
 from sync_pipeline.resources import resources_from_env
 from sync_pipeline.settings import Settings, load_settings
 
@@ -25,18 +23,14 @@ def _secrets(settings: Settings):
     return lambda: [settings.so24_password.get_secret_value(), settings.ongoing_password.get_secret_value()]
 
 
-PROCESS_OF_GROUP = {"articles": "sync_articles", "suppliers": "sync_suppliers", "orders": "sync_orders",
-                    "stock": "sync_stock"}
-
-
-def with_switch(spec: dg.AssetSpec, settings: Settings) -> dg.AssetSpec:
+def with_switch(spec: dg.AssetSpec, config: ProcessConfig) -> dg.AssetSpec:
     """Tag each process asset with its switch, so the asset graph tells what is on and what is off."""
-    switch = PROCESS_OF_GROUP.get(spec.group_name or "")
-    if switch is None:
+    process = process_of_asset(spec.key.to_user_string())
+    if process is None:
         return spec
-    on = getattr(settings, switch)
-    description = spec.description if on else f"SWITCHED OFF ({switch.upper()}=off). {spec.description}"
-    return spec.replace_attributes(tags={**spec.tags, "process": "on" if on else "off"}, description=description)
+    off = process.switched_off(config)
+    description = spec.description if off is None else f"SWITCHED OFF ({off}). {spec.description}"
+    return spec.replace_attributes(tags={**spec.tags, "process": "off" if off else "on"}, description=description)
 
 
 def build_definitions() -> dg.Definitions:
@@ -53,10 +47,10 @@ def build_definitions() -> dg.Definitions:
     schedules = [sync_schedule(jobs["sync_all"], settings.sync_interval_minutes), reconcile_schedule(jobs["reconcile"])]
     if "resync_day" in jobs:
         schedules.append(nightly_resync_schedule(jobs["resync_day"]))
-    assets = [wms_articles, wms_suppliers, wms_orders, erp_shipped_orders, stock_snapshot,
-              orders_resync, stock_resync, dry_run_plan, drift_report, order_latency]
+    assets = [*PROCESS_ASSETS.values(), *RESYNC_ASSETS.values(), dry_run_plan, drift_report, order_latency]
+    config = ProcessConfig.from_settings(settings)
     return dg.Definitions(
-        assets=dg.map_asset_specs(lambda spec: with_switch(spec, settings), assets),
+        assets=dg.map_asset_specs(lambda spec: with_switch(spec, config), assets),
         jobs=list(jobs.values()),
         schedules=schedules,
         sensors=sensors,

@@ -104,9 +104,11 @@ def resources_from_env(settings) -> dict[str, Any]:
     """Secrets as EnvVar, so the UI shows the variable's name and never its value.
 
     The settings were validated already (clear messages per wrong value); the non-secret values
-    come from them, with their defaults applied.
+    come from them, with their defaults applied. The settings themselves are the resource "settings":
+    assets receive them (dg.ResourceParam[Settings]) instead of reading the environment again.
     """
     return {
+        "settings": settings,
         "erp": ErpResource(
             base_url=settings.so24_base_url,
             application_id=str(settings.so24_application_id),

@@ -403,6 +403,19 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _suppliers_ride_on_articles(self) -> Settings:
+        # The warehouse takes a supplier only inside an article (ProcessArticle with MainSupplier), and
+        # that write sends the whole article: with articles off it would overwrite articles their own
+        # process is switched off for. So the combination is refused rather than half-honoured.
+        if self.sync_suppliers and not self.sync_articles:
+            raise ValueError(
+                "SYNC_SUPPLIERS is on but SYNC_ARTICLES is off: Ongoing WMS takes a supplier only inside an "
+                "article, so sending suppliers would overwrite the articles' own data; switch SYNC_ARTICLES on, "
+                "or SYNC_SUPPLIERS off"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _status_sense(self) -> Settings:
         if self.sync_imported_erp_status is not None and self.sync_imported_erp_status == self.sync_order_status:
             raise ValueError(

@@ -64,9 +64,19 @@ def test_values_come_from_a_dotenv_file_and_the_environment_wins(monkeypatch, tm
 
 
 def test_switches_accept_on_off_and_the_usual_spellings(monkeypatch):
-    settings = load(monkeypatch, SYNC_ARTICLES="off", SYNC_ORDERS="No", SYNC_SUPPLIERS="TRUE", SYNC_STOCK="0", SYNC_VARIATIONS="yes")
-    assert (settings.sync_articles, settings.sync_orders, settings.sync_suppliers, settings.sync_stock) == (False, False, True, False)
+    settings = load(monkeypatch, SYNC_ARTICLES="1", SYNC_ORDERS="No", SYNC_SUPPLIERS="TRUE", SYNC_STOCK="0", SYNC_VARIATIONS="yes")
+    assert (settings.sync_articles, settings.sync_orders, settings.sync_suppliers, settings.sync_stock) == (True, False, True, False)
     assert settings.sync_variations is True
+    settings = load(monkeypatch, SYNC_ARTICLES="off", SYNC_SUPPLIERS="false")
+    assert (settings.sync_articles, settings.sync_suppliers) == (False, False)
+
+
+def test_suppliers_on_with_articles_off_is_refused_at_start(monkeypatch):
+    """The warehouse takes a supplier only inside a whole article: it would overwrite articles that are off."""
+    with pytest.raises(SettingsError) as refused:
+        load(monkeypatch, SYNC_ARTICLES="off", SYNC_SUPPLIERS="on")
+    assert "SYNC_SUPPLIERS is on but SYNC_ARTICLES is off" in str(refused.value)
+    assert "switch SYNC_ARTICLES on, or SYNC_SUPPLIERS off" in str(refused.value)
 
 
 def test_statuses_and_ids_are_parsed(monkeypatch):

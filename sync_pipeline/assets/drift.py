@@ -10,7 +10,7 @@ from sync_pipeline.reconcile.drift import CATEGORIES, Drift, DriftOptions, compa
 from sync_pipeline.reconcile.gather import read_systems
 from sync_pipeline.reconcile.markdown import drift_history_markdown, drift_markdown
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
-from sync_pipeline.settings import Settings, load_settings
+from sync_pipeline.settings import Settings
 
 CHECK = "drift_within_threshold"
 
@@ -37,8 +37,8 @@ def drift_options(settings: Settings) -> DriftOptions:
         "SYNC_DRIFT_GRACE_MINUTES are in transit and not counted. Keeps the counts of recent runs."
     ),
 )
-def drift_report(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
-    settings = load_settings()
+def drift_report(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
+                 settings: dg.ResourceParam[Settings]):
     now = datetime.now(timezone.utc)
     grace = timedelta(minutes=settings.sync_drift_grace_minutes)
     options = drift_options(settings)

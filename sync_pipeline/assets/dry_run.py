@@ -4,16 +4,17 @@ import json
 
 import dagster as dg
 
-from sync_pipeline.assets.articles import articles_process
-from sync_pipeline.assets.orders import push_process, shipped_process
-from sync_pipeline.assets.reporting import OWNERS, cell, failures_markdown
-from sync_pipeline.assets.runner import Process, saved_cursor
-from sync_pipeline.assets.stock import compare_stock
-from sync_pipeline.assets.suppliers import suppliers_process
-from sync_pipeline.ledger import Kind
+from sync_pipeline.assets.reporting import OWNERS, cell, failures_markdown, last_cursor
+from sync_pipeline.ledger import Ledger
+from sync_pipeline.processes import runner
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.planning import Plan, PlannedWrite, PlanningErp, PlanningWms
+from sync_pipeline.processes.protocols import Erp, Wms
+from sync_pipeline.processes.registry import PROCESSES
+from sync_pipeline.processes.selection import Delta
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
-from sync_pipeline.settings import Settings, load_settings
-from sync_pipeline.sync.dry_run import DryRunErp, DryRunGate, DryRunWms, Plan, PlannedWrite
+from sync_pipeline.settings import Settings
+from sync_pipeline.sync.report import SyncReport
 
 MAX_PLAN_ROWS = 500
 MAX_CELL_CHARS = 300
@@ -21,24 +22,19 @@ STOCK_NOTE = ("Stock is compared with the warehouse as it is now: the stock of a
               "create shows in the warehouse only once they exist, so it appears in the next dry run.")
 
 
-def cycle(settings: Settings, erp, wms) -> list[tuple[str, Kind, str | None, Process]]:
-    """Each enabled process of one sync_all cycle, in its order: (asset, ledger kind, cursor name, call).
-
-    The calls are the assets' own (articles.py, suppliers.py, orders.py, stock.py), on the dry run's clients.
-    """
-    steps: list[tuple[str, Kind, str | None, Process]] = []
-    if settings.sync_articles:
-        steps.append(("wms_articles", Kind.ARTICLE, "articles", articles_process(settings, erp, wms)))
-    if settings.sync_suppliers:
-        steps.append(("wms_suppliers", Kind.SUPPLIER, "suppliers", suppliers_process(settings, erp, wms)))
-    if settings.sync_orders:
-        steps.append(("wms_orders", Kind.ORDER, "orders", push_process(settings, erp, wms)))
-        if settings.sync_report_shipped:
-            steps.append(("erp_shipped_orders", Kind.ORDER, "shipped", shipped_process(erp, wms)))
-    if settings.sync_stock:
-        steps.append(("stock_snapshot", Kind.STOCK, None,
-                      lambda gate, _cursor: compare_stock(settings, erp, wms, gate)[0]))
-    return steps
+def plan_cycle(context: dg.AssetExecutionContext, config: ProcessConfig, erp: Erp, wms: Wms,
+               store: Ledger) -> tuple[Plan, list[SyncReport]]:
+    """One sync_all cycle of every switched-on process, in the registry's order, on planning systems."""
+    plan = Plan()
+    reports = []
+    for process in PROCESSES:
+        if process.switched_off(config) is not None:
+            continue
+        key = dg.AssetKey(process.asset.key)
+        result = runner.run(process, Delta(), erp=PlanningErp(erp, plan), wms=PlanningWms(wms, plan), ledger=store,
+                            config=config, planning=True, fallback_cursor=lambda key=key: last_cursor(context, key))
+        reports.append(result.report)
+    return plan, reports
 
 
 @dg.asset(
@@ -53,14 +49,10 @@ def cycle(settings: Settings, erp, wms) -> list[tuple[str, Kind, str | None, Pro
         "changing a mapping."
     ),
 )
-def dry_run_plan(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource):
-    settings = load_settings()
+def dry_run_plan(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
+                 settings: dg.ResourceParam[Settings]):
     store = ledger.ledger(home=context.instance.root_directory)
-    plan = Plan()
-    reports = []
-    for asset, kind, cursor_name, call in cycle(settings, DryRunErp(erp.client(), plan), DryRunWms(wms.client(), plan)):
-        cursor = saved_cursor(context, store, cursor_name, dg.AssetKey(asset)) if cursor_name is not None else None
-        reports.append(call(DryRunGate(store, kind), cursor))
+    plan, reports = plan_cycle(context, ProcessConfig.from_settings(settings), erp.client(), wms.client(), store)
     writes = plan.writes
     context.log.info(f"dry run: {len(writes)} write(s) planned, none made")
     return dg.MaterializeResult(metadata={

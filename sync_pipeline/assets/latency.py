@@ -8,7 +8,7 @@ from sync_pipeline.assets.reporting import OWNERS
 from sync_pipeline.ledger import Kind
 from sync_pipeline.reconcile import latency
 from sync_pipeline.resources import LedgerResource
-from sync_pipeline.settings import load_settings
+from sync_pipeline.settings import Settings
 
 CHECK = "latency_p95_within_target"
 DAYS_SHOWN = 30
@@ -30,8 +30,8 @@ CHECK_WINDOW = timedelta(hours=24)
         "the slowest orders named."
     ),
 )
-def order_latency(context: dg.AssetExecutionContext, ledger: LedgerResource):
-    target = load_settings().sync_latency_target_minutes * 60
+def order_latency(context: dg.AssetExecutionContext, ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
+    target = settings.sync_latency_target_minutes * 60
     now = datetime.now(timezone.utc)
     times = ledger.ledger(home=context.instance.root_directory).stage_times(Kind.ORDER,
                                                                              since=now - timedelta(days=DAYS_SHOWN))

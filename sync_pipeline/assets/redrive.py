@@ -11,18 +11,19 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field
 
-from sync_pipeline.assets.articles import variant_rule
-from sync_pipeline.assets.orders import order_options
+from sync_pipeline.assets.process_assets import run_in_dagster
 from sync_pipeline.assets.reporting import failures_markdown
-from sync_pipeline.assets.runner import RecordingGate
-from sync_pipeline.assets.stock import compare_stock
-from sync_pipeline.assets.suppliers import suppliers_process
 from sync_pipeline.ledger import Kind, LedgerEntry
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.model import SyncProcess
+from sync_pipeline.processes.registry import process_named
+from sync_pipeline.processes.selection import ByKeys
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
-from sync_pipeline.settings import load_settings
-from sync_pipeline.sync.articles import sync_articles_by_id
-from sync_pipeline.sync.orders import LAST_SHIPPED_STATUS, push_orders_by_id, report_shipped_by_id
+from sync_pipeline.settings import Settings
+from sync_pipeline.sync.orders import LAST_SHIPPED_STATUS
 from sync_pipeline.sync.report import SyncReport
+
+PROCESS_OF_KIND = {"article": "articles", "stock": "stock", "supplier": "suppliers", "order": "orders"}
 
 
 class RedriveConfig(dg.Config):
@@ -33,53 +34,7 @@ class RedriveConfig(dg.Config):
 
 
 class RedriveRefused(dg.Failure):
-    """The key names no record (said before anything is touched)."""
-
-
-class _OnlyThisRecord(RecordingGate):
-    """The run's gate, without the retries due for other records."""
-
-    def due_retries(self, states=None) -> list[str]:
-        return []
-
-
-class _OneProduct:
-    """The ERP client, its full product list narrowed to one product (for the stock comparison)."""
-
-    def __init__(self, erp, product_id: int):
-        self._erp, self._id = erp, product_id
-
-    def products_changed_since(self, since):  # the stock comparison reads all products (since=None)
-        return self._erp.products([self._id])
-
-    def __getattr__(self, name):
-        return getattr(self._erp, name)
-
-
-class _OneArticle:
-    """The WMS client, its inventory narrowed to one article number."""
-
-    def __init__(self, wms, number: str):
-        self._wms, self._number = wms, number
-
-    def inventory(self, article_numbers=None, changed_since=None):
-        return self._wms.inventory(article_numbers=[self._number], changed_since=changed_since)
-
-    def __getattr__(self, name):
-        return getattr(self._wms, name)
-
-
-class _OneCompany:
-    """The ERP client, its changed companies narrowed to one company."""
-
-    def __init__(self, erp, company_id: int):
-        self._erp, self._id = erp, company_id
-
-    def companies_changed_since(self, since):
-        return self._erp.companies([self._id])
-
-    def __getattr__(self, name):
-        return getattr(self._erp, name)
+    """The key names no record, or its process is switched off (said before anything is touched)."""
 
 
 def find_product(erp, key: str):
@@ -116,10 +71,10 @@ def _entry_text(entry: LedgerEntry | None) -> str:
     description="Sends one record again through its process (clearing its dead letter), touching nothing else.",
 )
 def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp: ErpResource, wms: WmsResource,
-                      ledger: LedgerResource) -> dg.Output:
-    settings = load_settings()
+                      ledger: LedgerResource, settings: dg.ResourceParam[Settings]) -> dg.Output:
     store = ledger.ledger(home=context.instance.root_directory)
     erp_client, wms_client = erp.client(), wms.client()
+    process_config = ProcessConfig.from_settings(settings)
     key = config.key.strip()
     if config.kind in ("article", "stock"):
         product = find_product(erp_client, key)
@@ -128,29 +83,21 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp
         if config.kind == "stock" and not product.No:
             raise RedriveRefused(f"stock {key!r}: product {product.Id} has no number, so no warehouse article")
         kind, ledger_key, label = Kind(config.kind), str(product.Id), f"{product.No} (product {product.Id})"
+        process = process_named(PROCESS_OF_KIND[config.kind])
     else:
         number = _whole_number(config)
         kind, ledger_key, label = Kind(config.kind), str(number), str(number)
+        process = (_order_process(wms_client, number, process_config) if config.kind == "order"
+                   else process_named(PROCESS_OF_KIND[config.kind]))
+    off = process.switched_off(process_config)
+    if off is not None:
+        raise RedriveRefused(f"{config.kind} {key!r}: the {process.name} process is switched off ({off}), "
+                             "so nothing is sent; switch it on to re-drive its records")
 
     before = store.get(kind, ledger_key)
     redriven = store.redrive(kind, ledger_key)
-    with store.run(context.run.run_id) as claims:
-        gate = _OnlyThisRecord(store, claims, kind, resend=True)
-        if config.kind == "article":
-            asset = "wms_articles"
-            report = sync_articles_by_id(erp_client, wms_client, [product.Id], gate=gate,
-                                         with_suppliers=settings.sync_suppliers, extra=settings.extra_fields_for(),
-                                         variants=variant_rule(settings))
-        elif config.kind == "stock":
-            asset = "stock_snapshot"
-            report, _ = compare_stock(settings, _OneProduct(erp_client, product.Id),
-                                      _OneArticle(wms_client, product.No), gate)
-        elif config.kind == "supplier":
-            asset = "wms_suppliers"
-            report = suppliers_process(settings, _OneCompany(erp_client, number), wms_client)(gate, None)
-            report.cursor = None
-        else:
-            asset, report = _redrive_order(erp_client, wms_client, number, gate, settings)
+    report = run_in_dagster(context, process, ByKeys((ledger_key,)), erp, wms, ledger, settings, resend=True,
+                            retries=False).report
     after = store.get(kind, ledger_key)
 
     outcome = _outcome(report)
@@ -163,9 +110,9 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp
         **{name: dg.MetadataValue.int(value) for name, value in report.counts().items()},
         "failures": dg.MetadataValue.md(failures_markdown(report)),
     }
-    context.log_event(dg.AssetObservation(asset_key=asset, metadata={"redriven": metadata["record"],
-                                                                     "outcome": metadata["outcome"],
-                                                                     "run": dg.MetadataValue.text(context.run_id)}))
+    context.log_event(dg.AssetObservation(asset_key=process.asset.key,
+                                          metadata={"redriven": metadata["record"], "outcome": metadata["outcome"],
+                                                    "run": dg.MetadataValue.text(context.run_id)}))
     context.log.info(f"re-drive of {kind} {label}: {outcome}")
     if report.failures:
         raise dg.Failure(description=f"re-drive of {kind} {label} failed: "
@@ -174,14 +121,12 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp
     return dg.Output(None, metadata=metadata)
 
 
-def _redrive_order(erp, wms, number: int, gate, settings) -> tuple[str, SyncReport]:
-    """Shipped in the WMS: report it to the ERP; otherwise push it to the WMS."""
-    options = order_options()
+def _order_process(wms, number: int, config: ProcessConfig) -> SyncProcess:
+    """Shipped in the WMS (and reporting on): the shipped report; otherwise the order push."""
     current = next(iter(wms.orders(order_numbers=[str(number)])), None)
-    shipped = current is not None and options.wms_sent_status <= current.OrderStatusNumber <= LAST_SHIPPED_STATUS
-    if shipped and settings.sync_report_shipped:
-        return "erp_shipped_orders", report_shipped_by_id(erp, wms, [number], options, gate=gate)
-    return "wms_orders", push_orders_by_id(erp, wms, [number], options, gate=gate, extra=settings.extra_fields_for())
+    sent = config.orders.wms_sent_status
+    shipped = current is not None and sent <= current.OrderStatusNumber <= LAST_SHIPPED_STATUS
+    return process_named("shipped" if shipped and config.sync_report_shipped else "orders")
 
 
 def _outcome(report: SyncReport) -> str:

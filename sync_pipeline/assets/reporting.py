@@ -8,6 +8,7 @@ from datetime import datetime
 import dagster as dg
 
 from sync_pipeline.ledger import Kind, LedgerEntry
+from sync_pipeline.processes.runner import UNKNOWN_ELEMENTS
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.report import SyncReport
@@ -16,7 +17,6 @@ MAX_FAILURE_ROWS = 200
 MAX_DEAD_LETTER_ROWS = 200
 MAX_NAMED_RECORDS = 10  # records a failed check names (in its metadata and alert); the count is complete
 OWNERS = ["team:integrations"]
-UNKNOWN_ELEMENTS = "unknown elements"  # report detail: reply elements skipped because no description defines them
 SOAP_KINDS = {"soap", "24sevenoffice", "ongoing"}
 
 

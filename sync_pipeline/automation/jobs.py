@@ -1,33 +1,24 @@
-"""Jobs: one cycle of every enabled process, and the fast paths the sensors start."""
+"""Jobs: one cycle of every enabled process, and the fast paths the sensors start (from the registry)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
 from sync_pipeline.assets.redrive import redrive_record_job
-
-PROCESS_ASSETS = {
-    "articles": ["wms_articles"],
-    "suppliers": ["wms_suppliers"],
-    "orders": ["wms_orders", "erp_shipped_orders"],
-    "stock": ["stock_snapshot"],
-}
-# The daily-partitioned assets an operator re-runs one UTC day of (sync_pipeline/assets/resync.py).
-PROCESS_RESYNC_ASSETS = {"orders": ["orders_resync"], "stock": ["stock_resync"]}
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.registry import PROCESSES
 
 
 def enabled_assets(settings) -> list[str]:
-    switches = {"articles": settings.sync_articles, "suppliers": settings.sync_suppliers,
-                "orders": settings.sync_orders, "stock": settings.sync_stock}
-    assets = [name for process, on in switches.items() if on for name in PROCESS_ASSETS[process]]
-    if settings.sync_orders and not settings.sync_report_shipped:
-        assets.remove("erp_shipped_orders")
-    return assets
+    """The switched-on processes' assets, in the registry's order."""
+    config = ProcessConfig.from_settings(settings)
+    return [p.asset.key for p in PROCESSES if p.switched_off(config) is None]
 
 
 def enabled_resync_assets(settings) -> list[str]:
-    switches = {"orders": settings.sync_orders, "stock": settings.sync_stock}
-    return [name for process, on in switches.items() if on for name in PROCESS_RESYNC_ASSETS[process]]
+    """The switched-on processes' daily resync assets (sync_pipeline/assets/process_assets.py)."""
+    config = ProcessConfig.from_settings(settings)
+    return [p.resync.key for p in PROCESSES if p.resync is not None and p.switched_off(config) is None]
 
 
 def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDefinition]:
@@ -36,7 +27,7 @@ def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDe
         "sync_all", selection=dg.AssetSelection.assets(*enabled) if enabled else dg.AssetSelection.assets(),
         description="One cycle of every enabled process, in dependency order (articles before orders).",
     )}
-    if settings.sync_orders:
+    if "wms_orders" in enabled:
         # Articles first: a new order often names a new product, and an order refused for a missing
         # article waits out a retry backoff before it goes again.
         fast_path = [name for name in ("wms_articles", "wms_orders") if name in enabled]
@@ -44,7 +35,7 @@ def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDe
             "push_orders", selection=dg.AssetSelection.assets(*fast_path),
             description="Push new or changed ERP orders to the warehouse, after any changed articles "
                         "(started by the ERP order sensor).")
-    if settings.sync_orders and settings.sync_report_shipped:
+    if "erp_shipped_orders" in enabled:
         jobs["report_shipped"] = dg.define_asset_job(
             "report_shipped", selection=dg.AssetSelection.assets("erp_shipped_orders"),
             description="Report shipped orders to the ERP (started by the WMS shipped-order sensor).")

@@ -6,7 +6,7 @@ the record for operators.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, article_key, map_article, map_supplier
@@ -17,8 +17,11 @@ from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_g
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
+if TYPE_CHECKING:
+    from sync_pipeline.processes.protocols import Erp, Wms
 
-def sync_articles(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None, with_suppliers: bool = False,
+
+def sync_articles(erp: Erp, wms: Wms, cursor: Cursor | None, *, gate: Gate | None = None, with_suppliers: bool = False,
                   extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
     """Push every product changed since the cursor, or due for a retry, as a CreateOrUpdate of its article.
 
@@ -37,7 +40,7 @@ def sync_articles(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None, 
     return report
 
 
-def sync_articles_by_id(erp, wms, ids: Sequence[int], *, gate: Gate | None = None, with_suppliers: bool = False,
+def sync_articles_by_id(erp: Erp, wms: Wms, ids: Sequence[int], *, gate: Gate | None = None, with_suppliers: bool = False,
                         extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
     """Push these products (ERP ids) now, whatever the cursor says: an operator's re-drive of one article.
 
@@ -53,7 +56,7 @@ def sync_articles_by_id(erp, wms, ids: Sequence[int], *, gate: Gate | None = Non
     return report
 
 
-def _push_products(erp, wms, products: list, gate: Gate, report: SyncReport, progress: CursorBuilder,
+def _push_products(erp: Erp, wms: Wms, products: list, gate: Gate, report: SyncReport, progress: CursorBuilder,
                    with_suppliers: bool, extra: Sequence[ExtraField], variants: VariantRule | None) -> Cursor:
     catalogue = variants.catalogue(erp.products_changed_since(None)) if variants and products else None
     if catalogue is not None:
@@ -71,7 +74,7 @@ def _push_products(erp, wms, products: list, gate: Gate, report: SyncReport, pro
     return progress.build()
 
 
-def _push_article(wms, writer: RecordWriter, product, supplier: dict | None, existing: set[str], extra,
+def _push_article(wms: Wms, writer: RecordWriter, product, supplier: dict | None, existing: set[str], extra,
                   catalogue: VariantCatalogue | None) -> Outcome:
     key, version = str(product.Id), version_of(product.DateChanged)
     article = map_article(product, extra=extra)
@@ -92,14 +95,14 @@ def _push_article(wms, writer: RecordWriter, product, supplier: dict | None, exi
     return outcome
 
 
-def _existing_articles(wms, products: Iterable) -> set[str]:
+def _existing_articles(wms: Wms, products: Iterable) -> set[str]:
     numbers = sorted({p.No for p in products if p.No})
     if not numbers:
         return set()
     return {line.ArticleNumber for line in wms.inventory(article_numbers=numbers)}
 
 
-def _suppliers_by_id(erp, products: Iterable, extra: Sequence[ExtraField]) -> dict[int, dict]:
+def _suppliers_by_id(erp: Erp, products: Iterable, extra: Sequence[ExtraField]) -> dict[int, dict]:
     ids = sorted({p.SupplierId for p in products if p.SupplierId})
     if not ids:
         return {}

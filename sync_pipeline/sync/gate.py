@@ -4,6 +4,9 @@ A process opens a gate for one kind of record in one run. The gate claims the ru
 record claimed by an overlapping run is left to that run), leaves out those backing off after a
 failure or dead-lettered, tells which payloads the target already holds, and records every
 outcome. Without a ledger the gate admits everything and remembers nothing, as before.
+
+A planning gate (the dry run's) decides as the real one would, from the ledger as it is now, and
+records nothing: no claims, no outcomes. Records another live run holds are left out as they would be.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from sync_pipeline.ledger import Kind, Ledger, LedgerRun, Stage
+from sync_pipeline.ledger import Kind, Ledger, LedgerEntry, LedgerRun, Stage
 from sync_pipeline.ledger.hashing import payload_hash
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import hold_back
@@ -27,15 +30,20 @@ class Admission:
 
 
 class Gate:
-    def __init__(self, ledger: Ledger | None, run: LedgerRun | None, kind: Kind, *, resend: bool = False):
+    def __init__(self, ledger: Ledger | None, run: LedgerRun | None, kind: Kind, *, resend: bool = False,
+                 retries: bool = True, planning: bool = False):
         self.ledger, self.run, self.kind = ledger, run, kind
         self.resend = resend  # an operator's resync: write even what the target already holds
+        self.retries = retries  # False: the retries due for other records are left to the next run (a re-drive)
+        self.planning = planning  # a dry run's gate: decides from the ledger, claims and records nothing
         self._entries: dict[str, Any] = {}
+        # Each failure of this run with its ledger entry (attempts, next attempt), for the failures table.
+        self.failure_entries: dict[RecordError, LedgerEntry] = {}
 
     def admit(self, versions: dict[str, str | None], now: datetime | None = None) -> Admission:
         """Which of these records (key -> source version) this run may write now."""
         keys = list(versions)
-        if self.ledger is None or (self.run is None and not self.claims_nothing):
+        if self.ledger is None or (self.run is None and not self.planning):
             return Admission(keys)
         now = now or datetime.now(timezone.utc)
         claimed = self._claim(keys, now)
@@ -50,10 +58,17 @@ class Gate:
                 admission.keys.append(key)
         return admission
 
-    claims_nothing = False  # a dry run's gate: decides from the ledger, claims and records nothing
-
     def _claim(self, keys: list[str], now: datetime) -> set[str]:
-        """Claim the keys for this run; the ones it now holds, with their entries loaded."""
+        """Claim the keys for this run; the ones it now holds, with their entries loaded.
+
+        Planning claims nothing: the keys no other live run holds, as a real claim would get them.
+        """
+        assert self.ledger is not None
+        if self.planning:
+            self._entries.update(self.ledger.entries(self.kind, keys))
+            return {key for key in keys
+                    if key not in self._entries or not self._entries[key].held_by_another(None, now)}
+        assert self.run is not None
         claimed = self.run.claim(self.kind, keys, now=now)
         self._entries.update(self.ledger.entries(self.kind, claimed))
         return claimed
@@ -69,18 +84,22 @@ class Gate:
 
     def succeeded(self, key: str, payload: Any = None, *, version: str | None = None,
                   wms_id: str | int | None = None, state: str | None = None) -> None:
-        if self.ledger is not None:
+        if self.ledger is not None and not self.planning:
             self._entries[key] = self.ledger.record_success(self.kind, key, payload, source_version=version,
                                                             wms_id=wms_id, state=state)
 
     def failed(self, key: str, error: RecordError, *, payload: Any = None, version: str | None = None) -> None:
-        if self.ledger is not None:
-            self._entries[key] = self.ledger.record_failure(self.kind, key, error, retryable=error.retryable,
-                                                            payload=payload, source_version=version)
+        if self.ledger is not None and not self.planning:
+            entry = self.ledger.record_failure(self.kind, key, error, retryable=error.retryable,
+                                               payload=payload, source_version=version)
+            self._entries[key] = entry
+            self.failure_entries[error] = entry
 
     def due_retries(self, states: Iterable[str] | None = None) -> list[str]:
         """Keys whose retry is due; with `states`, only records that stopped at one of those stages."""
-        return self.ledger.due_retries(self.kind, states=states) if self.ledger is not None else []
+        if self.ledger is None or not self.retries:
+            return []
+        return self.ledger.due_retries(self.kind, states=states)
 
     def reached(self, key: str, times: dict[Stage, datetime | None]) -> None:
         """When the record reached these stages (ledger/stages.py); each keeps its first time.
@@ -92,7 +111,7 @@ class Gate:
 
     def advance(self, key: str, state: str) -> None:
         """Move the record forward to `state` (never backwards)."""
-        if self.ledger is not None:
+        if self.ledger is not None and not self.planning:
             self.ledger.mark(self.kind, key, state)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind, Stage, State
@@ -21,6 +21,9 @@ from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 from sync_pipeline.wms.back_to_back import BackToBack, Finished
 from sync_pipeline.wms.write_calls import order_write
+
+if TYPE_CHECKING:
+    from sync_pipeline.processes.protocols import Erp, Wms
 
 LAST_SHIPPED_STATUS = 999  # 1000 and above are cancellations
 CLOCK_SKEW = timedelta(minutes=1)
@@ -38,9 +41,11 @@ class OrderOptions:
     shipped_status: str = "OrderState_Sent"
 
 
-def push_orders(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
-                extra: Sequence[ExtraField] = ()) -> SyncReport:
+def push_orders(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
+                extra: Sequence[ExtraField] = (), window: tuple[datetime, datetime] | None = None) -> SyncReport:
     """Push every order in the pull status changed since the cursor, or due for a retry.
+
+    window (start, end): only the orders whose DateChanged is in [start, end) (one day's resync).
 
     Ledger key: the ERP order id. An order the WMS already holds in exactly this version is not
     pushed again; one the warehouse has started working on (status 300 on) is left alone. The
@@ -55,17 +60,21 @@ def push_orders(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate:
     retry_ids = fetch_due_retries(gate, changed, str, list, PUSH_STAGES)  # their ids: read below, in batches
     with wms.back_to_back(window=WRITES_QUEUED) as writes:
         for batch in erp.order_batches(changed, pull, first=FIRST_BATCH):
+            if window is not None:
+                batch = [o for o in batch if o.DateChanged is not None and window[0] <= o.DateChanged < window[1]]
             fresh, seen = unseen(batch, cursor, order_key)
             report.unchanged += seen
             pusher.push(fresh, writes)
         for batch in erp.order_batches(retry_ids, pull):
+            if window is not None:
+                batch = [o for o in batch if o.DateChanged is not None and window[0] <= o.DateChanged < window[1]]
             pusher.push(batch, writes)
         pusher.finish(writes.drain())
     report.cursor = pusher.progress.build()
     return report
 
 
-def push_orders_by_id(erp, wms, ids: Sequence[int], options: OrderOptions, *, gate: Gate | None = None,
+def push_orders_by_id(erp: Erp, wms: Wms, ids: Sequence[int], options: OrderOptions, *, gate: Gate | None = None,
                       extra: Sequence[ExtraField] = ()) -> SyncReport:
     """Push these ERP orders now, whatever the cursor says: an operator's re-drive or resync of one order.
 
@@ -141,7 +150,7 @@ def _to_push(writer: RecordWriter, order, wms_status: int | None, company, extra
     return payload if writer.needs_write(key, payload) else Outcome.UNCHANGED
 
 
-def _pushed(erp, wms, writer: RecordWriter, end: Finished, options: OrderOptions) -> Outcome:
+def _pushed(erp: Erp, wms: Wms, writer: RecordWriter, end: Finished, options: OrderOptions) -> Outcome:
     """Record a pushed order's end; a failure worth repeating is repeated first."""
     order, payload, wms_status = end.token
     key = order_key(order)
@@ -168,7 +177,7 @@ def _pushed(erp, wms, writer: RecordWriter, end: Finished, options: OrderOptions
     return _imported(erp, writer, order, outcome, options)
 
 
-def _imported(erp, writer: RecordWriter, order, outcome: Outcome, options: OrderOptions) -> Outcome:
+def _imported(erp: Erp, writer: RecordWriter, order, outcome: Outcome, options: OrderOptions) -> Outcome:
     """Set the imported status of an order the WMS holds (if that option is on)."""
     if outcome in (Outcome.WRITTEN, Outcome.UNCHANGED) and options.imported_status:
         # Still in the pull status means the imported status has not been set yet (or failed last time).
@@ -178,12 +187,12 @@ def _imported(erp, writer: RecordWriter, order, outcome: Outcome, options: Order
     return outcome
 
 
-def _locked_now(wms, number: str) -> bool:
+def _locked_now(wms: Wms, number: str) -> bool:
     """Whether the warehouse holds this order at a status that refuses changes (read again, now)."""
     return any(o.OrderStatusNumber >= FIRST_LOCKED_STATUS for o in wms.orders(order_numbers=[number]))
 
 
-def _existing_orders(wms, orders) -> dict[str, int]:
+def _existing_orders(wms: Wms, orders) -> dict[str, int]:
     """The WMS status number of each order the warehouse already has, by order number."""
     numbers = sorted({str(o.OrderId) for o in orders})
     if not numbers:
@@ -191,13 +200,13 @@ def _existing_orders(wms, orders) -> dict[str, int]:
     return {o.GoodsOwnerOrderNumber: o.OrderStatusNumber for o in wms.orders(order_numbers=numbers)}
 
 
-def _contact_fallbacks(erp, orders) -> dict[int, object]:
+def _contact_fallbacks(erp: Erp, orders) -> dict[int, object]:
     """The customers' companies, fetched once per batch, for orders without phone or e-mail."""
     ids = sorted({o.CustomerId for o in orders if o.CustomerId and needs_company(o)})
     return {c.Id: c for c in erp.companies(ids)} if ids else {}
 
 
-def report_shipped(erp, wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None) -> SyncReport:
+def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None) -> SyncReport:
     """Set the ERP status of every order the WMS shipped since the cursor, exactly once per order.
 
     The cursor is the local time the read began, less a minute for clock skew between the two
@@ -221,7 +230,7 @@ def report_shipped(erp, wms, cursor: Cursor | None, options: OrderOptions, *, ga
     return report
 
 
-def report_shipped_by_id(erp, wms, ids: Sequence[int], options: OrderOptions, *,
+def report_shipped_by_id(erp: Erp, wms: Wms, ids: Sequence[int], options: OrderOptions, *,
                          gate: Gate | None = None) -> SyncReport:
     """Report these orders shipped now, if the WMS shipped them: an operator's re-drive of one order."""
     gate = gate or no_gate(Kind.ORDER)
@@ -240,7 +249,7 @@ def report_shipped_by_id(erp, wms, ids: Sequence[int], options: OrderOptions, *,
     return report
 
 
-def _report_numbers(erp, numbers: set[str], options: OrderOptions, gate: Gate, report: SyncReport,
+def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Gate, report: SyncReport,
                     shipped_at: dict[str, datetime | None]) -> None:
     """Set the shipped status of these ERP orders (ledger keys) that were not reported before.
 

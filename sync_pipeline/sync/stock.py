@@ -9,7 +9,7 @@ Two guards keep a write from doing harm:
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from sync_pipeline.ledger import Kind, State
 from sync_pipeline.soap.errors import RecordError
@@ -21,20 +21,30 @@ from sync_pipeline.sync.gate import Gate, no_gate
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
+if TYPE_CHECKING:
+    from sync_pipeline.processes.protocols import Erp, Wms
+
 IN_FLIGHT_ORDER_STATES = (State.PENDING, State.ERROR, State.SHIPPED)
 
 
-def sync_stock(erp, wms, basis: str = "physical", *, gate: Gate | None = None,
-               held_products: Iterable[int] = ()) -> tuple[SyncReport, StockSnapshot]:
+def sync_stock(erp: Erp, wms: Wms, basis: str = "physical", *, gate: Gate | None = None,
+               held_products: Iterable[int] = (), product_ids: Sequence[int] | None = None,
+               ) -> tuple[SyncReport, StockSnapshot]:
     """Compare every WMS balance with its ERP product and write only the differing ones.
 
     Products marked as not stock-controlled in the ERP keep no stock there and are left out.
-    Ledger key: the ERP product id.
+    Ledger key: the ERP product id. product_ids: compare only these products (an operator's re-drive).
     """
     gate = gate or no_gate(Kind.STOCK)
     report = SyncReport("stock")
-    products = [p for p in erp.products_changed_since(None) if p.StockControlled is not False]
-    comparison = compare(wms_frame(wms.inventory(), basis), erp_frame(products))
+    read = erp.products(list(product_ids)) if product_ids is not None else erp.products_changed_since(None)
+    products = [p for p in read if p.StockControlled is not False]
+    if product_ids is None:
+        inventory = wms.inventory()
+    else:
+        numbers = sorted({p.No for p in products if p.No})
+        inventory = wms.inventory(article_numbers=numbers) if numbers else []
+    comparison = compare(wms_frame(inventory, basis), erp_frame(products))
     report.unchanged = comparison.unchanged
     _report_unusable(comparison, report)
     planned = planned_writes(comparison)
@@ -56,7 +66,7 @@ def sync_stock(erp, wms, basis: str = "physical", *, gate: Gate | None = None,
     return report, StockSnapshot.from_comparison(comparison, basis=basis)
 
 
-def in_flight_products(erp, ledger) -> set[int]:
+def in_flight_products(erp: Erp, ledger) -> set[int]:
     """Products on orders between the systems: pushed but failed, or shipped but not yet reported."""
     if ledger is None:
         return set()
@@ -120,7 +130,7 @@ def _not_held(writes: list[StockWrite], held: set[int], report: SyncReport) -> l
     return kept
 
 
-def _still_as_compared(erp, writes: list[StockWrite], report: SyncReport) -> list[StockWrite]:
+def _still_as_compared(erp: Erp, writes: list[StockWrite], report: SyncReport) -> list[StockWrite]:
     if not writes:
         return writes
     now = {p.Id: p.Stock for p in erp.products([w.product_id for w in writes])}

@@ -8,7 +8,7 @@ and goes out with its first article.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind
@@ -20,20 +20,39 @@ from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_g
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
+if TYPE_CHECKING:
+    from sync_pipeline.processes.protocols import Erp, Wms
+
 SUPPLIER_TYPE = "Supplier"
 
 
-def sync_suppliers(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None,
+def sync_suppliers(erp: Erp, wms: Wms, cursor: Cursor | None, *, gate: Gate | None = None,
                    extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
     """`variants`: as for sync_articles, so that re-sent variant articles keep their names.
 
     Ledger key: the ERP company id; an unchanged supplier is not sent again.
     """
-    gate = gate or no_gate(Kind.SUPPLIER)
     cursor = cursor or Cursor()
+    return _sync_companies(erp, wms, erp.companies_changed_since(cursor.moment), cursor, gate, extra, variants)
+
+
+def sync_suppliers_by_id(erp: Erp, wms: Wms, ids: Sequence[int], *, gate: Gate | None = None,
+                         extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
+    """Push these suppliers (ERP company ids) now, whatever the cursor says: an operator's re-drive.
+
+    The report has no cursor: the delta cursor does not move.
+    """
+    report = _sync_companies(erp, wms, erp.companies(list(ids)) if ids else [], Cursor(), gate, extra, variants)
+    report.cursor = None
+    return report
+
+
+def _sync_companies(erp: Erp, wms: Wms, read: list, cursor: Cursor, gate: Gate | None, extra: Sequence[ExtraField],
+                    variants: VariantRule | None) -> SyncReport:
+    gate = gate or no_gate(Kind.SUPPLIER)
     report = SyncReport("suppliers")
     progress = CursorBuilder(cursor)
-    companies = [c for c in erp.companies_changed_since(cursor.moment) if service_text(c.Type) == SUPPLIER_TYPE]
+    companies = [c for c in read if service_text(c.Type) == SUPPLIER_TYPE]
     changed, report.unchanged = unseen(companies, cursor, supplier_key)
     changed += fetch_due_retries(gate, changed, supplier_key, erp.companies)
     changed = admit_records(gate, changed, supplier_key, report, progress)
@@ -70,7 +89,7 @@ def sync_suppliers(erp, wms, cursor: Cursor | None, *, gate: Gate | None = None,
     return report
 
 
-def _carriers(erp, suppliers: dict, variants: VariantRule | None) -> tuple[dict[int, list], VariantCatalogue | None]:
+def _carriers(erp: Erp, suppliers: dict, variants: VariantRule | None) -> tuple[dict[int, list], VariantCatalogue | None]:
     """The products naming each supplier (the articles that can carry it into the WMS), and the variant
     catalogue that names those articles."""
     products = erp.products_changed_since(None)
@@ -81,7 +100,7 @@ def _carriers(erp, suppliers: dict, variants: VariantRule | None) -> tuple[dict[
     return carriers, variants.catalogue(products) if variants else None
 
 
-def _push_with_articles(wms, supplier: dict, products: list, extra, report: SyncReport,
+def _push_with_articles(wms: Wms, supplier: dict, products: list, extra, report: SyncReport,
                         catalogue: VariantCatalogue | None = None) -> RecordError | None:
     """Send the supplier inside each of its articles; it reached the WMS if one was accepted."""
     pushed = False

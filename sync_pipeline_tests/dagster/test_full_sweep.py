@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
-from sync_pipeline.assets.runner import SWEEP_SUFFIX
+from sync_pipeline.processes.runner import SWEEP_SUFFIX
 from sync_pipeline.ledger import Ledger, resolve_url
 from sync_pipeline_tests.dagster.conftest import Stack, materialization_metadata, run_job
 

@@ -84,7 +84,7 @@ def test_one_day_of_orders_is_pushed_again_and_only_that_day(stack: Stack, insta
 
 
 def build_partitions() -> dg.PartitionsDefinition:
-    from sync_pipeline.assets.resync import daily
+    from sync_pipeline.assets.process_assets import daily
 
     return daily
 

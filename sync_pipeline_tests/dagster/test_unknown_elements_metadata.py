@@ -7,10 +7,12 @@ from collections.abc import Iterator
 import dagster as dg
 import pytest
 
-from sync_pipeline.assets.reporting import no_failed_records_spec
-from sync_pipeline.assets.runner import materialize, run_process
+from sync_pipeline.assets.process_assets import process_asset
 from sync_pipeline.ledger import Kind, sqlite_url
-from sync_pipeline.resources import LedgerResource
+from sync_pipeline.processes.model import AssetDeclaration, SyncProcess
+from sync_pipeline.processes.selection import Delta
+from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
+from sync_pipeline.settings import Settings
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.wms import WmsClient, WmsConnection
 from sync_pipeline_tests.canned_server import Canned, canned_server
@@ -29,17 +31,23 @@ def materialized(canned: Canned, tmp_path, instance: dg.DagsterInstance) -> tupl
     client = WmsClient(WmsConnection(base_url=canned.url.removesuffix("/service.asmx"), goods_owner_code="DEMO",
                                      username="demo", password="pw", timeout=5))
 
-    def process(gate, cursor) -> SyncReport:
+    def run(step, selection) -> SyncReport:
         for _ in range(2):
             list(client.orders(order_numbers=["1"]))
         return SyncReport("orders")
 
-    @dg.asset(check_specs=[no_failed_records_spec("orders_read")])
-    def orders_read(context, ledger: LedgerResource):
-        yield from materialize(context, run_process(context, ledger, Kind.ORDER, process))
-
-    result = dg.materialize([orders_read], instance=instance, resources={
-        "ledger": LedgerResource(url=sqlite_url(tmp_path / "ledger.sqlite"))})
+    # A process of its own, declared as the real ones are and run by the same generated asset.
+    reading = SyncProcess(name="orders_read", kind=Kind.ORDER, record_key="order number", source="WMS orders",
+                          target="nothing", mapper=None, run=run, selections=(Delta,), switches=(),
+                          asset=AssetDeclaration(key="orders_read", group="test", description="reads orders"))
+    settings = Settings.load(None, so24_application_id="11111111-1111-1111-1111-111111111111", so24_username="u",
+                             so24_password="p", ongoing_base_url="http://127.0.0.1:1/sandbox",
+                             ongoing_goods_owner_code="DEMO", ongoing_username="u", ongoing_password="p")
+    unused = dict(base_url="http://127.0.0.1:1", username="u", password="p")
+    result = dg.materialize([process_asset(reading)], instance=instance, resources={
+        "ledger": LedgerResource(url=sqlite_url(tmp_path / "ledger.sqlite")), "settings": settings,
+        "erp": ErpResource(application_id="11111111-1111-1111-1111-111111111111", **unused),
+        "wms": WmsResource(goods_owner_code="DEMO", **unused)})
     assert result.success
     event = instance.get_latest_materialization_event(dg.AssetKey("orders_read"))
     metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}

@@ -1,24 +1,23 @@
 """The pipeline's cycle as the `sync_all` job runs it, over plain clients and a real ledger.
 
-Each step is what its asset does (sync_pipeline/assets/), the way assets/runner.run_process runs
-it: the delta cursor read from the ledger, the process run with a gate inside `ledger.run(run_id)`
-(claims under the run's id, released when it ends), the new cursor saved only when the process
-returned. A failed step skips the steps that depend on it, as Dagster skips downstream assets.
+Each step is its process (sync_pipeline/processes/) run by the one runner the assets use
+(processes/runner.py): the delta cursor read from the ledger, the process run with a gate inside
+`ledger.run(run_id)` (claims under the run's id, released when it ends), the new cursor saved only
+when the process returned. A failed step skips the steps that depend on it, as Dagster skips downstream assets.
 Nothing here stands in for the pipeline's own code: it only calls it.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Callable
 
 from sync_pipeline.ledger import DEFAULT_CLAIM_TTL, Kind, Ledger
-from sync_pipeline.sync.articles import sync_articles
-from sync_pipeline.sync.cursor import Cursor
-from sync_pipeline.sync.gate import Gate
-from sync_pipeline.sync.orders import OrderOptions, push_orders, report_shipped
+from sync_pipeline.processes import runner
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.registry import process_named
+from sync_pipeline.processes.selection import Delta
+from sync_pipeline.sync.orders import OrderOptions
 from sync_pipeline.sync.report import SyncReport
-from sync_pipeline.sync.stock import in_flight_products, sync_stock
 
 # step -> the steps it needs (the assets' deps)
 STEPS: dict[str, tuple[str, ...]] = {"articles": (), "orders": ("articles",), "shipped": ("orders",),
@@ -32,16 +31,12 @@ class Skipped(Exception):
 class Pipeline:
     def __init__(self, ledger: Ledger, erp, wms, options: OrderOptions = OrderOptions(),
                  claim_ttl: timedelta = DEFAULT_CLAIM_TTL):
-        self.ledger, self.erp, self.wms, self.options, self.claim_ttl = ledger, erp, wms, options, claim_ttl
+        self.ledger, self.erp, self.wms, self.claim_ttl = ledger, erp, wms, claim_ttl
+        self.config = ProcessConfig(orders=options)
 
     def step(self, name: str, run_id: str) -> SyncReport:
-        kind, process, cursor_name = self._steps()[name]
-        saved = self.ledger.get_cursor(cursor_name) if cursor_name else None
-        with self.ledger.run(run_id, self.claim_ttl) as claims:
-            report = process(Gate(self.ledger, claims, kind), Cursor.from_json(saved) if saved else None)
-        if cursor_name is not None and report.cursor is not None:
-            self.ledger.set_cursor(cursor_name, report.cursor.to_json())
-        return report
+        return runner.run(process_named(name), Delta(), erp=self.erp, wms=self.wms, ledger=self.ledger,
+                          config=self.config, run_id=run_id, claim_ttl=self.claim_ttl).report
 
     def cycle(self, run_id: str, steps: tuple[str, ...] = tuple(STEPS)) -> dict[str, SyncReport | BaseException]:
         """Every step in dependency order; a failure is kept as the step's result, as a run's event log keeps it."""
@@ -56,17 +51,6 @@ class Pipeline:
             except Exception as exc:  # noqa: BLE001 - a failed step is a result, as in a Dagster run
                 results[name] = exc
         return results
-
-    def _steps(self) -> dict[str, tuple[Kind, Callable, str | None]]:
-        erp, wms, options = self.erp, self.wms, self.options
-        return {
-            "articles": (Kind.ARTICLE, lambda gate, cursor: sync_articles(erp, wms, cursor, gate=gate), "articles"),
-            "orders": (Kind.ORDER, lambda gate, cursor: push_orders(erp, wms, cursor, options, gate=gate), "orders"),
-            "shipped": (Kind.ORDER, lambda gate, cursor: report_shipped(erp, wms, cursor, options, gate=gate),
-                        "shipped"),
-            "stock": (Kind.STOCK, lambda gate, _cursor: sync_stock(
-                erp, wms, gate=gate, held_products=in_flight_products(erp, gate.ledger))[0], None),
-        }
 
 
 def quiet(results: dict[str, SyncReport | BaseException]) -> bool:

@@ -112,8 +112,9 @@ def test_the_assets_ask_for_the_configured_sources_and_send_them(erp_server: San
                                                                  wms_server: SandboxServer, erp_admin: Admin,
                                                                  wms_admin: Admin,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from sync_pipeline.assets.articles import wms_articles as articles_asset
-    from sync_pipeline.assets.orders import wms_orders as orders_asset
+    from sync_pipeline.assets.process_assets import PROCESS_ASSETS
+
+    articles_asset, orders_asset = PROCESS_ASSETS["wms_articles"], PROCESS_ASSETS["wms_orders"]
     from sync_pipeline.resources import resources_from_env
 
     for name, value in sandbox_environment(erp_server.url, wms_server.url).items():

@@ -89,7 +89,9 @@ def test_a_first_variant_puts_its_root_in_the_group(erp: ErpClient, wms: WmsClie
 
 def test_the_articles_asset_groups_by_the_settings(erp_server, wms_server, erp_admin: Admin, wms_admin: Admin,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from sync_pipeline.assets.articles import wms_articles as articles_asset
+    from sync_pipeline.assets.process_assets import PROCESS_ASSETS
+
+    articles_asset = PROCESS_ASSETS["wms_articles"]
     from sync_pipeline.resources import resources_from_env
 
     for name, value in sandbox_environment(erp_server.url, wms_server.url).items():

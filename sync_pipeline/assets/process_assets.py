@@ -1,0 +1,137 @@
+"""The process assets, made from the registry: one delta asset per process, one daily resync asset where
+declared, each with its failed-records check. Every one runs its process through processes/runner.py.
+
+A switched-off process's asset writes nothing when materialized however it was selected ("Materialize
+all", --select, a job): its materialization says it is switched off.
+"""
+
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+import dagster as dg
+
+from sync_pipeline.assets.history import stock_drift_metadata
+from sync_pipeline.assets.reporting import (
+    OWNERS,
+    LedgerView,
+    failed_records_check,
+    last_cursor,
+    no_failed_records_spec,
+    report_metadata,
+)
+from sync_pipeline.ledger import Ledger
+from sync_pipeline.processes import runner
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.model import AssetDeclaration, SyncProcess
+from sync_pipeline.processes.registry import PROCESSES
+from sync_pipeline.processes.selection import Delta, Selection, Window
+from sync_pipeline.processes.stock import SNAPSHOT
+from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
+from sync_pipeline.settings import Settings
+from sync_pipeline.stock.snapshot import StockSnapshot
+from sync_pipeline.sync.report import SyncReport
+
+RESYNC_START = "2026-01-01"
+# One partition per UTC day; end_offset=1 adds today's (still running) day, so "today" can be re-run.
+daily = dg.DailyPartitionsDefinition(start_date=RESYNC_START, timezone="UTC", end_offset=1)
+
+
+def run_in_dagster(context: dg.AssetExecutionContext | dg.OpExecutionContext, process: SyncProcess,
+                   selection: Selection, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
+                   settings: Settings, **options: Any) -> runner.ProcessRun:
+    """The runner, with this run's id and ledger; the skipped reply elements logged, the ledger's view kept."""
+    store = ledger.ledger(home=context.instance.root_directory)
+    release_finished_runs(context.instance, store, context.run.run_id)
+    asset_key = dg.AssetKey(process.asset.key)
+    result = runner.run(process, selection, erp=erp.client(), wms=wms.client(), ledger=store,
+                        config=ProcessConfig.from_settings(settings), run_id=context.run.run_id,
+                        fallback_cursor=lambda: last_cursor(context, asset_key), **options)
+    if result.switched_off is not None:
+        context.log.warning(result.report.details[runner.SWITCHED_OFF])
+    for message in result.skipped_messages:
+        context.log.info(message)
+    result.report.ledger = LedgerView(process.kind, result.failure_entries, store.dead_letters(process.kind))
+    return result
+
+
+def release_finished_runs(instance: dg.DagsterInstance, store: Ledger, own_run_id: str) -> list[str]:
+    """Release the claims of runs this instance reports finished, rather than wait for their ttl.
+
+    A run releases its claims as it ends; one that could not (its ledger database was away at that
+    moment) leaves them until they expire. Runs the instance does not know are left alone.
+    """
+    released = []
+    for run_id in store.claim_holders():
+        run = instance.get_run_by_id(run_id) if run_id != own_run_id else None
+        if run is not None and run.is_finished:
+            store.release(run_id)
+            released.append(run_id)
+    return released
+
+
+def materialize(context: dg.AssetExecutionContext, report: SyncReport,
+                metadata: dict[str, object] | None = None) -> Iterator[object]:
+    yield dg.MaterializeResult(metadata={**report_metadata(report), **(metadata or {})})
+    yield failed_records_check(report, context.asset_key)
+
+
+def outputs_metadata(context: dg.AssetExecutionContext, result: runner.ProcessRun) -> dict[str, object]:
+    """What a run kept besides its report, for the UI: the stock comparison's snapshot."""
+    snapshot: StockSnapshot | None = result.outputs.get(SNAPSHOT)
+    if snapshot is None:
+        return {}
+    return {
+        "snapshot": dg.MetadataValue.md(snapshot.to_markdown()),
+        "differences": dg.MetadataValue.int(snapshot.counts.get("changed", 0)),
+        **stock_drift_metadata(context, snapshot),
+    }
+
+
+def _asset_options(declaration: AssetDeclaration) -> dict[str, Any]:
+    return dict(name=declaration.key, group_name=declaration.group, kinds=set(declaration.kinds), owners=OWNERS,
+                deps=list(declaration.deps), check_specs=[no_failed_records_spec(declaration.key)],
+                pool=declaration.pool, description=declaration.description)
+
+
+def process_asset(process: SyncProcess) -> dg.AssetsDefinition:
+    """The process's delta asset: what changed since its cursor, written where the target needs it."""
+
+    @dg.asset(**_asset_options(process.asset))
+    def _asset(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
+               settings: dg.ResourceParam[Settings]):
+        result = run_in_dagster(context, process, Delta(), erp, wms, ledger, settings)
+        yield from materialize(context, result.report, outputs_metadata(context, result))
+
+    return _asset
+
+
+def _utc(moment: datetime) -> datetime:
+    return datetime.fromtimestamp(moment.timestamp(), tz=timezone.utc)
+
+
+def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.AssetsDefinition:
+    """The process's daily-partitioned asset: one UTC day again, written even where the ledger says it is
+    there. Never reads or moves the delta asset's cursor. See docs/operations-partitions.md."""
+
+    @dg.asset(partitions_def=daily, **_asset_options(declaration))
+    def _asset(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
+               settings: dg.ResourceParam[Settings]):
+        window = context.partition_time_window
+        start, end = _utc(window.start), _utc(window.end)
+        result = run_in_dagster(context, process, Window(start, end), erp, wms, ledger, settings, resend=True)
+        metadata = outputs_metadata(context, result)
+        if SNAPSHOT in result.outputs:
+            metadata["day"] = dg.MetadataValue.text(context.partition_key)
+            metadata["compared_at"] = dg.MetadataValue.text(
+                datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        else:
+            metadata["window"] = dg.MetadataValue.text(f"{start.isoformat()} to {end.isoformat()} "
+                                                       "(UTC, end excluded)")
+        yield from materialize(context, result.report, metadata)
+
+    return _asset
+
+
+PROCESS_ASSETS: dict[str, dg.AssetsDefinition] = {p.asset.key: process_asset(p) for p in PROCESSES}
+RESYNC_ASSETS: dict[str, dg.AssetsDefinition] = {
+    p.resync.key: resync_asset(p, p.resync) for p in PROCESSES if p.resync is not None}

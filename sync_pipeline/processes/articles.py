@@ -1,0 +1,42 @@
+"""Article registry: 24SevenOffice products -> Ongoing WMS articles (sync/articles.py does the work)."""
+
+from __future__ import annotations
+
+from sync_pipeline.ledger import Kind
+from sync_pipeline.mapping import map_article
+from sync_pipeline.processes.model import AssetDeclaration, CursorPolicy, Step, SyncProcess
+from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, ids_of
+from sync_pipeline.sync.articles import sync_articles, sync_articles_by_id
+from sync_pipeline.sync.report import SyncReport
+
+
+def run(step: Step, selection: Selection) -> SyncReport:
+    config = step.config
+    options = dict(gate=step.gate, with_suppliers=config.sync_suppliers, extra=config.extra, variants=config.variants)
+    if isinstance(selection, ByKeys):
+        return sync_articles_by_id(step.erp, step.wms, ids_of(selection), **options)
+    return sync_articles(step.erp, step.wms, step.cursor, **options)
+
+
+ARTICLES = SyncProcess(
+    name="articles",
+    kind=Kind.ARTICLE,
+    record_key="the ERP product id (the article number names it for operators)",
+    source="24SevenOffice products (GetProducts)",
+    target="Ongoing WMS articles (ProcessArticle, CreateOrUpdate by ArticleNumber)",
+    mapper=map_article,
+    run=run,
+    selections=(Delta, Everything, ByKeys),
+    switches=("sync_articles",),
+    cursor=CursorPolicy("articles"),
+    asset=AssetDeclaration(
+        key="wms_articles",
+        group="articles",
+        description=(
+            "Articles in the warehouse, kept equal to the products in 24SevenOffice. Each run sends the "
+            "products changed since the last run (number, name, description, barcode, weight, ERP id) "
+            "to Ongoing WMS; a product the warehouse already holds unchanged is not sent again. A product "
+            "the warehouse refuses is listed with its number and reason; the others go through."
+        ),
+    ),
+)

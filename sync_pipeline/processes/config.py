@@ -1,0 +1,46 @@
+"""What the processes take from the settings: switches and options, typed, with the settings' defaults.
+
+Built once from the validated Settings (ProcessConfig.from_settings); tests and benchmarks use the
+defaults without a whole deployment's configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync_pipeline.mapping.extra import ExtraField
+from sync_pipeline.mapping.variants import VariantRule
+from sync_pipeline.sync.orders import OrderOptions
+
+
+@dataclass(frozen=True)
+class ProcessConfig:
+    # The switches, named as the settings fields (SYNC_ARTICLES, ...) that hold them.
+    sync_articles: bool = True
+    sync_orders: bool = True
+    sync_suppliers: bool = False
+    sync_stock: bool = True
+    sync_report_shipped: bool = True
+    orders: OrderOptions = OrderOptions()
+    extra: tuple[ExtraField, ...] = ()
+    variants: VariantRule | None = None  # SYNC_VARIATIONS on: how variants are named
+    stock_basis: str = "physical"
+
+    def switched_on(self, switch: str) -> bool:
+        return bool(getattr(self, switch))
+
+    @classmethod
+    def from_settings(cls, settings) -> ProcessConfig:
+        return cls(
+            sync_articles=settings.sync_articles, sync_orders=settings.sync_orders,
+            sync_suppliers=settings.sync_suppliers, sync_stock=settings.sync_stock,
+            sync_report_shipped=settings.sync_report_shipped,
+            orders=OrderOptions(pull_status=settings.sync_order_status,
+                                imported_status=settings.sync_imported_erp_status,
+                                wms_sent_status=settings.sync_wms_sent_status,
+                                shipped_status=settings.sync_shipped_erp_status),
+            extra=settings.extra_fields_for(),
+            variants=(VariantRule(settings.sync_variant_separator, settings.sync_variant_parts)
+                      if settings.sync_variations else None),
+            stock_basis=settings.sync_stock_basis,
+        )

@@ -1,0 +1,44 @@
+"""Supplier registry: 24SevenOffice supplier companies -> Ongoing WMS suppliers (sync/suppliers.py).
+
+The warehouse takes a supplier only inside an article, so this process needs the article process
+on: Settings refuses SYNC_SUPPLIERS=on with SYNC_ARTICLES=off at start (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+from sync_pipeline.ledger import Kind
+from sync_pipeline.mapping import map_supplier
+from sync_pipeline.processes.model import AssetDeclaration, CursorPolicy, Step, SyncProcess
+from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, ids_of
+from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.sync.suppliers import sync_suppliers, sync_suppliers_by_id
+
+
+def run(step: Step, selection: Selection) -> SyncReport:
+    options = dict(gate=step.gate, extra=step.config.extra, variants=step.config.variants)
+    if isinstance(selection, ByKeys):
+        return sync_suppliers_by_id(step.erp, step.wms, ids_of(selection), **options)
+    return sync_suppliers(step.erp, step.wms, step.cursor, **options)
+
+
+SUPPLIERS = SyncProcess(
+    name="suppliers",
+    kind=Kind.SUPPLIER,
+    record_key="the ERP company id",
+    source="24SevenOffice companies of type Supplier (GetCompanies)",
+    target="Ongoing WMS suppliers, as the MainSupplier of the articles naming them (ProcessArticle)",
+    mapper=map_supplier,
+    run=run,
+    selections=(Delta, Everything, ByKeys),
+    switches=("sync_suppliers",),
+    cursor=CursorPolicy("suppliers"),
+    asset=AssetDeclaration(
+        key="wms_suppliers",
+        group="suppliers",
+        description=(
+            "Suppliers in the warehouse, from the 24SevenOffice companies of type Supplier (number, name, "
+            "postal address). The warehouse takes a supplier only as the main supplier of an article, so "
+            "a changed supplier is sent with the articles that name it. Off by default (SYNC_SUPPLIERS)."
+        ),
+    ),
+)
