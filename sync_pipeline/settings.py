@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from sync_pipeline.erp.connection import DEFAULT_BASE_URL as SO24_DEFAULT_BASE_URL
@@ -31,6 +31,7 @@ from sync_pipeline.mapping.extra import ExtraField
 from sync_pipeline.mapping.fieldmaps import MAPS
 from sync_pipeline.mapping.variants import PART_ELEMENTS, VariantRule
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
+from sync_pipeline.urls import http_url, shown_url, wms_base_url
 from sync_pipeline.wms.connection import WmsConnection
 
 
@@ -46,6 +47,28 @@ _ON = {"on", "true", "yes", "1"}
 _OFF = {"off", "false", "no", "0"}
 _RETRY_WAIT_LIMIT = 7 * 24 * 3600  # a week: longer is a typo, and waits must fit a date
 _RETRY_ATTEMPTS_LIMIT = 1000
+_RETRY_WAIT = f"must be a whole number of seconds from 1 to {_RETRY_WAIT_LIMIT}"
+_RETRY_ATTEMPTS = f"must be a whole number of attempts from 1 to {_RETRY_ATTEMPTS_LIMIT}"
+
+
+def _whole_number(value: Any) -> int | None:
+    """The value as a whole number (surrounding spaces allowed), None if it is not one."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _whole(low: int, high: int | None, expected: str) -> BeforeValidator:
+    """A field's constraint: a whole number from `low` to `high` (None: no bound); else "<expected>, got <value>"."""
+    def check(value: Any) -> int:
+        number = _whole_number(value)
+        if number is None or number < low or (high is not None and number > high):
+            raise ValueError(f"{expected}, got {value!r}")
+        return number
+    return BeforeValidator(check)
+
+
 _SWITCHES = ("sync_articles", "sync_orders", "sync_suppliers", "sync_stock", "sync_report_shipped", "sync_variations")
 _ORDER_STATES = ("sync_order_status", "sync_shipped_erp_status", "sync_imported_erp_status")
 
@@ -80,11 +103,13 @@ class Settings(BaseSettings):
     sync_orders: bool = True
     sync_suppliers: bool = False
     sync_stock: bool = True
-    sync_interval_minutes: int = 15
-    sync_sensor_interval_seconds: int = 30  # how often the order sensors look for new and shipped orders
+    sync_interval_minutes: Annotated[int, _whole(1, 1440, "must be a whole number of minutes from 1 to 1440 (one day)")] = 15
+    # how often the order sensors look for new and shipped orders
+    sync_sensor_interval_seconds: Annotated[int, _whole(1, 3600, "must be a whole number of seconds from 1 to 3600")] = 30
     sync_order_status: OrderStatus = OrderStatus.CONFIRMED  # orders in this ERP status are pulled
     sync_report_shipped: bool = True
-    sync_wms_sent_status: int = 450  # the WMS status number meaning "sent"
+    # the WMS status number meaning "sent"
+    sync_wms_sent_status: Annotated[int, _whole(1, None, "must be an Ongoing WMS order status number, like 450 (Sent)")] = 450
     sync_shipped_erp_status: OrderStatus = OrderStatus.SENT  # set in the ERP when shipped
     sync_imported_erp_status: OrderStatus | None = None  # set in the ERP when imported; None = off
     # physical: the WMS's NumberOfItemsDecimal; sellable: SellableNumberOfItems (minus booked items).
@@ -110,16 +135,20 @@ class Settings(BaseSettings):
     # The sync ledger's database (docs/ledger.md); None: sync_ledger.sqlite under DAGSTER_HOME.
     sync_ledger_url: SecretStr | None = None  # a PostgreSQL URL carries its password
     # Reconciliation (docs/operations.md, "Drift and latency")
-    sync_drift_threshold: int = 0  # settled differences between the systems tolerated before drift_report fails
-    sync_drift_grace_minutes: int = 30  # a change this recent is in transit, not drift
-    sync_latency_target_minutes: int = 60  # p95 target for confirmed -> in the WMS and shipped -> Sent
+    # settled differences between the systems tolerated before drift_report fails
+    sync_drift_threshold: Annotated[int, _whole(0, None, "must be a whole number of differences, 0 or more")] = 0
+    # a change this recent is in transit, not drift
+    sync_drift_grace_minutes: Annotated[int, _whole(0, 1440, "must be a whole number of minutes, from 0 to 1440")] = 30
+    # p95 target for confirmed -> in the WMS and shipped -> Sent
+    sync_latency_target_minutes: Annotated[int, _whole(1, None, "must be a whole number of minutes, 1 or more")] = 60
     # Replies larger than this are refused (soap/transport.py): a bound on what one reply may hold in memory.
-    sync_max_reply_mb: int = DEFAULT_MAX_REPLY_MB
+    sync_max_reply_mb: Annotated[int, _whole(1, None, "must be a whole number of megabytes, 1 or more")] = \
+        DEFAULT_MAX_REPLY_MB
     # A failed record's retries (ledger/backoff.py): waits double from the base up to the max, less up
     # to half at random; after this many attempts it is dead-lettered.
-    sync_retry_base_seconds: int = DEFAULT_BASE_SECONDS
-    sync_retry_max_seconds: int = DEFAULT_MAX_SECONDS
-    sync_retry_attempts: int = DEFAULT_ATTEMPTS
+    sync_retry_base_seconds: Annotated[int, _whole(1, _RETRY_WAIT_LIMIT, _RETRY_WAIT)] = DEFAULT_BASE_SECONDS
+    sync_retry_max_seconds: Annotated[int, _whole(1, _RETRY_WAIT_LIMIT, _RETRY_WAIT)] = DEFAULT_MAX_SECONDS
+    sync_retry_attempts: Annotated[int, _whole(1, _RETRY_ATTEMPTS_LIMIT, _RETRY_ATTEMPTS)] = DEFAULT_ATTEMPTS
 
     @classmethod
     def load(cls, env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
@@ -139,17 +168,13 @@ class Settings(BaseSettings):
     def _http_url(cls, value: Any, info: Any) -> Any:
         if not isinstance(value, str):
             return value
-        url = value.strip().rstrip("/")
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"must be an http(s) URL, got {_shown_url(value)!r}")
-        if info.field_name == "ongoing_base_url":
-            if url.lower().endswith("/service.asmx"):
-                url = url[: -len("/service.asmx")]
-            if not urlsplit(url).path.strip("/"):
-                raise ValueError(
-                    f"must include the warehouse, like https://api.ongoingsystems.se/<Warehouse>, got {_shown_url(value)!r}"
-                )
+        if info.field_name != "ongoing_base_url":
+            return http_url(value)
+        url = wms_base_url(value)
+        if not urlsplit(url).path.strip("/"):
+            raise ValueError(
+                f"must include the warehouse, like https://api.ongoingsystems.se/<Warehouse>, got {shown_url(value)!r}"
+            )
         return url
 
     @field_validator("so24_application_id", "so24_identity_id", mode="before")
@@ -189,48 +214,6 @@ class Settings(BaseSettings):
             return False
         raise ValueError(f"must be on or off, got {value!r}")
 
-    @field_validator("sync_interval_minutes", "sync_sensor_interval_seconds", mode="before")
-    @classmethod
-    def _interval(cls, value: Any, info: Any) -> int:
-        high, what = {"sync_interval_minutes": (1440, "minutes from 1 to 1440 (one day)"),
-                      "sync_sensor_interval_seconds": (3600, "seconds from 1 to 3600")}[info.field_name]
-        number = _whole_number(value)
-        if number is None or not 1 <= number <= high:
-            raise ValueError(f"must be a whole number of {what}, got {value!r}")
-        return number
-
-    @field_validator("sync_drift_threshold", "sync_drift_grace_minutes", "sync_latency_target_minutes",
-                     mode="before")
-    @classmethod
-    def _reconcile_number(cls, value: Any, info: Any) -> int:
-        low, high, what = {"sync_drift_threshold": (0, None, "differences"),
-                           "sync_drift_grace_minutes": (0, 1440, "minutes"),
-                           "sync_latency_target_minutes": (1, None, "minutes")}[info.field_name]
-        number = _whole_number(value)
-        if number is None or number < low or (high is not None and number > high):
-            allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
-            raise ValueError(f"must be a whole number of {what}, {allowed}, got {value!r}")
-        return number
-
-    @field_validator("sync_max_reply_mb", mode="before")
-    @classmethod
-    def _megabytes(cls, value: Any) -> int:
-        number = _whole_number(value)
-        if number is None or number < 1:
-            raise ValueError(f"must be a whole number of megabytes, 1 or more, got {value!r}")
-        return number
-
-    @field_validator("sync_retry_base_seconds", "sync_retry_max_seconds", "sync_retry_attempts", mode="before")
-    @classmethod
-    def _retry_number(cls, value: Any, info: Any) -> int:
-        high, what = {"sync_retry_base_seconds": (_RETRY_WAIT_LIMIT, "seconds"),
-                      "sync_retry_max_seconds": (_RETRY_WAIT_LIMIT, "seconds"),
-                      "sync_retry_attempts": (_RETRY_ATTEMPTS_LIMIT, "attempts")}[info.field_name]
-        number = _whole_number(value)
-        if number is None or not 1 <= number <= high:
-            raise ValueError(f"must be a whole number of {what} from 1 to {high}, got {value!r}")
-        return number
-
     @model_validator(mode="after")
     def _retry_sense(self) -> Settings:
         if self.sync_retry_max_seconds < self.sync_retry_base_seconds:
@@ -239,14 +222,6 @@ class Settings(BaseSettings):
                 f"({self.sync_retry_base_seconds}): the longest wait between retries cannot be shorter than the first"
             )
         return self
-
-    @field_validator("sync_wms_sent_status", mode="before")
-    @classmethod
-    def _wms_status(cls, value: Any) -> int:
-        number = _whole_number(value)
-        if number is None or number < 1:
-            raise ValueError(f"must be an Ongoing WMS order status number, like 450 (Sent), got {value!r}")
-        return number
 
     @field_validator(*_ORDER_STATES, mode="before")
     @classmethod
@@ -334,7 +309,7 @@ class Settings(BaseSettings):
         url = str(value).strip().rstrip("/")
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"must be the http(s) address of the Dagster UI, got {_shown_url(str(value))!r}")
+            raise ValueError(f"must be the http(s) address of the Dagster UI, got {shown_url(str(value))!r}")
         return url
 
     @field_validator("sync_alert_email_to", mode="before")
@@ -490,20 +465,3 @@ def _extra_field_problem(entry: Any, invalid: ValidationError) -> str:
         shown = json.dumps(entry, ensure_ascii=False, default=str)
         named.append(f"{shown}: " + "; ".join(unnamed))
     return "; ".join(named)
-
-
-def _shown_url(value: str) -> str:
-    """`value` with any user:password@ part hidden."""
-    parts = urlsplit(value.strip())
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        return parts._replace(netloc=f"***@{host}" + (f":{parts.port}" if parts.port else "")).geturl()
-    return value
-
-
-def _whole_number(value: Any) -> int | None:
-    """The value as a whole number (surrounding spaces allowed), None if it is not one."""
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None

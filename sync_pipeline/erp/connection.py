@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from sync_pipeline.erp.services import ErpService
 from sync_pipeline.soap.client import RetryPolicy
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES
+from sync_pipeline.urls import http_url
 
 DEFAULT_BASE_URL = "https://api.24sevenoffice.com"
 
@@ -30,7 +31,7 @@ class ErpConnection(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+        return http_url(value)
 
     def url(self, service: ErpService) -> str:
         return self.base_url + service.path

@@ -6,8 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from sync_pipeline.soap.client import RetryPolicy
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES
+from sync_pipeline.urls import WMS_SERVICE_PATH, wms_base_url
 
-SERVICE_PATH = "/service.asmx"
+SERVICE_PATH = WMS_SERVICE_PATH
 
 
 class WmsConnection(BaseModel):
@@ -32,13 +33,10 @@ class WmsConnection(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if not value.lower().startswith(("http://", "https://")):
-            raise ValueError("base_url must be an http(s) URL")
-        return value
+        return wms_base_url(value)
 
     @property
     def service_url(self) -> str:
-        if self.base_url.lower().endswith(".asmx"):  # tolerate the full service address
+        if self.base_url.lower().endswith(".asmx"):  # another service address, as given
             return self.base_url
         return self.base_url + SERVICE_PATH
