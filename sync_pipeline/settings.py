@@ -69,7 +69,18 @@ def _whole(low: int, high: int | None, expected: str) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-_SWITCHES = ("sync_articles", "sync_orders", "sync_suppliers", "sync_stock", "sync_report_shipped", "sync_variations")
+def _on_off(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in _ON:
+        return True
+    if word in _OFF:
+        return False
+    raise ValueError(f"must be on or off, got {value!r}")
+
+
+OnOff = Annotated[bool, BeforeValidator(_on_off)]  # a switch: on/off, true/false, yes/no, 1/0
 _ORDER_STATES = ("sync_order_status", "sync_shipped_erp_status", "sync_imported_erp_status")
 
 
@@ -99,15 +110,15 @@ class Settings(BaseSettings):
     ongoing_password: SecretStr
 
     # Processes (the seed's defaults)
-    sync_articles: bool = True
-    sync_orders: bool = True
-    sync_suppliers: bool = False
-    sync_stock: bool = True
+    sync_articles: OnOff = True
+    sync_orders: OnOff = True
+    sync_suppliers: OnOff = False
+    sync_stock: OnOff = True
     sync_interval_minutes: Annotated[int, _whole(1, 1440, "must be a whole number of minutes from 1 to 1440 (one day)")] = 15
     # how often the order sensors look for new and shipped orders
     sync_sensor_interval_seconds: Annotated[int, _whole(1, 3600, "must be a whole number of seconds from 1 to 3600")] = 30
     sync_order_status: OrderStatus = OrderStatus.CONFIRMED  # orders in this ERP status are pulled
-    sync_report_shipped: bool = True
+    sync_report_shipped: OnOff = True
     # the WMS status number meaning "sent"
     sync_wms_sent_status: Annotated[int, _whole(1, None, "must be an Ongoing WMS order status number, like 450 (Sent)")] = 450
     sync_shipped_erp_status: OrderStatus = OrderStatus.SENT  # set in the ERP when shipped
@@ -116,7 +127,7 @@ class Settings(BaseSettings):
     # Physical is the default: 24SevenOffice reserves its own open orders against Stock, so writing
     # sellable stock would count those orders twice.
     sync_stock_basis: Literal["physical", "sellable"] = "physical"
-    sync_variations: bool = False  # on: each family of variants is one ArticleGroup in the WMS (mapping/variants.py)
+    sync_variations: OnOff = False  # on: each family of variants is one ArticleGroup in the WMS (mapping/variants.py)
     sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>"
     sync_variant_parts: Annotated[tuple[str, ...], NoDecode] = ()  # e.g. color,size: what a variant's number parts are
     sync_extra_fields: Annotated[tuple[ExtraField, ...], NoDecode] = ()
@@ -201,18 +212,6 @@ class Settings(BaseSettings):
             if not value:
                 raise ValueError("must not be blank")
         return value
-
-    @field_validator(*_SWITCHES, mode="before")
-    @classmethod
-    def _on_off(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            return value
-        word = str(value).strip().lower()
-        if word in _ON:
-            return True
-        if word in _OFF:
-            return False
-        raise ValueError(f"must be on or off, got {value!r}")
 
     @model_validator(mode="after")
     def _retry_sense(self) -> Settings:
