@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
+from uuid import uuid4
 
 from sync_pipeline.ledger import Ledger, LedgerEntry
 from sync_pipeline.processes.config import ProcessConfig
@@ -37,7 +38,7 @@ class ProcessRun:
 
 
 def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledger: Ledger | None,
-        config: ProcessConfig, run_id: str = "", claim_ttl: timedelta | None = None, resend: bool = False,
+        config: ProcessConfig, run_id: str | None = None, claim_ttl: timedelta | None = None, resend: bool = False,
         retries: bool = True, planning: bool = False,
         fallback_cursor: Callable[[], Cursor | None] | None = None) -> ProcessRun:
     """Run `process` for `selection`.
@@ -46,7 +47,7 @@ def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledge
     when the process's sweep is due; the new cursor is saved only when the run returns. Other
     selections neither read nor move the cursor. resend: write even what the ledger believes the
     target holds (an operator's resync or re-drive); retries=False: leave other records' due retries
-    alone. planning: the dry run (`erp`/`wms` plan their writes; the ledger decides, records nothing).
+    alone. run_id: whose claims these are (the Dagster run's id; a fresh one if None). planning: the dry run (`erp`/`wms` plan their writes; the ledger decides, records nothing).
     """
     off = process.switched_off(config)
     if off is not None:
@@ -80,7 +81,7 @@ def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledge
 
 
 def _run_with_gate(process: SyncProcess, selection: Selection, erp: Erp, wms: Wms, ledger: Ledger | None,
-                   config: ProcessConfig, cursor: Cursor | None, run_id: str, claim_ttl: timedelta | None, *,
+                   config: ProcessConfig, cursor: Cursor | None, run_id: str | None, claim_ttl: timedelta | None, *,
                    resend: bool, retries: bool, planning: bool) -> tuple[SyncReport, Gate, dict[str, Any]]:
     def go(gate: Gate) -> tuple[SyncReport, Gate, dict[str, Any]]:
         step = Step(erp, wms, gate, config, cursor)
@@ -89,7 +90,7 @@ def _run_with_gate(process: SyncProcess, selection: Selection, erp: Erp, wms: Wm
     if ledger is None or planning:
         return go(Gate(ledger, None, process.kind, resend=resend, retries=retries, planning=ledger is not None))
     ttl = {"ttl": claim_ttl} if claim_ttl is not None else {}
-    with ledger.run(run_id, **ttl) as claims:
+    with ledger.run(run_id or f"run-{uuid4()}", **ttl) as claims:
         return go(Gate(ledger, claims, process.kind, resend=resend, retries=retries))
 
 
