@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping, Protocol, runtime_checkable
 
 from sync_pipeline.erp.models import Company, InvoiceOrder, OrderStatus, Product
 from sync_pipeline.soap.errors import RecordError, SyncError
@@ -42,6 +42,7 @@ class ErpWriter(Protocol):
     def set_order_status(self, order_id: int, status: OrderStatus | str) -> RecordError | None: ...
 
 
+@runtime_checkable
 class Erp(ErpReader, ErpWriter, Protocol):
     """24SevenOffice as the processes use it: read everywhere, written by the stock and shipped processes."""
 
@@ -79,5 +80,6 @@ class WmsWriter(Protocol):
     def repeat_write(self, call: WriteCall, failed: SyncError) -> WriteResult: ...
 
 
+@runtime_checkable
 class Wms(WmsReader, WmsWriter, Protocol):
     """Ongoing WMS as the processes use it: articles, orders and suppliers written, stock and orders read."""

@@ -12,6 +12,7 @@ from sync_pipeline.ledger import Kind, Ledger, sqlite_url
 from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.planning import Plan, PlanningErp, PlanningWms
+from sync_pipeline.processes.protocols import Erp, Wms
 from sync_pipeline.processes.registry import PROCESSES, process_named, process_of_asset
 from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Window
 from sync_pipeline.wms import WmsClient
@@ -38,6 +39,14 @@ def test_the_registry_names_each_process_once_with_its_asset() -> None:
     assert len({p.asset.key for p in PROCESSES}) == len(PROCESSES)
     assert process_of_asset("orders_resync") is process_named("orders")
     assert process_of_asset("drift_report") is None
+
+
+def test_the_real_clients_and_the_planning_ones_have_every_method_of_the_protocols(erp: ErpClient,
+                                                                                  wms: WmsClient) -> None:
+    plan = Plan()
+    assert isinstance(erp, Erp) and isinstance(PlanningErp(erp, plan), Erp)
+    assert isinstance(wms, Wms) and isinstance(PlanningWms(wms, plan), Wms)
+    assert not isinstance(wms, Erp) and not isinstance(erp, Wms)
 
 
 @pytest.mark.parametrize("process", [p.name for p in PROCESSES])
