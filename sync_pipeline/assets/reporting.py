@@ -8,7 +8,7 @@ from datetime import datetime
 import dagster as dg
 
 from sync_pipeline.ledger import Kind, LedgerEntry
-from sync_pipeline.processes.runner import UNKNOWN_ELEMENTS
+from sync_pipeline.processes.runner import SWITCHED_OFF, UNKNOWN_ELEMENTS
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.report import SyncReport
@@ -115,7 +115,9 @@ def failed_records_check(report: SyncReport, asset_key: dg.AssetKey) -> dg.Asset
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"failed": report.failed, "records": ", ".join(e.key for e in report.failures[:MAX_NAMED_RECORDS])
                   + (f", … ({report.failed})" if report.failed > MAX_NAMED_RECORDS else "")},
-        description=f"{report.failed} record(s) failed" if report.failed else "every record went through",
+        description=(f"{report.failed} record(s) failed" if report.failed
+                     else f"switched off: {report.details[SWITCHED_OFF]}" if SWITCHED_OFF in report.details
+                     else "every record went through"),
     )
 
 

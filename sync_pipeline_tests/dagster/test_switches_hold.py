@@ -36,6 +36,11 @@ def switched_off_says(instance: dg.DagsterInstance, asset: str, switch: str) -> 
     assert metadata["switched_off"].startswith(f"{switch}=off: ") and "nothing was read or written" in \
         metadata["switched_off"]
     assert (metadata["created"], metadata["updated"], metadata["failed"]) == (0, 0, 0)
+    check = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [dg.AssetCheckKey(dg.AssetKey(asset), "no_failed_records")])[dg.AssetCheckKey(dg.AssetKey(asset),
+                                                                                      "no_failed_records")]
+    evaluation = check.event.dagster_event.event_specific_data
+    assert evaluation.passed and evaluation.description.startswith(f"switched off: {switch}=off")
 
 
 def test_materialize_all_with_suppliers_off_sends_no_supplier(stack: Stack, instance: dg.DagsterInstance) -> None:
