@@ -115,7 +115,8 @@ class TolerantReading(zeep.Plugin):
     def __init__(self, schema: Any, collector: UnknownElements):
         self.schema = schema
         self.collector = collector
-        self._shapes: dict[tuple[int, str], Shape] = {}
+        # Keyed by id(): the type is kept with its shape, so that an id is never reused while cached.
+        self._shapes: dict[tuple[int, str], tuple[ComplexType, Shape]] = {}
 
     def ingress(self, envelope: etree._Element, http_headers: dict, operation: Any):
         notes: Notes = {}
@@ -156,8 +157,8 @@ class TolerantReading(zeep.Plugin):
         key = (id(xsd_type), label)
         found = self._shapes.get(key)
         if found is None:
-            found = self._shapes[key] = Shape(xsd_type, label)
-        return found
+            found = self._shapes[key] = (xsd_type, Shape(xsd_type, label))
+        return found[1]
 
     def _child_shape(self, child: etree._Element, slot: Slot) -> Shape | None:
         xsd_type = slot.element.type

@@ -4,7 +4,7 @@ Replies arrive as plain dicts (zeep.helpers.serialize_object); the `from_reply` 
 pick the fields the pipeline uses and normalise them: times become aware UTC datetimes, the
 service's "not set" date (0001-01-01) becomes None, and missing arrays become empty lists. A record
 of a page without its id (a nil item, which zeep gives as a record of Nones) is skipped with a
-warning, so the rest of the page is still read.
+warning, so the rest of the page is still read; a nil line or tracking entry of an order is none.
 """
 
 from __future__ import annotations
@@ -218,8 +218,8 @@ class WmsOrder(WmsModel):
             DeliveryDate=utc_or_none(info.get("DeliveryDate")),
             Consignee=OrderConsignee.from_reply(consignee),
             InvoiceAddress=OrderInvoiceAddress.from_reply(consignee.get("InvoiceAddress")),
-            Lines=[PickedLine.from_reply(line) for line in unwrap_array(order.get("PickedOrderLines"), "PickedOrderLine")],
-            Tracking=[TrackingInfo.from_reply(t) for t in unwrap_array(order.get("Tracking"), "OrderTrackingInfo")],
+            Lines=[PickedLine.from_reply(line) for line in _items(order.get("PickedOrderLines"), "PickedOrderLine")],
+            Tracking=[TrackingInfo.from_reply(t) for t in _items(order.get("Tracking"), "OrderTrackingInfo")],
         )
 
 
@@ -232,6 +232,14 @@ class OrderStatus(WmsModel):
     @classmethod
     def from_reply(cls, data: Mapping[str, Any]) -> "OrderStatus":
         return cls(OrderStatusId=data["OrderStatusId"], OrderStatusName=data.get("OrderStatusName"))
+
+
+def _items(array: Any, item: str) -> list[Mapping[str, Any]]:
+    """The items of an array inside a record, without nil ones. zeep gives an xsi:nil item as a record
+    whose every value is None (the nil attribute keeps it from being None); such an item is no item.
+    A present item always has a value: the items read here have required elements."""
+    return [entry for entry in unwrap_array(array, item)
+            if not (isinstance(entry, Mapping) and all(value is None for value in entry.values()))]
 
 
 def _array_in(result: Mapping[str, Any] | None, wrapper: str, item: str) -> list[Mapping[str, Any]]:

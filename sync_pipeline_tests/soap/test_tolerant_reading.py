@@ -10,6 +10,7 @@ decoding), the client's path (the fast pass, else the same), and the fast pass a
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -19,11 +20,14 @@ from typing import Any
 import pytest
 from lxml import etree
 from pydantic import BaseModel
+from zeep import xsd
 from zeep.xsd import ComplexType
 
 from sync_pipeline.erp.client import save_refusal
 from sync_pipeline.soap.errors import RetryableError, TerminalError, classify
 from sync_pipeline.soap.fast_reply import Unusual
+from sync_pipeline.soap.tolerant import TolerantReading
+from sync_pipeline.soap.unknown import UnknownElements
 from sync_pipeline_tests.soap.reading import Reading, reading_of
 from sync_pipeline_tests.soap.samples import ERP, OTHER_OPERATION, REPLIES, envelope, fault
 
@@ -256,3 +260,15 @@ def test_a_company_password_in_a_reply_is_never_kept_on_either_path() -> None:
         (company,) = records
         assert company.Id == 7 and company.model_extra == {"Username": "api"}
         assert "hunter2-secret" not in repr(company)
+
+
+def test_each_type_is_tidied_by_its_own_shape_even_after_others_were_freed() -> None:
+    """Shapes are cached by id(type): a freed type's id, reused by a new type, must not find the old shape."""
+    plugin = TolerantReading(schema=None, collector=UnknownElements())
+    record = xsd.Element("{urn:test}Record", xsd.String())  # every type below is labelled "Record"
+    for number in range(50):
+        field_name = f"{{urn:test}}Field{number}"
+        transient = xsd.ComplexType(xsd.Sequence([xsd.Element(field_name, xsd.String())]))
+        assert plugin.shape(transient, record).find(field_name) is not None, number
+        del transient
+        gc.collect()  # zeep's types hold cycles: freed here, so the next type may take the same id
