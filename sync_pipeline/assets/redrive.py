@@ -16,15 +16,12 @@ from sync_pipeline.assets.reporting import failures_markdown
 from sync_pipeline.ledger import Kind, LedgerEntry
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.model import SyncProcess
-from sync_pipeline.processes.registry import process_named
+from sync_pipeline.processes.registry import PROCESSES, process_named
 from sync_pipeline.processes.selection import ByKeys
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import Settings
 from sync_pipeline.sync.orders import LAST_SHIPPED_STATUS
 from sync_pipeline.sync.report import SyncReport
-
-PROCESS_OF_KIND = {"article": "articles", "stock": "stock", "supplier": "suppliers", "order": "orders"}
-
 
 class RedriveConfig(dg.Config):
     kind: Literal["article", "order", "supplier", "stock"] = Field(
@@ -83,12 +80,12 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp
         if config.kind == "stock" and not product.No:
             raise RedriveRefused(f"stock {key!r}: product {product.Id} has no number, so no warehouse article")
         kind, ledger_key, label = Kind(config.kind), str(product.Id), f"{product.No} (product {product.Id})"
-        process = process_named(PROCESS_OF_KIND[config.kind])
+        process = _process_of(kind)
     else:
         number = _whole_number(config)
         kind, ledger_key, label = Kind(config.kind), str(number), str(number)
         process = (_order_process(wms_client, number, process_config) if config.kind == "order"
-                   else process_named(PROCESS_OF_KIND[config.kind]))
+                   else _process_of(kind))
     off = process.switched_off(process_config)
     if off is not None:
         raise RedriveRefused(f"{config.kind} {key!r}: the {process.name} process is switched off ({off}), "
@@ -119,6 +116,11 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp
                                      + "; ".join(f"{e.key}: {e.message}" for e in report.failures),
                          metadata=metadata)
     return dg.Output(None, metadata=metadata)
+
+
+def _process_of(kind: Kind) -> SyncProcess:
+    """The first process writing this kind of record (an order's: the push; see _order_process)."""
+    return next(process for process in PROCESSES if process.kind == kind)
 
 
 def _order_process(wms, number: int, config: ProcessConfig) -> SyncProcess:

@@ -8,6 +8,7 @@ from datetime import datetime
 import dagster as dg
 
 from sync_pipeline.ledger import Kind, LedgerEntry
+from sync_pipeline.processes.model import SOAP_KINDS as PROCESS_SOAP_KINDS
 from sync_pipeline.processes.runner import SWITCHED_OFF, UNKNOWN_ELEMENTS
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor
@@ -17,7 +18,7 @@ MAX_FAILURE_ROWS = 200
 MAX_DEAD_LETTER_ROWS = 200
 MAX_NAMED_RECORDS = 10  # records a failed check names (in its metadata and alert); the count is complete
 OWNERS = ["team:integrations"]
-SOAP_KINDS = {"soap", "24sevenoffice", "ongoing"}
+SOAP_KINDS = set(PROCESS_SOAP_KINDS)
 
 
 @dataclass
