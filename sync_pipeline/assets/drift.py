@@ -6,6 +6,8 @@ import dagster as dg
 
 from sync_pipeline.assets.history import HISTORY_RUNS, recent_metadata
 from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.registry import PROCESSES
 from sync_pipeline.reconcile.drift import CATEGORIES, Drift, DriftOptions, compare_systems
 from sync_pipeline.reconcile.gather import read_systems
 from sync_pipeline.reconcile.markdown import drift_history_markdown, drift_markdown
@@ -16,10 +18,10 @@ CHECK = "drift_within_threshold"
 
 
 def drift_options(settings: Settings) -> DriftOptions:
+    config = ProcessConfig.from_settings(settings)
     return DriftOptions(pull_status=settings.sync_order_status, shipped_status=settings.sync_shipped_erp_status,
                         wms_sent_status=settings.sync_wms_sent_status, stock_basis=settings.sync_stock_basis,
-                        articles=settings.sync_articles, orders=settings.sync_orders,
-                        report_shipped=settings.sync_report_shipped, stock=settings.sync_stock)
+                        processes_on=frozenset(p.name for p in PROCESSES if p.switched_off(config) is None))
 
 
 @dg.asset(

@@ -42,12 +42,14 @@ CATEGORIES: dict[str, str] = {
     "erp_shipped_not_in_wms": "Shipped in 24SevenOffice, not shipped in the warehouse",
     "stock_differences": "Stock differences (largest first)",
 }
+# The process (by its name in processes/registry.py) whose records each category compares.
 PROCESS_OF = {
     "articles_only_in_erp": "articles", "articles_only_in_wms": "articles",
     "orders_only_in_erp": "orders", "orders_only_in_wms": "orders",
-    "shipped_not_reported": "orders", "erp_shipped_not_in_wms": "orders",
+    "shipped_not_reported": "shipped", "erp_shipped_not_in_wms": "orders",
     "stock_differences": "stock",
 }
+ALL_PROCESSES = frozenset(PROCESS_OF.values())
 
 
 @dataclass(frozen=True)
@@ -56,15 +58,13 @@ class DriftOptions:
     shipped_status: str = "OrderState_Sent"
     wms_sent_status: int = 450
     stock_basis: str = "physical"
-    articles: bool = True
-    orders: bool = True
-    report_shipped: bool = True
-    stock: bool = True
+    processes_on: frozenset[str] = ALL_PROCESSES  # the switched-on processes, by name
+
+    def on(self, process: str) -> bool:
+        return process in self.processes_on
 
     def categories(self) -> list[str]:
-        on = {"articles": self.articles, "orders": self.orders, "stock": self.stock}
-        return [name for name in CATEGORIES if on[PROCESS_OF[name]]
-                and (name != "shipped_not_reported" or self.report_shipped)]
+        return [name for name in CATEGORIES if self.on(PROCESS_OF[name])]
 
 
 @dataclass(frozen=True)
@@ -116,11 +116,11 @@ def compare_systems(systems: Systems, options: DriftOptions, settled_before: dat
         else:
             drift.rows[name].append(row)
 
-    if options.articles:
+    if options.on("articles"):
         _articles(systems, note)
-    if options.orders:
+    if options.on("orders"):
         _orders(systems, options, note, drift.categories)
-    if options.stock:
+    if options.on("stock"):
         _stock(systems, options, note, drift)
     for name in drift.categories:
         drift.rows[name].sort(key=_ORDERING[name])

@@ -26,16 +26,16 @@ NUMBERS_PER_QUERY = 500  # order numbers per GetOrdersByQuery filter
 
 def read_systems(erp, wms, ledger, options: DriftOptions, *, now: datetime, grace: timedelta) -> Systems:
     products, inventory, recent_stock = [], [], frozenset()
-    if options.articles or options.stock:
+    if options.on("articles") or options.on("stock"):
         products = erp.products_changed_since(None)
         inventory = list(wms.inventory())
-    if options.stock and grace > timedelta(0):
+    if options.on("stock") and grace > timedelta(0):
         since = now - min(grace, STOCK_DELTA_LIMIT)
         recent_stock = frozenset(line.ArticleNumber for line in wms.inventory(changed_since=since))
 
-    in_flight = _order_ids(ledger.keys_in_states(Kind.ORDER, IN_FLIGHT_ORDER_STATES)) if options.stock else set()
+    in_flight = _order_ids(ledger.keys_in_states(Kind.ORDER, IN_FLIGHT_ORDER_STATES)) if options.on("stock") else set()
     pushed, erp_orders, wms_orders, expected = set(), {}, {}, set()
-    if options.orders:
+    if options.on("orders"):
         pushed = _order_ids(ledger.keys_in_states(Kind.ORDER, PUSHED_STATES, live_only=False))
         erp_orders = {o.OrderId: o for o in erp.orders_changed_since(None, statuses=[options.pull_status])
                       if o.APIException is None}
@@ -45,7 +45,7 @@ def read_systems(erp, wms, ledger, options: DriftOptions, *, now: datetime, grac
     wanted = sorted((pushed | in_flight | named) - erp_orders.keys())
     if wanted:
         erp_orders.update((o.OrderId, o) for o in erp.orders(wanted) if o.APIException is None)
-    if options.orders:
+    if options.on("orders"):
         expected = {i for i, o in erp_orders.items() if service_text(o.OrderStatus) == service_text(options.pull_status)}
         expected |= pushed & erp_orders.keys()
         unseen = sorted(str(i) for i in expected if str(i) not in wms_orders)

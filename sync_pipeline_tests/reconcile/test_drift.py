@@ -121,12 +121,12 @@ def test_stock_on_orders_in_flight_is_held_not_counted():
 
 
 def test_processes_switched_off_are_not_compared():
-    options = DriftOptions(orders=False, stock=True, articles=False)
+    options = DriftOptions(processes_on=frozenset({"stock", "suppliers"}))
     drift = compare(options, products=[product(1, 3), product(4)], inventory=[line("SKU-1"), line("X")],
                     wms_orders={"99": wms_order("99")})
     assert drift.categories == ["stock_differences"]
     assert drift.total == 1
-    no_report = compare(DriftOptions(report_shipped=False),
+    no_report = compare(DriftOptions(processes_on=frozenset({"articles", "orders", "stock"})),
                         erp_orders={1: erp_order(1), 2: erp_order(2)})  # order 2 shipped, ERP still Confirmed
     assert "shipped_not_reported" not in no_report.categories and no_report.total == 0
 

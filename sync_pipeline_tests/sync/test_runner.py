@@ -15,6 +15,7 @@ from sync_pipeline.processes.planning import Plan, PlanningErp, PlanningWms
 from sync_pipeline.processes.protocols import Erp, Wms
 from sync_pipeline.processes.registry import PROCESSES, process_named, process_of_asset
 from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Window
+from sync_pipeline.reconcile.drift import PROCESS_OF as DRIFT_PROCESS_OF
 from sync_pipeline.wms import WmsClient
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.sync.conftest import wms_articles, wms_orders
@@ -39,6 +40,7 @@ def test_the_registry_names_each_process_once_with_its_asset() -> None:
     assert len({p.asset.key for p in PROCESSES}) == len(PROCESSES)
     assert process_of_asset("orders_resync") is process_named("orders")
     assert process_of_asset("drift_report") is None
+    assert set(DRIFT_PROCESS_OF.values()) <= set(names), "each drift category belongs to a registered process"
 
 
 def test_the_real_clients_and_the_planning_ones_have_every_method_of_the_protocols(erp: ErpClient,
