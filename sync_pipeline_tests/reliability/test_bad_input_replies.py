@@ -212,8 +212,9 @@ def hostile_replies(body: Callable[[str], str]) -> list:
         # garbled: a transport accident, worth another attempt
         failing("truncated", Reply(valid[: len(valid) // 2]), RetryableError, "malformed reply"),
         failing("empty-body-HTTP-200", Reply(b""), RetryableError, "malformed reply"),
-        failing("HTML-page-HTTP-200", Reply(b"<html><body>Please log in</body></html>"), RetryableError,
-                "malformed reply"),
+        # a web page (a login or proxy page) is no SOAP reply at all: the address is wrong
+        failing("HTML-page-HTTP-200", Reply(b"<html><body>Please log in</body></html>"), TerminalError,
+                "an HTML page (HTTP 200), not a SOAP reply"),
         failing("JSON-HTTP-200", Reply(b'{"error": "nope"}'), RetryableError, "malformed reply"),
         failing("raw-control-bytes", Reply(envelope(body("a\x1bb"))), RetryableError, "malformed reply"),
         failing("cut-off-before-Content-Length", Reply(valid[:40], declared_length=len(valid)), RetryableError,
