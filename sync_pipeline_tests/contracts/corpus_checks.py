@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sync_pipeline.erp.models import NEVER_KEPT
 from sync_pipeline.soap.errors import RetryableError, TerminalError
 from sync_pipeline_tests.contracts.corpus_values import (
     DATETIME_NOT_SET,
@@ -127,7 +128,7 @@ def erp_record_problems(record: BaseModel | None, held: Any, path: str) -> Probl
     extras = record.__pydantic_extra__ or {}
     keeps_extras = type(record).model_config.get("extra") == "allow"  # ApiException drops StackTrace
     expected_extras = {name: kept for name, value in held.items() if name not in fields and keeps_extras
-                       and (kept := kept_extra(value)) is not None}
+                       and name not in NEVER_KEPT and (kept := kept_extra(value)) is not None}
     for name in sorted(set(extras) | set(expected_extras)):
         problems += zeep_value_problems(extras.get(name), expected_extras.get(name), f"{path}/{name} (extra)")
     return problems
