@@ -12,10 +12,11 @@ from sync_pipeline.sync.report import SyncReport
 
 def run(step: Step, selection: Selection) -> SyncReport:
     config = step.config
-    options = dict(gate=step.gate, with_suppliers=config.sync_suppliers, extra=config.extra, variants=config.variants)
     if isinstance(selection, ByKeys):
-        return sync_articles_by_id(step.erp, step.wms, ids_of(selection), **options)
-    return sync_articles(step.erp, step.wms, step.cursor, **options)
+        return sync_articles_by_id(step.erp, step.wms, ids_of(selection), gate=step.gate,
+                                   with_suppliers=config.sync_suppliers, extra=config.extra, variants=config.variants)
+    return sync_articles(step.erp, step.wms, step.cursor, gate=step.gate,
+                         with_suppliers=config.sync_suppliers, extra=config.extra, variants=config.variants)
 
 
 ARTICLES = SyncProcess(

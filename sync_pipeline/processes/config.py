@@ -7,10 +7,15 @@ defaults without a whole deployment's configuration.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sync_pipeline.mapping.extra import ExtraField
 from sync_pipeline.mapping.variants import VariantRule
 from sync_pipeline.sync.orders import OrderOptions
+
+if TYPE_CHECKING:
+    from sync_pipeline.settings import Settings
+    from sync_pipeline.stock.frames import Basis  # frames imports pandas: not needed at run time here
 
 
 @dataclass(frozen=True)
@@ -24,13 +29,13 @@ class ProcessConfig:
     orders: OrderOptions = OrderOptions()
     extra: tuple[ExtraField, ...] = ()
     variants: VariantRule | None = None  # SYNC_VARIATIONS on: how variants are named
-    stock_basis: str = "physical"
+    stock_basis: Basis = "physical"
 
     def switched_on(self, switch: str) -> bool:
         return bool(getattr(self, switch))
 
     @classmethod
-    def from_settings(cls, settings) -> ProcessConfig:
+    def from_settings(cls, settings: Settings) -> ProcessConfig:
         return cls(
             sync_articles=settings.sync_articles, sync_orders=settings.sync_orders,
             sync_suppliers=settings.sync_suppliers, sync_stock=settings.sync_stock,

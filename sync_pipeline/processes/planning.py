@@ -88,6 +88,8 @@ class PlanningWms:
         return self.planned(call)
 
     def planned(self, call: WriteCall) -> WriteResult:
+        if call.record is None:
+            raise ValueError(f"dry run: the WMS call {call.operation} names no record to plan from")
         if call.operation == "ProcessArticle":
             return self.process_article(call.record)
         if call.operation == "ProcessOrder":

@@ -15,10 +15,11 @@ from sync_pipeline.sync.suppliers import sync_suppliers, sync_suppliers_by_id
 
 
 def run(step: Step, selection: Selection) -> SyncReport:
-    options = dict(gate=step.gate, extra=step.config.extra, variants=step.config.variants)
+    config = step.config
     if isinstance(selection, ByKeys):
-        return sync_suppliers_by_id(step.erp, step.wms, ids_of(selection), **options)
-    return sync_suppliers(step.erp, step.wms, step.cursor, **options)
+        return sync_suppliers_by_id(step.erp, step.wms, ids_of(selection), gate=step.gate,
+                                    extra=config.extra, variants=config.variants)
+    return sync_suppliers(step.erp, step.wms, step.cursor, gate=step.gate, extra=config.extra, variants=config.variants)
 
 
 SUPPLIERS = SyncProcess(

@@ -42,8 +42,10 @@ XSI_TYPE = xsi_ns("type")
 def type_label(xsd_type: Any, element: Any) -> str:
     """How notes name a parent: its type's name, or for an anonymous type the element's name."""
     if getattr(xsd_type, "is_global", False) and xsd_type.qname is not None:
-        return xsd_type.qname.localname
-    return element.qname.localname
+        type_name: str = xsd_type.qname.localname
+        return type_name
+    element_name: str = element.qname.localname
+    return element_name
 
 
 def local_name(tag: str) -> str:
@@ -118,7 +120,8 @@ class TolerantReading(zeep.Plugin):
         # Keyed by id(): the type is kept with its shape, so that an id is never reused while cached.
         self._shapes: dict[tuple[int, str], tuple[ComplexType, Shape]] = {}
 
-    def ingress(self, envelope: etree._Element, http_headers: dict, operation: Any):
+    def ingress(self, envelope: etree._Element, http_headers: dict[str, str],
+                operation: Any) -> tuple[etree._Element, dict[str, str]]:
         notes: Notes = {}
         self.tidy(envelope, operation, notes)
         self.collector.add(operation.name, notes)
@@ -138,7 +141,8 @@ class TolerantReading(zeep.Plugin):
             return
         (reply,) = replies
         if not _matches(reply.tag, expected.qname):
-            raise XMLParseError(f"the reply is {local_name(reply.tag)!r}, not a reply of {operation.name} "
+            raise XMLParseError(  # type: ignore[no-untyped-call]  # zeep's exceptions are not annotated
+                f"the reply is {local_name(reply.tag)!r}, not a reply of {operation.name} "
                                 f"({expected.qname.localname!r})")
         self._tidy(reply, self.shape(expected.type, expected), None, notes)
 
@@ -181,14 +185,14 @@ class TolerantReading(zeep.Plugin):
             slot = shape.find(tag)
             hoisted = (slot is None and holder is not None and local_name(tag) == HOISTED
                        and holder.shape.find(tag) is holder.shape.api)
-            if slot is None or (slot is shape.api and own.has_one):
+            if slot is None or (own is not None and slot is shape.api and own.has_one):
                 node.remove(child)
-                if hoisted:
+                if hoisted and holder is not None:
                     holder.found.append((child, shape.label))
                 else:
                     _note(notes, shape.label, tag)
                 continue
-            if slot is shape.api:
+            if own is not None and slot is shape.api:
                 own.has_one = True
             if slot.index < last:
                 in_order = False
@@ -197,17 +201,18 @@ class TolerantReading(zeep.Plugin):
             inner = self._child_shape(child, slot)
             if inner is not None:
                 self._tidy(child, inner, own or holder, notes)
-        if own is not None and own.found:
+        api = shape.api  # set exactly when `own` is
+        if own is not None and api is not None and own.found:
             for found, where in own.found:
                 if own.has_one:
                     _note(notes, where, found.tag)
                     continue
                 own.has_one = True
-                inner = self._child_shape(found, shape.api)
+                inner = self._child_shape(found, api)
                 if inner is not None:
                     self._tidy(found, inner, holder, notes)
                 node.append(found)
-                known.append((shape.api.index, found))
+                known.append((api.index, found))
             in_order = False
         if not in_order and only_elements:
             known.sort(key=lambda entry: entry[0])  # stable: repeated elements keep their order

@@ -6,7 +6,7 @@ the record for operators.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, article_key, map_article, map_supplier
@@ -18,6 +18,7 @@ from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
 if TYPE_CHECKING:
+    from sync_pipeline.erp.models import Product
     from sync_pipeline.processes.protocols import Erp, Wms
 
 
@@ -56,7 +57,7 @@ def sync_articles_by_id(erp: Erp, wms: Wms, ids: Sequence[int], *, gate: Gate | 
     return report
 
 
-def _push_products(erp: Erp, wms: Wms, products: list, gate: Gate, report: SyncReport, progress: CursorBuilder,
+def _push_products(erp: Erp, wms: Wms, products: list[Product], gate: Gate, report: SyncReport, progress: CursorBuilder,
                    with_suppliers: bool, extra: Sequence[ExtraField], variants: VariantRule | None) -> Cursor:
     catalogue = variants.catalogue(erp.products_changed_since(None)) if variants and products else None
     if catalogue is not None:
@@ -66,7 +67,8 @@ def _push_products(erp: Erp, wms: Wms, products: list, gate: Gate, report: SyncR
     existing = _existing_articles(wms, products)
     writer = RecordWriter(gate, report)
     for product in products:
-        outcome = _push_article(wms, writer, product, suppliers.get(product.SupplierId), existing, extra, catalogue)
+        supplier = suppliers.get(product.SupplierId) if product.SupplierId is not None else None
+        outcome = _push_article(wms, writer, product, supplier, existing, extra, catalogue)
         if outcome is Outcome.FAILED:
             progress.passed(product.DateChanged)
         else:
@@ -74,8 +76,8 @@ def _push_products(erp: Erp, wms: Wms, products: list, gate: Gate, report: SyncR
     return progress.build()
 
 
-def _push_article(wms: Wms, writer: RecordWriter, product, supplier: dict | None, existing: set[str], extra,
-                  catalogue: VariantCatalogue | None) -> Outcome:
+def _push_article(wms: Wms, writer: RecordWriter, product: Product, supplier: dict[str, Any] | None,
+                  existing: set[str], extra: Sequence[ExtraField], catalogue: VariantCatalogue | None) -> Outcome:
     key, version = str(product.Id), version_of(product.DateChanged)
     article = map_article(product, extra=extra)
     if isinstance(article, RecordError):
@@ -95,20 +97,20 @@ def _push_article(wms: Wms, writer: RecordWriter, product, supplier: dict | None
     return outcome
 
 
-def _existing_articles(wms: Wms, products: Iterable) -> set[str]:
+def _existing_articles(wms: Wms, products: Iterable[Product]) -> set[str]:
     numbers = sorted({p.No for p in products if p.No})
     if not numbers:
         return set()
-    return {line.ArticleNumber for line in wms.inventory(article_numbers=numbers)}
+    return {line.ArticleNumber for line in wms.inventory(article_numbers=numbers) if line.ArticleNumber is not None}
 
 
-def _suppliers_by_id(erp: Erp, products: Iterable, extra: Sequence[ExtraField]) -> dict[int, dict]:
+def _suppliers_by_id(erp: Erp, products: Iterable[Product], extra: Sequence[ExtraField]) -> dict[int, dict[str, Any]]:
     ids = sorted({p.SupplierId for p in products if p.SupplierId})
     if not ids:
         return {}
-    mapped = {}
+    mapped: dict[int, dict[str, Any]] = {}
     for company in erp.companies(ids):
         supplier = map_supplier(company, extra=extra)
-        if not isinstance(supplier, RecordError):
+        if company.Id is not None and not isinstance(supplier, RecordError):
             mapped[company.Id] = supplier
     return mapped

@@ -10,9 +10,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable, Protocol, TypeVar
 
 OVERLAP = timedelta(seconds=2)
+
+
+class Versioned(Protocol):
+    """A source record whose version is its change time (ERP products, orders, companies)."""
+
+    @property
+    def DateChanged(self) -> datetime | None: ...
+
+
+V = TypeVar("V", bound=Versioned)
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ class CursorBuilder:
         return Cursor(moment=moment, recent=recent)
 
 
-def hold_back(progress: CursorBuilder, records: list, held_keys: Iterable[str], key: Callable[[Any], str]) -> None:
+def hold_back(progress: CursorBuilder, records: list[V], held_keys: Iterable[str], key: Callable[[V], str]) -> None:
     """Keep the cursor at the records (of those read) whose keys another run holds."""
     held = set(held_keys)
     for record in records:
@@ -85,7 +95,7 @@ def hold_back(progress: CursorBuilder, records: list, held_keys: Iterable[str], 
             progress.held(record.DateChanged)
 
 
-def unseen(records: list, cursor: Cursor, key) -> tuple[list, int]:
+def unseen(records: list[V], cursor: Cursor, key: Callable[[V], str]) -> tuple[list[V], int]:
     """The records this cursor has not handled in their current version, and how many it had."""
     fresh = [r for r in records if not cursor.already_handled(key(r), r.DateChanged)]
     return fresh, len(records) - len(fresh)

@@ -13,12 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from sync_pipeline.ledger import Kind, Ledger, LedgerEntry, LedgerRun, Stage
 from sync_pipeline.ledger.hashing import payload_hash
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.cursor import hold_back
+from sync_pipeline.sync.cursor import CursorBuilder, V, Versioned, hold_back
+
+if TYPE_CHECKING:
+    from sync_pipeline.sync.report import SyncReport
+
+R = TypeVar("R")
+F = TypeVar("F")
 
 
 @dataclass
@@ -99,7 +105,8 @@ class Gate:
         """Keys whose retry is due; with `states`, only records that stopped at one of those stages."""
         if self.ledger is None or not self.retries:
             return []
-        return self.ledger.due_retries(self.kind, states=states)
+        due: list[str] = self.ledger.due_retries(self.kind, states=states)  # @patient hides the ledger's types
+        return due
 
     def reached(self, key: str, times: dict[Stage, datetime | None]) -> None:
         """When the record reached these stages (ledger/stages.py); each keeps its first time.
@@ -123,7 +130,8 @@ def no_gate(kind: Kind) -> Gate:
     return Gate(None, None, kind)
 
 
-def admit_records(gate: Gate, records: list, key: Callable[[Any], str], report, progress) -> list:
+def admit_records(gate: Gate, records: list[V], key: Callable[[V], str], report: SyncReport,
+                  progress: CursorBuilder) -> list[V]:
     """The records this run may write, oldest change first (so an aborted batch keeps its order).
 
     Records another run holds are reported and keep the cursor from moving past them.
@@ -135,8 +143,8 @@ def admit_records(gate: Gate, records: list, key: Callable[[Any], str], report, 
     return sorted((r for r in records if key(r) in allowed), key=by_change_time)
 
 
-def fetch_due_retries(gate: Gate, records: list, key: Callable[[Any], str], fetch: Callable[[list[int]], list],
-                      states: Iterable[str] | None = None) -> list:
+def fetch_due_retries(gate: Gate, records: list[R], key: Callable[[R], str], fetch: Callable[[list[int]], list[F]],
+                      states: Iterable[str] | None = None) -> list[F]:
     """The records due a retry that are not among `records` yet, fetched by id (their ledger keys are ERP ids).
 
     `states`: as for Gate.due_retries.
@@ -146,6 +154,6 @@ def fetch_due_retries(gate: Gate, records: list, key: Callable[[Any], str], fetc
     return fetch(ids) if ids else []
 
 
-def by_change_time(record: Any) -> tuple:
+def by_change_time(record: Versioned) -> tuple[bool, float]:
     changed = record.DateChanged
     return (changed is None, changed.timestamp() if changed else 0.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind, Stage, State
@@ -19,11 +19,15 @@ from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
 from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
-from sync_pipeline.wms.back_to_back import BackToBack, Finished
+from sync_pipeline.wms.back_to_back import Finished
 from sync_pipeline.wms.write_calls import order_write
 
 if TYPE_CHECKING:
-    from sync_pipeline.processes.protocols import Erp, Wms
+    from sync_pipeline.erp.models import Company, InvoiceOrder
+    from sync_pipeline.processes.protocols import Erp, Wms, WriteQueue
+
+    # What an order's write is submitted with: the order, its WMS payload, its WMS status before.
+    PushToken = tuple[InvoiceOrder, dict[str, Any], int | None]
 
 LAST_SHIPPED_STATUS = 999  # 1000 and above are cancellations
 CLOCK_SKEW = timedelta(minutes=1)
@@ -102,13 +106,13 @@ def push_orders_by_id(erp: Erp, wms: Wms, ids: Sequence[int], options: OrderOpti
 class _Pusher:
     """Pushes batches of orders through one chain of back-to-back writes, recording each end."""
 
-    def __init__(self, erp, wms, options: OrderOptions, gate: Gate, report: SyncReport, progress: CursorBuilder,
+    def __init__(self, erp: Erp, wms: Wms, options: OrderOptions, gate: Gate, report: SyncReport, progress: CursorBuilder,
                  extra: Sequence[ExtraField]):
         self.erp, self.wms, self.options, self.extra = erp, wms, options, extra
         self.gate, self.progress = gate, progress
         self.writer = RecordWriter(gate, report)
 
-    def push(self, orders: list, writes: BackToBack) -> None:
+    def push(self, orders: list[InvoiceOrder], writes: WriteQueue) -> None:
         """Push the orders the gate admits, oldest change first; the ends that come in meanwhile are recorded."""
         orders = admit_records(self.gate, orders, order_key, self.writer.report, self.progress)
         companies = _contact_fallbacks(self.erp, orders)
@@ -122,18 +126,19 @@ class _Pusher:
                 writes.submit((order, payload, wms_status), order_write(payload))
             self.finish(writes.finished())
 
-    def finish(self, ends: Iterable[Finished]) -> None:
+    def finish(self, ends: Iterable[Finished[PushToken]]) -> None:
         for end in ends:
             self._moved_past(end.token[0], _pushed(self.erp, self.wms, self.writer, end, self.options))
 
-    def _moved_past(self, order, outcome: Outcome) -> None:
+    def _moved_past(self, order: InvoiceOrder, outcome: Outcome) -> None:
         if outcome is Outcome.FAILED:
             self.progress.passed(order.DateChanged)
         else:
             self.progress.handled(order_key(order), order.DateChanged)
 
 
-def _to_push(writer: RecordWriter, order, wms_status: int | None, company, extra: Sequence[ExtraField]):
+def _to_push(writer: RecordWriter, order: InvoiceOrder, wms_status: int | None, company: Company | None,
+             extra: Sequence[ExtraField]) -> dict[str, Any] | Outcome:
     """The WMS order to push, or the outcome of an order that is not pushed (failed or unchanged)."""
     key, version = order_key(order), version_of(order.DateChanged)
     if order.APIException is not None:
@@ -150,7 +155,7 @@ def _to_push(writer: RecordWriter, order, wms_status: int | None, company, extra
     return payload if writer.needs_write(key, payload) else Outcome.UNCHANGED
 
 
-def _pushed(erp: Erp, wms: Wms, writer: RecordWriter, end: Finished, options: OrderOptions) -> Outcome:
+def _pushed(erp: Erp, wms: Wms, writer: RecordWriter, end: Finished[PushToken], options: OrderOptions) -> Outcome:
     """Record a pushed order's end; a failure worth repeating is repeated first."""
     order, payload, wms_status = end.token
     key = order_key(order)
@@ -177,9 +182,10 @@ def _pushed(erp: Erp, wms: Wms, writer: RecordWriter, end: Finished, options: Or
     return _imported(erp, writer, order, outcome, options)
 
 
-def _imported(erp: Erp, writer: RecordWriter, order, outcome: Outcome, options: OrderOptions) -> Outcome:
+def _imported(erp: Erp, writer: RecordWriter, order: InvoiceOrder, outcome: Outcome, options: OrderOptions) -> Outcome:
     """Set the imported status of an order the WMS holds (if that option is on)."""
-    if outcome in (Outcome.WRITTEN, Outcome.UNCHANGED) and options.imported_status:
+    # An order without an OrderId never maps to a WMS order, so it never gets here as written or unchanged.
+    if outcome in (Outcome.WRITTEN, Outcome.UNCHANGED) and options.imported_status and order.OrderId is not None:
         # Still in the pull status means the imported status has not been set yet (or failed last time).
         error = erp.set_order_status(order.OrderId, options.imported_status)
         if error is not None:
@@ -192,15 +198,16 @@ def _locked_now(wms: Wms, number: str) -> bool:
     return any(o.OrderStatusNumber >= FIRST_LOCKED_STATUS for o in wms.orders(order_numbers=[number]))
 
 
-def _existing_orders(wms: Wms, orders) -> dict[str, int]:
+def _existing_orders(wms: Wms, orders: list[InvoiceOrder]) -> dict[str, int]:
     """The WMS status number of each order the warehouse already has, by order number."""
     numbers = sorted({str(o.OrderId) for o in orders})
     if not numbers:
         return {}
-    return {o.GoodsOwnerOrderNumber: o.OrderStatusNumber for o in wms.orders(order_numbers=numbers)}
+    return {o.GoodsOwnerOrderNumber: o.OrderStatusNumber for o in wms.orders(order_numbers=numbers)
+            if o.GoodsOwnerOrderNumber is not None}
 
 
-def _contact_fallbacks(erp: Erp, orders) -> dict[int, object]:
+def _contact_fallbacks(erp: Erp, orders: list[InvoiceOrder]) -> dict[int | None, Company]:
     """The customers' companies, fetched once per batch, for orders without phone or e-mail."""
     ids = sorted({o.CustomerId for o in orders if o.CustomerId and needs_company(o)})
     return {c.Id: c for c in erp.companies(ids)} if ids else {}
@@ -219,8 +226,8 @@ def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOpti
     report = SyncReport("shipped", cursor=Cursor(moment=started - CLOCK_SKEW))
     shipped = list(wms.orders(status_from=options.wms_sent_status, status_to=LAST_SHIPPED_STATUS,
                               changed_since=cursor.moment if cursor else None))
-    numbers = {o.GoodsOwnerOrderNumber for o in shipped if (o.GoodsOwnerOrderNumber or "").isdigit()}
-    shipped_at = {o.GoodsOwnerOrderNumber: o.ShippedTime for o in shipped}
+    numbers = {n for n in (o.GoodsOwnerOrderNumber for o in shipped) if n is not None and n.isdigit()}
+    shipped_at = {o.GoodsOwnerOrderNumber: o.ShippedTime for o in shipped if o.GoodsOwnerOrderNumber is not None}
     for order in shipped:
         if order.GoodsOwnerOrderNumber not in numbers:
             report.fail(RecordError(key=order.GoodsOwnerOrderNumber or f"WMS order {order.OrderId}",
@@ -235,8 +242,9 @@ def report_shipped_by_id(erp: Erp, wms: Wms, ids: Sequence[int], options: OrderO
     """Report these orders shipped now, if the WMS shipped them: an operator's re-drive of one order."""
     gate = gate or no_gate(Kind.ORDER)
     report = SyncReport("shipped")
-    found = {o.GoodsOwnerOrderNumber: o for o in wms.orders(order_numbers=[str(i) for i in ids])}
-    numbers = set()
+    found = {o.GoodsOwnerOrderNumber: o for o in wms.orders(order_numbers=[str(i) for i in ids])
+             if o.GoodsOwnerOrderNumber is not None}
+    numbers: set[str] = set()
     for number in (str(i) for i in ids):
         order = found.get(number)
         if order is None or not options.wms_sent_status <= order.OrderStatusNumber <= LAST_SHIPPED_STATUS:

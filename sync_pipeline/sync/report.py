@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor
+
+if TYPE_CHECKING:
+    from sync_pipeline.sync.gate import Admission
 
 
 @dataclass
@@ -29,7 +32,7 @@ class SyncReport:
     def fail(self, error: RecordError) -> None:
         self.failures.append(error)
 
-    def note_admission(self, admission) -> None:
+    def note_admission(self, admission: Admission) -> None:
         """Records the ledger kept out of this run: claimed by an overlapping run, backing off, dead."""
         for name in ("held_by_other_run", "backing_off", "dead"):
             keys = getattr(admission, name)

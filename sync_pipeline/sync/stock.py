@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from sync_pipeline.ledger import Kind, State
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.stock.diff import compare
-from sync_pipeline.stock.frames import erp_frame, wms_frame
+from sync_pipeline.stock.diff import StockComparison, compare
+from sync_pipeline.stock.frames import Basis, erp_frame, wms_frame
 from sync_pipeline.stock.snapshot import StockSnapshot
 from sync_pipeline.stock.writes import StockWrite, planned_writes
 from sync_pipeline.sync.gate import Gate, no_gate
@@ -22,12 +22,14 @@ from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
 if TYPE_CHECKING:
+    from sync_pipeline.erp.models import Product
+    from sync_pipeline.ledger import Ledger
     from sync_pipeline.processes.protocols import Erp, Wms
 
 IN_FLIGHT_ORDER_STATES = (State.PENDING, State.ERROR, State.SHIPPED)
 
 
-def sync_stock(erp: Erp, wms: Wms, basis: str = "physical", *, gate: Gate | None = None,
+def sync_stock(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | None = None,
                held_products: Iterable[int] = (), product_ids: Sequence[int] | None = None,
                ) -> tuple[SyncReport, StockSnapshot]:
     """Compare every WMS balance with its ERP product and write only the differing ones.
@@ -66,7 +68,7 @@ def sync_stock(erp: Erp, wms: Wms, basis: str = "physical", *, gate: Gate | None
     return report, StockSnapshot.from_comparison(comparison, basis=basis)
 
 
-def in_flight_products(erp: Erp, ledger) -> set[int]:
+def in_flight_products(erp: Erp, ledger: Ledger | None) -> set[int]:
     """Products on orders between the systems: pushed but failed, or shipped but not yet reported."""
     if ledger is None:
         return set()
@@ -76,7 +78,7 @@ def in_flight_products(erp: Erp, ledger) -> set[int]:
     return {row.ProductId for order in erp.orders(order_ids) for row in order.InvoiceRows if row.ProductId}
 
 
-def _report_unusable(comparison, report: SyncReport) -> None:
+def _report_unusable(comparison: StockComparison, report: SyncReport) -> None:
     """Articles left alone because a side's record is unreadable or repeated: one error each, naming the field."""
     for row in comparison.invalid.itertuples(index=False):
         key = row.article_number or "(no article number)"
@@ -97,7 +99,7 @@ def _unreadable_field(side: str, error: str) -> str:
     return "Id" if "Id" in error else "Stock"
 
 
-def _settle_earlier_failures(gate: Gate, products: list, comparison, planned: list[StockWrite],
+def _settle_earlier_failures(gate: Gate, products: list[Product], comparison: StockComparison, planned: list[StockWrite],
                              report: SyncReport) -> None:
     """Clear the ledger failures of products whose balances agree now.
 
@@ -113,8 +115,8 @@ def _settle_earlier_failures(gate: Gate, products: list, comparison, planned: li
         return
     ids_by_number = {p.No: str(p.Id) for p in products}
     unsettled = {str(w.product_id) for w in planned} | {str(i) for i in comparison.only_in_erp["product_id"]}
-    unsettled |= {ids_by_number.get(n) for n in (*comparison.duplicates["article_number"],
-                                                  *comparison.invalid["article_number"])}
+    unsettled |= {ids_by_number[n] for n in (*comparison.duplicates["article_number"],
+                                             *comparison.invalid["article_number"]) if n in ids_by_number}
     agreeing = (failing & {str(p.Id) for p in products}) - unsettled
     settled = sorted(gate.run.claim(Kind.STOCK, agreeing)) if agreeing else []
     for key in settled:

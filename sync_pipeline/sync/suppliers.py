@@ -8,7 +8,7 @@ and goes out with its first article.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind
@@ -21,6 +21,7 @@ from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 
 if TYPE_CHECKING:
+    from sync_pipeline.erp.models import Company, Product
     from sync_pipeline.processes.protocols import Erp, Wms
 
 SUPPLIER_TYPE = "Supplier"
@@ -47,7 +48,7 @@ def sync_suppliers_by_id(erp: Erp, wms: Wms, ids: Sequence[int], *, gate: Gate |
     return report
 
 
-def _sync_companies(erp: Erp, wms: Wms, read: list, cursor: Cursor, gate: Gate | None, extra: Sequence[ExtraField],
+def _sync_companies(erp: Erp, wms: Wms, read: list[Company], cursor: Cursor, gate: Gate | None, extra: Sequence[ExtraField],
                     variants: VariantRule | None) -> SyncReport:
     gate = gate or no_gate(Kind.SUPPLIER)
     report = SyncReport("suppliers")
@@ -57,8 +58,8 @@ def _sync_companies(erp: Erp, wms: Wms, read: list, cursor: Cursor, gate: Gate |
     changed += fetch_due_retries(gate, changed, supplier_key, erp.companies)
     changed = admit_records(gate, changed, supplier_key, report, progress)
     writer = RecordWriter(gate, report)
-    outcomes: dict[int, Outcome] = {}
-    suppliers: dict[int, tuple[dict, str | None]] = {}
+    outcomes: dict[int | None, Outcome] = {}
+    suppliers: dict[int | None, tuple[dict[str, Any], str | None]] = {}
     for company in changed:
         supplier = map_supplier(company, extra=extra)
         if isinstance(supplier, RecordError):
@@ -69,7 +70,7 @@ def _sync_companies(erp: Erp, wms: Wms, read: list, cursor: Cursor, gate: Gate |
     carriers, catalogue = _carriers(erp, suppliers, variants) if suppliers else ({}, None)
     waiting = []
     for company_id, (supplier, version) in suppliers.items():
-        products = carriers.get(company_id, [])
+        products = carriers.get(company_id, []) if company_id is not None else []
         if not products:
             waiting.append(supplier["SupplierNumber"])  # goes out with its first article
             outcomes[company_id] = Outcome.UNCHANGED
@@ -89,19 +90,20 @@ def _sync_companies(erp: Erp, wms: Wms, read: list, cursor: Cursor, gate: Gate |
     return report
 
 
-def _carriers(erp: Erp, suppliers: dict, variants: VariantRule | None) -> tuple[dict[int, list], VariantCatalogue | None]:
+def _carriers(erp: Erp, suppliers: Mapping[int | None, object],
+              variants: VariantRule | None) -> tuple[dict[int, list[Product]], VariantCatalogue | None]:
     """The products naming each supplier (the articles that can carry it into the WMS), and the variant
     catalogue that names those articles."""
     products = erp.products_changed_since(None)
-    carriers: dict[int, list] = {}
+    carriers: dict[int, list[Product]] = {}
     for product in products:
-        if product.SupplierId in suppliers:
+        if product.SupplierId is not None and product.SupplierId in suppliers:
             carriers.setdefault(product.SupplierId, []).append(product)
     return carriers, variants.catalogue(products) if variants else None
 
 
-def _push_with_articles(wms: Wms, supplier: dict, products: list, extra, report: SyncReport,
-                        catalogue: VariantCatalogue | None = None) -> RecordError | None:
+def _push_with_articles(wms: Wms, supplier: dict[str, Any], products: list[Product], extra: Sequence[ExtraField],
+                        report: SyncReport, catalogue: VariantCatalogue | None = None) -> RecordError | None:
     """Send the supplier inside each of its articles; it reached the WMS if one was accepted."""
     pushed = False
     for product in products:

@@ -98,4 +98,5 @@ def refusal(result: Any) -> RecordError | None:
         return result
     if getattr(result, "success", True):
         return None
-    return result.record_error()
+    error: RecordError | None = result.record_error()  # a WMS WriteResult's
+    return error
