@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sync_pipeline.settings import Settings, SettingsError
+
 REQUIRED = {
     "SO24_APPLICATION_ID": "11111111-1111-1111-1111-111111111111",
     "SO24_USERNAME": "demo@example.com",
@@ -29,3 +31,17 @@ def clear_settings(monkeypatch: pytest.MonkeyPatch, empty_folder: Path) -> None:
 def set_required(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in REQUIRED.items():
         monkeypatch.setenv(name, value)
+
+
+def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
+    """Settings from the required environment plus `env`."""
+    for name, value in {**REQUIRED, **env}.items():
+        monkeypatch.setenv(name, value)
+    return Settings.load()
+
+
+def problems(monkeypatch: pytest.MonkeyPatch, **env: str) -> list[str]:
+    """The lines a refused environment is refused with."""
+    with pytest.raises(SettingsError) as refused:
+        load(monkeypatch, **env)
+    return refused.value.problems

@@ -7,25 +7,12 @@ import json
 
 import pytest
 
-from sync_pipeline.settings import Settings, SettingsError
-from sync_pipeline_tests.settings_environment import REQUIRED, clear_settings
+from sync_pipeline_tests.settings_environment import clear_settings, load, problems
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
     clear_settings(monkeypatch, tmp_path)
-
-
-def load(monkeypatch, **env: str) -> Settings:
-    for name, value in {**REQUIRED, **env}.items():
-        monkeypatch.setenv(name, value)
-    return Settings.load()
-
-
-def problems(monkeypatch, **env: str) -> list[str]:
-    with pytest.raises(SettingsError) as refused:
-        load(monkeypatch, **env)
-    return refused.value.problems
 
 
 def test_real_only_extra_fields_are_accepted(monkeypatch):
