@@ -5,6 +5,7 @@ A switched-off process's asset writes nothing when materialized however it was s
 all", --select, a job): its materialization says it is switched off.
 """
 
+import warnings
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
@@ -15,11 +16,11 @@ from sync_pipeline.assets.reporting import (
     OWNERS,
     LedgerView,
     failed_records_check,
-    last_cursor,
     no_failed_records_spec,
     report_metadata,
 )
-from sync_pipeline.ledger import Ledger
+from sync_pipeline.assets.stock_history_io import StockHistoryIOManager
+from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.model import AssetDeclaration, SyncProcess
@@ -28,6 +29,7 @@ from sync_pipeline.processes.selection import Delta, Selection, Window
 from sync_pipeline.processes.stock import SNAPSHOT
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import Settings
+from sync_pipeline.stock.history import cycle_rows
 from sync_pipeline.stock.snapshot import StockSnapshot
 from sync_pipeline.sync.report import SyncReport
 
@@ -42,10 +44,8 @@ def run_in_dagster(context: dg.AssetExecutionContext | dg.OpExecutionContext, pr
     """The runner, with this run's id and ledger; the skipped reply elements logged, the ledger's view kept."""
     store = ledger.ledger(home=context.instance.root_directory)
     release_finished_runs(context.instance, store, context.run.run_id)
-    asset_key = dg.AssetKey(process.asset.key)
     result = runner.run(process, selection, erp=erp.client(), wms=wms.client(), ledger=store,
-                        config=ProcessConfig.from_settings(settings), run_id=context.run.run_id,
-                        fallback_cursor=lambda: last_cursor(context, asset_key), **options)
+                        config=ProcessConfig.from_settings(settings), run_id=context.run.run_id, **options)
     if result.switched_off is not None:
         context.log.warning(result.report.details[runner.SWITCHED_OFF])
     for message in result.skipped_messages:
@@ -70,9 +70,19 @@ def release_finished_runs(instance: dg.DagsterInstance, store: Ledger, own_run_i
 
 
 def materialize(context: dg.AssetExecutionContext, report: SyncReport,
-                metadata: dict[str, object] | None = None) -> Iterator[object]:
-    yield dg.MaterializeResult(metadata={**report_metadata(report), **(metadata or {})})
+                metadata: dict[str, object] | None = None, value: object = None) -> Iterator[object]:
+    """The materialization; with a `value`, as an Output, which the asset's IO manager stores."""
+    full = {**report_metadata(report), **(metadata or {})}
+    yield dg.MaterializeResult(metadata=full) if value is None else dg.Output(value, metadata=full)
     yield failed_records_check(report, context.asset_key)
+
+
+def stock_cycle_rows(context: dg.AssetExecutionContext, result: runner.ProcessRun) -> object:
+    """The stock cycle's rows for StockHistoryIOManager, or None when the run compared nothing."""
+    snapshot: StockSnapshot | None = result.outputs.get(SNAPSHOT)
+    if snapshot is None or snapshot.frames is None:
+        return None
+    return cycle_rows(snapshot.frames, taken_at=snapshot.taken_at, run_id=context.run.run_id, basis=snapshot.basis)
 
 
 def outputs_metadata(context: dg.AssetExecutionContext, result: runner.ProcessRun) -> dict[str, object]:
@@ -96,11 +106,19 @@ def _asset_options(declaration: AssetDeclaration) -> dict[str, Any]:
 def process_asset(process: SyncProcess) -> dg.AssetsDefinition:
     """The process's delta asset: what changed since its cursor, written where the target needs it."""
 
-    @dg.asset(**_asset_options(process.asset))
+    keeps_stock = process.kind is Kind.STOCK
+    io_manager = {"io_manager_def": StockHistoryIOManager()} if keeps_stock else {}
+
+    with warnings.catch_warnings():  # io_manager_def is "beta" in Dagster 1.13; it is what keeps the rows here
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        decorate = dg.asset(**_asset_options(process.asset), **io_manager)
+
+    @decorate
     def _asset(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
                settings: dg.ResourceParam[Settings]):
         result = run_in_dagster(context, process, Delta(), erp, wms, ledger, settings)
-        yield from materialize(context, result.report, outputs_metadata(context, result))
+        rows = stock_cycle_rows(context, result) if keeps_stock else None
+        yield from materialize(context, result.report, outputs_metadata(context, result), rows)
 
     return _asset
 

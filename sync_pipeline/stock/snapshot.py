@@ -7,7 +7,7 @@ Quantities are strings ("12.5"), so JSON readers that use floats cannot bend the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from sync_pipeline.markdown_table import table
 from sync_pipeline.stock.diff import StockComparison
+from sync_pipeline.stock.history import StockFrames
 from sync_pipeline.stock.quantity import from_units
 
 DEFAULT_LIMIT = 50
@@ -81,6 +82,8 @@ class StockSnapshot:
     counts: dict[str, int]
     limit: int
     rows: dict[str, list[dict[str, Any]]]  # section name -> at most `limit` JSON-able rows
+    # The full frames compared, kept as the cycle's data (stock/history.py); not part of what is shown.
+    frames: StockFrames | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_comparison(
@@ -90,6 +93,7 @@ class StockSnapshot:
         taken_at: datetime | None = None,
         basis: str | None = None,
         limit: int = DEFAULT_LIMIT,
+        frames: StockFrames | None = None,
     ) -> StockSnapshot:
         tables = {
             "changes": _largest_first(comparison.changes),
@@ -109,6 +113,7 @@ class StockSnapshot:
             counts=dict(comparison.counts),
             limit=limit,
             rows=rows,
+            frames=frames,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sync_pipeline.ledger import Kind, State
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.stock.diff import StockComparison, compare
 from sync_pipeline.stock.frames import Basis, erp_frame, wms_frame
+from sync_pipeline.stock.history import StockFrames
 from sync_pipeline.stock.snapshot import StockSnapshot
 from sync_pipeline.stock.writes import StockWrite, planned_writes
 from sync_pipeline.sync.gate import Gate, no_gate
@@ -46,7 +47,8 @@ def sync_stock(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | No
     else:
         numbers = sorted({p.No for p in products if p.No})
         inventory = wms.inventory(article_numbers=numbers) if numbers else []
-    comparison = compare(wms_frame(inventory, basis), erp_frame(products))
+    wms, erp_stock = wms_frame(inventory, basis), erp_frame(products)
+    comparison = compare(wms, erp_stock)
     report.unchanged = comparison.unchanged
     _report_unusable(comparison, report)
     planned = planned_writes(comparison)
@@ -65,7 +67,8 @@ def sync_stock(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | No
                                check_unchanged=False)
         if outcome is Outcome.WRITTEN:
             report.updated += 1
-    return report, StockSnapshot.from_comparison(comparison, basis=basis)
+    return report, StockSnapshot.from_comparison(comparison, basis=basis,
+                                                 frames=StockFrames(wms, erp_stock, comparison))
 
 
 def in_flight_products(erp: Erp, ledger: Ledger | None) -> set[int]:
