@@ -21,7 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--erp-port", type=int, default=8024)
     demo.add_argument("--wms-port", type=int, default=8025)
     demo.add_argument("--dagster-home", default=None, help="DAGSTER_HOME folder (default: .dagster_home/)")
+    demo.add_argument("--fresh", action="store_true",
+                      help="start anew: empty the sandboxes' data, the sync ledger and Dagster's storage together")
+    history = commands.add_parser("stock-history", help="a SKU's stock balances over time, as the stock cycles kept "
+                                  "them (PostgreSQL if SYNC_LEDGER_URL names it, else files under DAGSTER_HOME)")
+    history.add_argument("sku", help="the article number (24SevenOffice No = Ongoing ArticleNumber)")
     args = parser.parse_args(argv)
+    if args.command == "stock-history":
+        from sync_pipeline.stock.history import history_markdown
+
+        sys.stdout.write(history_markdown(args.sku))
+        return 0
     if args.command == "sandbox":
         # Imported here: the pipeline itself never depends on the sandbox package.
         from sync_pipeline.sandbox.main import serve
@@ -35,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_demo(Path.cwd(), host=args.host, ui_port=args.port, erp_port=args.erp_port,
                         wms_port=args.wms_port,
-                        dagster_home=Path(args.dagster_home).resolve() if args.dagster_home else None)
+                        dagster_home=Path(args.dagster_home).resolve() if args.dagster_home else None,
+                        fresh=args.fresh)
     return 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -41,17 +42,42 @@ telemetry:
 """
 
 
+# What the demo keeps in its DAGSTER_HOME besides dagster.yaml: the sandboxes' data, the sync ledger
+# (its default file there) and Dagster's own storage (runs, materializations, sensor cursors, IO
+# manager files). Kept or removed together, so the ledger never remembers writes the sandboxes lost.
+SANDBOX_STATE = "sandboxes.sqlite"
+DEMO_STATE = (SANDBOX_STATE, "sync_ledger.sqlite", "history", "storage", "schedules", "logs")
+
+
+def reset_demo_state(home: Path) -> None:
+    """Remove the demo's sandbox data, ledger and Dagster storage (dagster.yaml stays)."""
+    for name in DEMO_STATE:
+        for path in (home / name, *(home / f"{name}{suffix}" for suffix in ("-wal", "-shm", "-journal"))):
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+
 def run_demo(project: Path, host: str = "127.0.0.1", ui_port: int = 3000, erp_port: int = 8024,
-             wms_port: int = 8025, dagster_home: Path | None = None) -> int:
-    erp, wms = start(host, erp_port, wms_port, state=None, seed_demo=True)
-    print(login_banner(erp.url, wms.url), flush=True)
+             wms_port: int = 8025, dagster_home: Path | None = None, fresh: bool = False) -> int:
     home = dagster_home or project / ".dagster_home"
     home.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        reset_demo_state(home)
+    state = home / SANDBOX_STATE
+    new = not state.exists()
+    # Seeded once, when the state is new: a restart keeps what the demo's runs wrote.
+    erp, wms = start(host, erp_port, wms_port, state=str(state), seed_demo=new)
+    print(login_banner(erp.url, wms.url), flush=True)
+    print(f"Demo state ({'new' if new else 'kept from the last run'}) in {home}: sandboxes, ledger and "
+          "Dagster's storage, kept across restarts; `--fresh` starts them all anew", flush=True)
     instance_config = home / "dagster.yaml"
     if not instance_config.exists():
         instance_config.write_text(LOCAL_INSTANCE)
     env = {**os.environ, **sandbox_environment(erp.url, wms.url), "DAGSTER_HOME": str(home),
            "SYNC_UI_BASE_URL": f"http://{host}:{ui_port}"}
+    env.pop("SYNC_LEDGER_URL", None)  # the ledger lives beside the sandboxes' state, so both restart alike
     print(f"Dagster UI: http://{host}:{ui_port}  (Ctrl+C stops everything)", flush=True)
     command = [sys.executable, "-m", "dagster", "dev", "-w", str(project / "workspace.yaml"),
                "-h", host, "-p", str(ui_port)]
