@@ -4,7 +4,7 @@ import json
 
 import dagster as dg
 
-from sync_pipeline.assets.reporting import OWNERS, cell, failures_markdown, last_cursor
+from sync_pipeline.assets.reporting import OWNERS, cell, failures_markdown
 from sync_pipeline.ledger import Ledger
 from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
@@ -30,9 +30,8 @@ def plan_cycle(context: dg.AssetExecutionContext, config: ProcessConfig, erp: Er
     for process in PROCESSES:
         if process.switched_off(config) is not None:
             continue
-        key = dg.AssetKey(process.asset.key)
         result = runner.run(process, Delta(), erp=PlanningErp(erp, plan), wms=PlanningWms(wms, plan), ledger=store,
-                            config=config, planning=True, fallback_cursor=lambda key=key: last_cursor(context, key))
+                            config=config, planning=True)
         reports.append(result.report)
     return plan, reports
 

@@ -16,7 +16,6 @@ from sync_pipeline.assets.reporting import (
     OWNERS,
     LedgerView,
     failed_records_check,
-    last_cursor,
     no_failed_records_spec,
     report_metadata,
 )
@@ -45,10 +44,8 @@ def run_in_dagster(context: dg.AssetExecutionContext | dg.OpExecutionContext, pr
     """The runner, with this run's id and ledger; the skipped reply elements logged, the ledger's view kept."""
     store = ledger.ledger(home=context.instance.root_directory)
     release_finished_runs(context.instance, store, context.run.run_id)
-    asset_key = dg.AssetKey(process.asset.key)
     result = runner.run(process, selection, erp=erp.client(), wms=wms.client(), ledger=store,
-                        config=ProcessConfig.from_settings(settings), run_id=context.run.run_id,
-                        fallback_cursor=lambda: last_cursor(context, asset_key), **options)
+                        config=ProcessConfig.from_settings(settings), run_id=context.run.run_id, **options)
     if result.switched_off is not None:
         context.log.warning(result.report.details[runner.SWITCHED_OFF])
     for message in result.skipped_messages:

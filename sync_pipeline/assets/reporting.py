@@ -1,9 +1,9 @@
-"""Turning a SyncReport into what the Dagster UI shows, and keeping the cursor between runs."""
+"""Turning a SyncReport into what the Dagster UI shows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 import dagster as dg
 
@@ -83,7 +83,8 @@ def report_metadata(report: SyncReport) -> dict[str, object]:
         metadata["dead_letters"] = dg.MetadataValue.md(dead_letters_markdown(report.ledger))
     metadata["summary"] = dg.MetadataValue.text(report.summary())
     if report.cursor is not None:
-        metadata["cursor"] = dg.MetadataValue.text(report.cursor.to_json())
+        # The cursor itself is kept in the ledger (the runner saves it); the operator reads where it stands.
+        metadata["changes_read"] = dg.MetadataValue.text(cursor_line(report.cursor))
     for name, value in report.details.items():
         if name == UNKNOWN_ELEMENTS:
             metadata[name] = dg.MetadataValue.md(unknown_elements_markdown(value))
@@ -99,13 +100,21 @@ def unknown_elements_markdown(counts: dict[str, int]) -> str:
     return "\n".join(rows)
 
 
-def last_cursor(context: dg.AssetExecutionContext, asset_key: dg.AssetKey | None = None) -> Cursor | None:
-    """The cursor the previous materialization of this asset (or `asset_key`) recorded (None: from scratch)."""
-    event = context.instance.get_latest_materialization_event(asset_key or context.asset_key)
-    if event is None or event.asset_materialization is None:
-        return None
-    value = event.asset_materialization.metadata.get("cursor")
-    return Cursor.from_json(value.value) if value is not None else None
+def cursor_line(cursor: Cursor) -> str:
+    """Where a delta run's cursor stands, as a sentence: the change time read up to, and the records
+    changed at that moment already handled (the next run reads from there and skips them)."""
+    if cursor.moment is None:
+        return "no changes read yet: the next run reads every record"
+    moment = cursor.moment
+    shown = (f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC" if moment.tzinfo is not None
+             else f"{moment:%Y-%m-%d %H:%M:%S} (source's time)")
+    line = f"changes read up to {shown}"
+    if cursor.recent:
+        keys = sorted(cursor.recent)
+        named = ", ".join(keys[:MAX_NAMED_RECORDS]) + (f" and {len(keys) - MAX_NAMED_RECORDS} more"
+                                                        if len(keys) > MAX_NAMED_RECORDS else "")
+        line += f"; handled near that moment, not read again unless changed: {named}"
+    return line
 
 
 def failed_records_check(report: SyncReport, asset_key: dg.AssetKey) -> dg.AssetCheckResult:

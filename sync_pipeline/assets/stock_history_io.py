@@ -1,8 +1,9 @@
 """The IO manager of the stock_snapshot asset: each cycle's rows (stock/history.py) appended, never replaced.
 
-Where they go follows the ledger: its PostgreSQL (SYNC_LEDGER_URL, production) gets them in the table
-sync_ledger.stock_history; otherwise they are CSV files under the instance's home (DAGSTER_HOME). The
-URL is read from the environment when the rows are written, so it never appears in the run's config.
+Where they go follows the ledger: its PostgreSQL (SYNC_LEDGER_URL, production; or SYNC_STOCK_HISTORY_URL)
+gets them in the table sync_ledger.stock_history; otherwise they are CSV files under the instance's home
+(DAGSTER_HOME). The URL is read from the environment when the rows are written, so it never appears in
+the run's config or logs.
 Loading the asset as an input gives the last cycle's rows.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 from uuid import uuid4
 
 from sync_pipeline.ledger import Ledger, LedgerEntry
@@ -39,11 +39,10 @@ class ProcessRun:
 
 def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledger: Ledger | None,
         config: ProcessConfig, run_id: str | None = None, claim_ttl: timedelta | None = None, resend: bool = False,
-        retries: bool = True, planning: bool = False,
-        fallback_cursor: Callable[[], Cursor | None] | None = None) -> ProcessRun:
+        retries: bool = True, planning: bool = False) -> ProcessRun:
     """Run `process` for `selection`.
 
-    Delta: from the cursor saved in the ledger (else `fallback_cursor()`), reading everything again
+    Delta: from the cursor saved in the ledger, reading everything again
     when the process's sweep is due; the new cursor is saved only when the run returns. Other
     selections neither read nor move the cursor. resend: write even what the ledger believes the
     target holds (an operator's resync or re-drive); retries=False: leave other records' due retries
@@ -59,7 +58,7 @@ def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledge
     cursor, sweep = None, False
     policy = process.cursor if isinstance(selection, Delta) else None
     if policy is not None:
-        cursor = _saved_cursor(ledger, policy.name, fallback_cursor)
+        cursor = _saved_cursor(ledger, policy.name)
         sweep = not planning and ledger is not None and _sweep_due(ledger, policy.name, policy.sweep_every)
     with watching() as skipped:
         # A full sweep reads everything again; the ledger keeps it to the records that differ.
@@ -94,11 +93,9 @@ def _run_with_gate(process: SyncProcess, selection: Selection, erp: Erp, wms: Wm
         return go(Gate(ledger, claims, process.kind, resend=resend, retries=retries))
 
 
-def _saved_cursor(ledger: Ledger | None, name: str, fallback: Callable[[], Cursor | None] | None) -> Cursor | None:
+def _saved_cursor(ledger: Ledger | None, name: str) -> Cursor | None:
     saved = ledger.get_cursor(name) if ledger is not None else None
-    if saved:
-        return Cursor.from_json(saved)
-    return fallback() if fallback is not None else None
+    return Cursor.from_json(saved) if saved else None
 
 
 def _sweep_due(ledger: Ledger, name: str, every: timedelta | None) -> bool:

@@ -7,8 +7,8 @@ article repeated on a side appears once per pairing of its rows (status duplicat
 
 Two stores, both append-only (a cycle never replaces an earlier one):
 - files (default): one CSV per cycle under $DAGSTER_HOME/stock_history/, named by the cycle's UTC time;
-- a PostgreSQL table `stock_history` in the ledger's schema (sync_ledger), when the ledger is on
-  PostgreSQL (SYNC_LEDGER_URL), as in production.
+- a PostgreSQL table `stock_history` in the schema sync_ledger, when the ledger is on PostgreSQL
+  (SYNC_LEDGER_URL), as in production, or on the server SYNC_STOCK_HISTORY_URL names.
 `history_of(article)` gives an article's balances over time from whichever is configured.
 """
 
@@ -31,6 +31,7 @@ COLUMNS = ("taken_at", "run_id", "basis", "article_number", "product_id", "produ
 HISTORY_COLUMNS = ("taken_at", "run_id", "product_id", "wms_quantity", "erp_quantity", "status")
 FILES_FOLDER = "stock_history"
 TABLE = "stock_history"
+HISTORY_URL_VARIABLE = "SYNC_STOCK_HISTORY_URL"  # a PostgreSQL apart from the ledger's (optional)
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,9 @@ def _table(metadata: sa.MetaData) -> sa.Table:
 
 
 def store_for(ledger_url: str | None = None, dagster_home: str | Path | None = None) -> StockHistoryStore:
-    """The configured store: the ledger's PostgreSQL when SYNC_LEDGER_URL names one, else the files."""
-    url = (ledger_url or os.environ.get("SYNC_LEDGER_URL") or "").strip()
+    """The configured store: the PostgreSQL of SYNC_STOCK_HISTORY_URL, else of the ledger (SYNC_LEDGER_URL),
+    else the files under DAGSTER_HOME."""
+    url = (ledger_url or os.environ.get(HISTORY_URL_VARIABLE) or os.environ.get("SYNC_LEDGER_URL") or "").strip()
     if url.startswith("postgresql"):
         return TableStockHistory(url)
     home = dagster_home or os.environ.get("DAGSTER_HOME") or ""
@@ -215,3 +217,19 @@ def _decimal_text(value: object) -> str:
 
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def history_markdown(article_number: str, ledger_url: str | None = None,
+                     dagster_home: str | Path | None = None) -> str:
+    """`sync-pipeline stock-history SKU`: the SKU's balances over time as a Markdown table."""
+    from sync_pipeline.markdown_table import table
+
+    rows = history_of(article_number, ledger_url, dagster_home)
+    body = [[_iso(row.taken_at), row.wms_quantity, row.erp_quantity, row.status,
+             "" if pd.isna(row.product_id) else int(row.product_id), row.run_id]
+            for row in rows.itertuples(index=False)]
+    return table(["Taken at (UTC)", "WMS", "ERP", "Status", "Product id", "Run"], body, blank="(none)") + "\n"
+
+
+def _iso(moment: object) -> str:
+    return pd.Timestamp(moment).tz_convert("UTC").isoformat(timespec="seconds").replace("+00:00", "Z")
