@@ -26,15 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     history = commands.add_parser("stock-history", help="a SKU's stock balances over time, as the stock cycles kept "
                                   "them (PostgreSQL if SYNC_LEDGER_URL names it, else files under DAGSTER_HOME)")
     history.add_argument("sku", help="the article number (24SevenOffice No = Ongoing ArticleNumber)")
-    history = commands.add_parser("stock-history", help="a SKU's stock balances over time, as the stock cycles kept "
-                                  "them (PostgreSQL if SYNC_LEDGER_URL names it, else files under DAGSTER_HOME)")
-    history.add_argument("sku", help="the article number (24SevenOffice No = Ongoing ArticleNumber)")
     args = parser.parse_args(argv)
-    if args.command == "stock-history":
-        from sync_pipeline.stock.history import history_markdown
-
-        sys.stdout.write(history_markdown(args.sku))
-        return 0
     if args.command == "stock-history":
         from sync_pipeline.stock.history import history_markdown
 
