@@ -103,17 +103,21 @@ def _asset_options(declaration: AssetDeclaration) -> dict[str, Any]:
                 pool=declaration.pool, description=declaration.description)
 
 
+def _asset_decorator(declaration: AssetDeclaration, keeps_stock: bool, **options: Any) -> Any:
+    """dg.asset for a declaration; a stock asset gets StockHistoryIOManager, which appends each cycle's rows."""
+    if keeps_stock:
+        options["io_manager_def"] = StockHistoryIOManager()
+    with warnings.catch_warnings():  # io_manager_def is "beta" in Dagster 1.13; it is what keeps the rows here
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return dg.asset(**_asset_options(declaration), **options)
+
+
 def process_asset(process: SyncProcess) -> dg.AssetsDefinition:
     """The process's delta asset: what changed since its cursor, written where the target needs it."""
 
     keeps_stock = process.kind is Kind.STOCK
-    io_manager = {"io_manager_def": StockHistoryIOManager()} if keeps_stock else {}
 
-    with warnings.catch_warnings():  # io_manager_def is "beta" in Dagster 1.13; it is what keeps the rows here
-        warnings.simplefilter("ignore", dg.BetaWarning)
-        decorate = dg.asset(**_asset_options(process.asset), **io_manager)
-
-    @decorate
+    @_asset_decorator(process.asset, keeps_stock)
     def _asset(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
                settings: dg.ResourceParam[Settings]):
         result = run_in_dagster(context, process, Delta(), erp, wms, ledger, settings)
@@ -131,7 +135,9 @@ def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.Asse
     """The process's daily-partitioned asset: one UTC day again, written even where the ledger says it is
     there. Never reads or moves the delta asset's cursor. See docs/operations-partitions.md."""
 
-    @dg.asset(partitions_def=daily, **_asset_options(declaration))
+    keeps_stock = process.kind is Kind.STOCK
+
+    @_asset_decorator(declaration, keeps_stock, partitions_def=daily)
     def _asset(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
                settings: dg.ResourceParam[Settings]):
         window = context.partition_time_window
@@ -145,7 +151,8 @@ def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.Asse
         else:
             metadata["window"] = dg.MetadataValue.text(f"{start.isoformat()} to {end.isoformat()} "
                                                        "(UTC, end excluded)")
-        yield from materialize(context, result.report, metadata)
+        rows = stock_cycle_rows(context, result) if keeps_stock else None
+        yield from materialize(context, result.report, metadata, rows)
 
     return _asset
 

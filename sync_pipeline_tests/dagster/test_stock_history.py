@@ -4,6 +4,7 @@ balances can be looked up over time."""
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
@@ -66,3 +67,18 @@ def test_a_skus_balances_over_two_stock_cycles_are_kept_in_a_postgresql_table(
     run_ids = two_cycles_with_a_changed_balance(stack, instance)
     assert not list(Path(instance.root_directory, FILES_FOLDER).glob("*.csv"))
     assert_two_entries(history_of(SKU, ledger_url=url), run_ids)
+
+
+def test_a_days_stock_resync_keeps_its_rows_too(stack: Stack, instance: dg.DagsterInstance) -> None:
+    from sync_pipeline_tests.dagster.test_partitions import materialize
+
+    day = datetime.now(timezone.utc).date().isoformat()
+    assert run_job("push_orders", instance).success  # articles into the warehouse, no stock written yet
+    first = materialize(instance, "stock_resync", day)
+    stack.wms_admin.post("stock", {"ArticleNumber": SKU, "NumberOfItems": 4})
+    second = materialize(instance, "stock_resync", day)
+    assert first.success and second.success
+    history = history_of(SKU, dagster_home=instance.root_directory)
+    assert list(history["run_id"]) == [first.run_id, second.run_id]
+    assert list(history["wms_quantity"]) == ["10", "4"]
+    assert list(history["status"]) == ["unchanged", "changed"]
