@@ -10,13 +10,13 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
 from zeep.xsd.types import builtins
 
-from sync_pipeline_tests.contracts.real import XSD_NS, contracts_dir
+from sync_pipeline.sandbox.erp.shapes import enumerations
+from sync_pipeline_tests.contracts.real import contracts_dir
 from sync_pipeline_tests.sandbox.real_requests import real_client
 
 MAX_DEPTH = 4
@@ -28,7 +28,7 @@ def sample(relative_path: str, type_name: str) -> dict[str, Any]:
     client = real_client(relative_path)
     namespace = etree.parse(str(contracts_dir() / relative_path)).getroot().get("targetNamespace")
     counter = itertools.count(1)
-    return _complex(client.get_type(f"{{{namespace}}}{type_name}"), _enumerations(relative_path), counter, 0)
+    return _complex(client.get_type(f"{{{namespace}}}{type_name}"), enumerations(contracts_dir() / relative_path), counter, 0)
 
 
 def _complex(xsd_type: Any, enumerations: dict[str, tuple[str, ...]], counter: Any, depth: int) -> dict[str, Any]:
@@ -63,13 +63,3 @@ def _value(name: str, xsd_type: Any, enumerations: dict[str, tuple[str, ...]], c
     if isinstance(xsd_type, builtins.String):
         return f"{name}-{n}"
     return None  # base64 and the like: not needed here
-
-
-def _enumerations(relative_path: str) -> dict[str, tuple[str, ...]]:
-    tree = etree.parse(str(Path(contracts_dir() / relative_path)))
-    found: dict[str, tuple[str, ...]] = {}
-    for simple in tree.iter(f"{{{XSD_NS}}}simpleType"):
-        values = tuple(e.get("value") for e in simple.iter(f"{{{XSD_NS}}}enumeration"))
-        if simple.get("name") and values:
-            found[simple.get("name")] = values
-    return found

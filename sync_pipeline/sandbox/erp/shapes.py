@@ -68,7 +68,7 @@ def shape_of(wsdl: Path, type_name: str) -> Shape:
     """The shape of complex type `type_name` (local name) in `wsdl`."""
     client = zeep.Client(str(wsdl))
     namespace = etree.parse(str(wsdl)).getroot().get("targetNamespace")
-    return _shape(client.get_type(f"{{{namespace}}}{type_name}"), _enumerations(wsdl), {})
+    return _shape(client.get_type(f"{{{namespace}}}{type_name}"), enumerations(wsdl), {})
 
 
 def _shape(complex_type, enumerations: dict[str, tuple[str, ...]], seen: dict[str, Shape]) -> Shape:
@@ -117,7 +117,8 @@ def _scalar_kind(xsd_type) -> str:
     raise TypeError(f"unsupported schema type {xsd_type!r}")
 
 
-def _enumerations(wsdl: Path) -> dict[str, tuple[str, ...]]:
+def enumerations(wsdl: Path) -> dict[str, tuple[str, ...]]:
+    """Simple type name -> its enumeration values, for every named simple type in `wsdl`."""
     tree = etree.parse(str(wsdl))
     found: dict[str, tuple[str, ...]] = {}
     for simple in tree.iter(f"{{{XSD}}}simpleType"):
