@@ -45,6 +45,7 @@ from sync_pipeline.soap.fast_reply import (
     Unusual,
     raw_reply,
     reads_as_text,
+    repeated,
     sequence_elements,
     skip_unknown,
 )
@@ -128,8 +129,8 @@ class RecordPlan:
     """Builds one model from elements of one complex type (a plain sequence of elements)."""
 
     def __init__(self, model: type[BaseModel], xsd_type: ComplexType, element: Element, tidier: TolerantReading,
-                 plans: dict[tuple[type, int], "RecordPlan"]):
-        plans[(model, id(xsd_type))] = self
+                 plans: dict[tuple[type, ComplexType], "RecordPlan"]):
+        plans[(model, xsd_type)] = self
         _require_known_validators(model)
         elements = sequence_elements(xsd_type)
         self.model = model
@@ -177,7 +178,7 @@ class RecordPlan:
                 index, name, kind, not_set, field = entry
                 if index > position:
                     position = index
-                elif _repeated(child):
+                elif repeated(child):
                     raise Unusual(f"{self.model.__name__}: {child.tag!r} repeated")
                 else:
                     in_order = False
@@ -265,13 +266,13 @@ class ArrayPlan:
     """A list field from an ArrayOf… element: its items as models, without the empty (nil) ones."""
 
     def __init__(self, model: type[BaseModel], item: Element, label: str, tidier: TolerantReading,
-                 plans: dict[tuple[type, int], RecordPlan]):
+                 plans: dict[tuple[type, ComplexType], RecordPlan]):
         if not isinstance(item.type, ComplexType):
             raise Unusual(f"{item.name}: an array of simple values")
         self.tag = item.qname.text
         self.label = label
         self.item = _Field(0, None, RECORD, item, tidier, model)
-        self.plan = plans.get((model, id(item.type))) or RecordPlan(model, item.type, item, tidier, plans)
+        self.plan = plans.get((model, item.type)) or RecordPlan(model, item.type, item, tidier, plans)
 
     def items(self, node: etree._Element, checked: bool, notes: Notes) -> list[Any]:
         found = []
@@ -291,7 +292,7 @@ class ArrayPlan:
 
 
 def _field(index: int, name: str, element: Element, info: Any, tidier: TolerantReading, model: type[BaseModel],
-           plans: dict[tuple[type, int], RecordPlan], keeps_extras: bool) -> _Field:
+           plans: dict[tuple[type, ComplexType], RecordPlan], keeps_extras: bool) -> _Field:
     """How one schema element becomes the model field of the same name, an extra, or is dropped."""
     xsd_type = element.type
     if info is None:
@@ -303,7 +304,7 @@ def _field(index: int, name: str, element: Element, info: Any, tidier: TolerantR
     annotation = _optional(info.annotation)
     if isinstance(xsd_type, ComplexType):
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            plan = plans.get((annotation, id(xsd_type))) or RecordPlan(annotation, xsd_type, element, tidier, plans)
+            plan = plans.get((annotation, xsd_type)) or RecordPlan(annotation, xsd_type, element, tidier, plans)
             return _Field(index, name, RECORD, element, tidier, model, plan=plan)
         if typing.get_origin(annotation) is list and name in _validated_fields(model):
             (item_model,) = typing.get_args(annotation)
@@ -346,12 +347,6 @@ def _extra_reading(xsd_type: Any) -> int:
         if kind is builtin:
             return reads
     return BY_ZEEP
-
-
-def _repeated(child: etree._Element) -> bool:
-    """Whether an element with the same tag came before this one (a single element, repeated)."""
-    tag = child.tag
-    return any(sibling.tag == tag for sibling in child.itersiblings(preceding=True))
 
 
 def _optional(annotation: Any) -> Any:

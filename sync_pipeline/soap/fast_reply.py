@@ -37,7 +37,7 @@ from zeep.utils import get_media_type
 from zeep.xsd import ComplexType, Element, Sequence
 from zeep.xsd.types import builtins
 
-from sync_pipeline.soap.tolerant import HOISTED, tolerant_plugin
+from sync_pipeline.soap.tolerant import HOISTED, local_name, note_skipped, tolerant_plugin
 from sync_pipeline.soap.unknown import Notes
 
 R = TypeVar("R")
@@ -69,6 +69,12 @@ def sequence_elements(xsd_type: ComplexType) -> list[tuple[str, Element]]:
     return list(xsd_type.elements)
 
 
+def repeated(child: etree._Element) -> bool:
+    """Whether an element with the same tag came before this one (a single element, repeated)."""
+    tag = child.tag
+    return any(sibling.tag == tag for sibling in child.itersiblings(preceding=True))
+
+
 def skip_unknown(child: etree._Element, label: str, notes: Notes) -> None:
     """Note a child its parent's type does not define (`label`: the parent's name), as TolerantReading does.
 
@@ -78,11 +84,9 @@ def skip_unknown(child: etree._Element, label: str, notes: Notes) -> None:
     tag = child.tag
     if not isinstance(tag, str) or tag[:1] != "{":
         raise Unusual(f"{label}: a processing instruction or an unqualified element")
-    local = tag[tag.index("}") + 1:]
-    if local == HOISTED:
+    if local_name(tag) == HOISTED:
         raise Unusual(f"{label}: an {HOISTED} where the type has none")
-    name = f"{label}.{local}"
-    notes[name] = notes.get(name, 0) + 1
+    note_skipped(notes, label, tag)
 
 
 class Decoded(NamedTuple):

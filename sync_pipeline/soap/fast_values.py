@@ -34,6 +34,7 @@ from sync_pipeline.soap.fast_reply import (
     INT_TYPES,
     Unusual,
     reads_as_text,
+    repeated,
     sequence_elements,
     skip_unknown,
 )
@@ -42,7 +43,7 @@ from sync_pipeline.soap.unknown import Notes
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 SKIP, TEXT, INT, DECIMAL, DATETIME, COMPLEX = range(6)
-Plans = dict[int, "ValuesPlan"]  # the plans of complex elements nothing is wanted of, by type
+Plans = dict[ComplexType, "ValuesPlan"]  # the plans of complex elements nothing is wanted of, by type
 
 
 class ValuesPlan:
@@ -50,7 +51,7 @@ class ValuesPlan:
 
     def __init__(self, xsd_type: ComplexType, wanted: dict[str, Any], label: str, checks: Plans):
         if not wanted:
-            checks[id(xsd_type)] = self  # a type that contains itself is checked by this same plan
+            checks[xsd_type] = self  # a type that contains itself is checked by this same plan
         self.label = label
         # tag -> (index, name if wanted, kind, plan, required bit, repeatable)
         self.entries: dict[str, tuple[int, str | None, int, Any, int, bool]] = {}
@@ -87,7 +88,7 @@ class ValuesPlan:
                 index, name, kind, plan, bit, repeatable = entry
                 if index > position:
                     position = index
-                elif not repeatable and _repeated(child):
+                elif not repeatable and repeated(child):
                     raise Unusual(f"{child.tag!r} repeated")
                 required |= bit
                 attributes = child.attrib
@@ -166,15 +167,9 @@ def values_plan(xsd_type: Any, wanted: dict[str, Any], element: Any,
     label = type_label(xsd_type, element)
     if len(wanted) == 1 and isinstance(next(iter(wanted.values())), list):
         return ArrayPlan(xsd_type, wanted, label, checks)
-    if not wanted and id(xsd_type) in checks:
-        return checks[id(xsd_type)]
+    if not wanted and xsd_type in checks:
+        return checks[xsd_type]
     return ValuesPlan(xsd_type, wanted, label, checks)
-
-
-def _repeated(child: etree._Element) -> bool:
-    """Whether an element with the same tag came before this one (a single element, repeated)."""
-    tag = child.tag
-    return any(sibling.tag == tag for sibling in child.itersiblings(preceding=True))
 
 
 def _unusual(attributes: Any) -> bool:

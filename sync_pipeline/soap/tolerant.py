@@ -117,8 +117,7 @@ class TolerantReading(zeep.Plugin):
     def __init__(self, schema: Any, collector: UnknownElements):
         self.schema = schema
         self.collector = collector
-        # Keyed by id(): the type is kept with its shape, so that an id is never reused while cached.
-        self._shapes: dict[tuple[int, str], tuple[ComplexType, Shape]] = {}
+        self._shapes: dict[tuple[ComplexType, str], Shape] = {}  # zeep's types compare by identity
 
     def ingress(self, envelope: etree._Element, http_headers: dict[str, str],
                 operation: Any) -> tuple[etree._Element, dict[str, str]]:
@@ -158,11 +157,11 @@ class TolerantReading(zeep.Plugin):
 
     def shape(self, xsd_type: ComplexType, element: Any) -> Shape:
         label = type_label(xsd_type, element)
-        key = (id(xsd_type), label)
+        key = (xsd_type, label)
         found = self._shapes.get(key)
         if found is None:
-            found = self._shapes[key] = (xsd_type, Shape(xsd_type, label))
-        return found[1]
+            found = self._shapes[key] = Shape(xsd_type, label)
+        return found
 
     def _child_shape(self, child: etree._Element, slot: Slot) -> Shape | None:
         xsd_type = slot.element.type
@@ -190,7 +189,7 @@ class TolerantReading(zeep.Plugin):
                 if hoisted and holder is not None:
                     holder.found.append((child, shape.label))
                 else:
-                    _note(notes, shape.label, tag)
+                    note_skipped(notes, shape.label, tag)
                 continue
             if own is not None and slot is shape.api:
                 own.has_one = True
@@ -205,7 +204,7 @@ class TolerantReading(zeep.Plugin):
         if own is not None and api is not None and own.found:
             for found, where in own.found:
                 if own.has_one:
-                    _note(notes, where, found.tag)
+                    note_skipped(notes, where, found.tag)
                     continue
                 own.has_one = True
                 inner = self._child_shape(found, api)
@@ -220,7 +219,8 @@ class TolerantReading(zeep.Plugin):
                 node.append(child)
 
 
-def _note(notes: Notes, parent: str, tag: str) -> None:
+def note_skipped(notes: Notes, parent: str, tag: str) -> None:
+    """Count a child of `parent` (its type's label) that was removed, by "<parent>.<localname>"."""
     name = f"{parent}.{local_name(tag)}"
     notes[name] = notes.get(name, 0) + 1
 
