@@ -15,6 +15,7 @@ from sync_pipeline.sandbox.erp.auth import Credentials as ErpCredentials
 from sync_pipeline.sandbox.main import login_banner, start
 from sync_pipeline.sandbox.wms.credentials import Credentials as WmsCredentials
 from sync_pipeline.sandbox.wms.system import WAREHOUSE
+from sync_pipeline.stock.history import FILES_FOLDER as STOCK_HISTORY_FOLDER
 
 
 def sandbox_environment(erp_url: str, wms_url: str) -> dict[str, str]:
@@ -44,9 +45,10 @@ telemetry:
 
 # What the demo keeps in its DAGSTER_HOME besides dagster.yaml: the sandboxes' data, the sync ledger
 # (its default file there) and Dagster's own storage (runs, materializations, sensor cursors, IO
-# manager files). Kept or removed together, so the ledger never remembers writes the sandboxes lost.
+# manager files, the stock cycles' files). Kept or removed together, so the ledger never remembers writes
+# the sandboxes lost.
 SANDBOX_STATE = "sandboxes.sqlite"
-DEMO_STATE = (SANDBOX_STATE, "sync_ledger.sqlite", "history", "storage", "schedules", "logs")
+DEMO_STATE = (SANDBOX_STATE, "sync_ledger.sqlite", "history", "storage", "schedules", "logs", STOCK_HISTORY_FOLDER)
 
 
 def reset_demo_state(home: Path) -> None:
