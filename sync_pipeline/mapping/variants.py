@@ -117,11 +117,6 @@ class VariantCatalogue:
         variant = self._variants.get(number)
         return variant.root_number if variant else (number if number in self._roots else None)
 
-    def variants_of(self, base_numbers: Iterable[str]) -> list[Any]:
-        """The catalogue's products that are direct variants of any of `base_numbers`."""
-        bases = set(base_numbers)
-        return [self._by_number[v.number] for v in self._variants.values() if v.base_number in bases]
-
     def family(self, root_number: str) -> list[Any]:
         """The members of the family with this root, the root first."""
         members = [self._by_number[v.number] for v in self._variants.values() if v.root_number == root_number]
