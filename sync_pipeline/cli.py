@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--fresh", action="store_true",
                       help="start anew: empty the sandboxes' data, the sync ledger and Dagster's storage together")
     history = commands.add_parser("stock-history", help="a SKU's stock balances over time, as the stock cycles kept "
-                                  "them (PostgreSQL if SYNC_LEDGER_URL names it, else files under DAGSTER_HOME)")
+                                  "them (the PostgreSQL of SYNC_STOCK_HISTORY_URL, else of SYNC_LEDGER_URL, else files under "
+                                  "DAGSTER_HOME)")
     history.add_argument("sku", help="the article number (24SevenOffice No = Ongoing ArticleNumber)")
     args = parser.parse_args(argv)
     if args.command == "stock-history":
