@@ -118,10 +118,9 @@ def _classify(exc: BaseException, where: str) -> SyncError:
         return TerminalError(f"{where}the service answered with an HTML page (HTTP {exc.status_code}), not a SOAP "
                              "reply: check the service address")
     if isinstance(exc, TransportError):
-        if isinstance(exc, NotSoapReply) and (exc.status_code >= 500 or exc.status_code in (408, 429)):
-            return RetryableError(f"{where}HTTP {exc.status_code} (an error page, not a SOAP reply)")
         if exc.status_code >= 500 or exc.status_code in (408, 429):
-            return RetryableError(f"{where}HTTP {exc.status_code}")
+            page = " (an error page, not a SOAP reply)" if isinstance(exc, NotSoapReply) else ""
+            return RetryableError(f"{where}HTTP {exc.status_code}{page}")
         if 200 <= exc.status_code < 300:
             # zeep reports a truncated or garbled 2xx reply as a TransportError, not XMLSyntaxError.
             return RetryableError(f"{where}malformed reply (HTTP {exc.status_code})")

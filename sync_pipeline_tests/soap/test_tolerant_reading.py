@@ -263,7 +263,7 @@ def test_a_company_password_in_a_reply_is_never_kept_on_either_path() -> None:
 
 
 def test_each_type_is_tidied_by_its_own_shape_even_after_others_were_freed() -> None:
-    """Shapes are cached by id(type): a freed type's id, reused by a new type, must not find the old shape."""
+    """Shapes are cached by type: a new type at a freed type's address must not find the old shape."""
     plugin = TolerantReading(schema=None, collector=UnknownElements())
     record = xsd.Element("{urn:test}Record", xsd.String())  # every type below is labelled "Record"
     for number in range(50):
