@@ -17,7 +17,7 @@ from sync_pipeline.ledger import Ledger
 from sync_pipeline.ledger.engine import sqlite_url
 from sync_pipeline.sandbox.demo_stack import sandbox_environment
 from sync_pipeline_tests.dagster.test_demo_command import PROJECT, wait_for
-from sync_pipeline_tests.dagster.test_demo_stops import gone_within, session_members
+from sync_pipeline_tests.dagster.test_demo_stops import gone_within, kill_session
 from sync_pipeline_tests.ports import free_port
 
 
@@ -37,8 +37,7 @@ def demo(home: Path, log: Path, *options: str) -> Iterator[tuple[str, str]]:
         assert process.wait(240) == 0, log.read_text()[-4000:]
         assert not gone_within(process.pid, 60)
     finally:
-        for pid in session_members(process.pid):
-            os.kill(pid, signal.SIGKILL)
+        kill_session(process.pid)
         process.wait(30)
 
 

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from sync_pipeline_tests.dagster.test_demo_command import PROJECT, wait_for
@@ -37,6 +38,13 @@ def gone_within(session: int, seconds: float) -> dict[int, str]:
     return left
 
 
+def kill_session(session: int) -> None:
+    """SIGKILL whatever of the session is still alive (a member may end meanwhile: not an error here)."""
+    for pid in session_members(session):
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_sigterm_to_the_demo_stops_the_webserver_the_daemon_and_everything_else(tmp_path: Path) -> None:
     ui, erp, wms = free_port(), free_port(), free_port()
     with (tmp_path / "demo.log").open("w") as log:
@@ -57,6 +65,5 @@ def test_sigterm_to_the_demo_stops_the_webserver_the_daemon_and_everything_else(
         assert not survivors, f"still running after SIGTERM: {survivors}"
         assert demo.returncode == 0
     finally:
-        for pid in session_members(demo.pid):
-            os.kill(pid, signal.SIGKILL)
+        kill_session(demo.pid)
         demo.wait(30)
