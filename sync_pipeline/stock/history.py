@@ -14,6 +14,7 @@ Two stores, both append-only (a cycle never replaces an earlier one):
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -113,12 +114,16 @@ class TableStockHistory:
         self.schema = schema or DEFAULT_SCHEMA
         self.engine = build_engine(url, self.schema)
         self.table = _table(sa.MetaData())
+        self._ready = False
 
     def _ensure(self) -> None:
+        if self._ready:
+            return
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(sa.schema.CreateSchema(self.schema, if_not_exists=True))
             self.table.metadata.create_all(connection, checkfirst=True)
+        self._ready = True
 
     def append(self, rows: pd.DataFrame) -> None:
         self._ensure()
@@ -177,11 +182,17 @@ def store_for(ledger_url: str | None = None, dagster_home: str | Path | None = N
     else the files under DAGSTER_HOME."""
     url = (ledger_url or os.environ.get(HISTORY_URL_VARIABLE) or os.environ.get("SYNC_LEDGER_URL") or "").strip()
     if url.startswith("postgresql"):
-        return TableStockHistory(url)
+        return _table_store(url)
     home = dagster_home or os.environ.get("DAGSTER_HOME") or ""
     if not str(home).strip():
         raise ValueError("the stock history has no home: set DAGSTER_HOME (files) or SYNC_LEDGER_URL (PostgreSQL)")
     return FileStockHistory(Path(home) / FILES_FOLDER)
+
+
+@functools.lru_cache(maxsize=8)
+def _table_store(url: str) -> TableStockHistory:
+    # One engine (and one pool) per database for the process, not one per stock cycle or lookup.
+    return TableStockHistory(url)
 
 
 def history_of(article_number: str, ledger_url: str | None = None,
