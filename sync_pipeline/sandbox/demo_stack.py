@@ -79,7 +79,9 @@ def run_demo(project: Path, host: str = "127.0.0.1", ui_port: int = 3000, erp_po
         instance_config.write_text(LOCAL_INSTANCE)
     env = {**os.environ, **sandbox_environment(erp.url, wms.url), "DAGSTER_HOME": str(home),
            "SYNC_UI_BASE_URL": f"http://{host}:{ui_port}"}
-    env.pop("SYNC_LEDGER_URL", None)  # the ledger lives beside the sandboxes' state, so both restart alike
+    # The ledger and the stock history live beside the sandboxes' state, so all restart (and --fresh) alike.
+    for name in ("SYNC_LEDGER_URL", "SYNC_STOCK_HISTORY_URL"):
+        env.pop(name, None)
     print(f"Dagster UI: http://{host}:{ui_port}  (Ctrl+C stops everything)", flush=True)
     command = [sys.executable, "-m", "dagster", "dev", "-w", str(project / "workspace.yaml"),
                "-h", host, "-p", str(ui_port)]
