@@ -50,7 +50,7 @@ from sync_pipeline.soap.fast_reply import (
     skip_unknown,
 )
 from sync_pipeline.soap.tolerant import HOISTED, TolerantReading, type_label
-from sync_pipeline.soap.unknown import Notes, UnknownElements
+from sync_pipeline.soap.unknown import Notes
 from sync_pipeline.soap.values import as_utc, unwrap_array
 
 M = TypeVar("M", bound=ErpModel)
@@ -414,8 +414,8 @@ class ReplyDecoder(ReplyReader[M]):
         if result.accepts_multiple or item_element.name != item:
             raise Unusual(f"{operation_name} does not return one array of {item}")
         # Parts of records the fast pass leaves to zeep are tidied as TolerantReading tidies them.
-        tidier = self.tolerant or TolerantReading(client.wsdl.types, UnknownElements())
-        self._array = ArrayPlan(model, item_element, type_label(result.type, result), tidier, {})
+        assert self.tolerant is not None  # ReplyReader refuses a client without it
+        self._array = ArrayPlan(model, item_element, type_label(result.type, result), self.tolerant, {})
 
     def fast_items(self, result: etree._Element, notes: Notes) -> list[M]:
         # One pass in C tells whether any element below carries an attribute (xsi:nil, xsi:type);

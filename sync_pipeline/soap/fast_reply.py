@@ -107,6 +107,9 @@ class ReplyReader(Generic[R]):
         self.binding = binding
         self.operation = binding.get(operation_name)
         self.tolerant = tolerant_plugin(client)
+        if self.tolerant is None:
+            # Without it zeep's path refuses what the fast pass would skip: the two would differ.
+            raise Unusual(f"{operation_name}: the client does not read tolerantly (no TolerantReading)")
         response = self.operation.output.body
         if len(response.type.elements) != 1:
             raise Unusual(f"{operation_name} does not answer with one result element")
