@@ -6,7 +6,7 @@ import dagster as dg
 
 from sync_pipeline.assets.redrive import redrive_record_job
 from sync_pipeline.processes.config import ProcessConfig
-from sync_pipeline.processes.registry import PROCESSES
+from sync_pipeline.processes.registry import PROCESSES, process_named
 
 
 def enabled_assets(settings) -> list[str]:
@@ -23,21 +23,22 @@ def enabled_resync_assets(settings) -> list[str]:
 
 def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDefinition]:
     enabled = enabled_assets(settings)
+    articles, orders, shipped = (process_named(name).asset.key for name in ("articles", "orders", "shipped"))
     jobs = {"sync_all": dg.define_asset_job(
         "sync_all", selection=dg.AssetSelection.assets(*enabled) if enabled else dg.AssetSelection.assets(),
         description="One cycle of every enabled process, in dependency order (articles before orders).",
     )}
-    if "wms_orders" in enabled:
+    if orders in enabled:
         # Articles first: a new order often names a new product, and an order refused for a missing
         # article waits out a retry backoff before it goes again.
-        fast_path = [name for name in ("wms_articles", "wms_orders") if name in enabled]
+        fast_path = [key for key in (articles, orders) if key in enabled]
         jobs["push_orders"] = dg.define_asset_job(
             "push_orders", selection=dg.AssetSelection.assets(*fast_path),
             description="Push new or changed ERP orders to the warehouse, after any changed articles "
                         "(started by the ERP order sensor).")
-    if "erp_shipped_orders" in enabled:
+    if shipped in enabled:
         jobs["report_shipped"] = dg.define_asset_job(
-            "report_shipped", selection=dg.AssetSelection.assets("erp_shipped_orders"),
+            "report_shipped", selection=dg.AssetSelection.assets(shipped),
             description="Report shipped orders to the ERP (started by the WMS shipped-order sensor).")
     jobs["dry_run"] = dg.define_asset_job(
         "dry_run", selection=dg.AssetSelection.assets("dry_run_plan"),
