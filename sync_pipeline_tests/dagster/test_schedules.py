@@ -94,10 +94,12 @@ def test_dagster_refuses_to_load_the_code_location_with_an_uneven_interval(setti
 
 def test_the_nightly_resync_runs_the_previous_utc_day(settings_env) -> None:
     defs = definitions()
-    schedule = defs.resolve_schedule_def("nightly_resync_schedule")
-    assert schedule.job_name == "resync_day"
-    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    # Resolved inside a live instance: an earlier test module's disposed instance may still be Dagster's
+    # current definitions-state storage (a context variable), which resolving outside one would reach.
     with dg.instance_for_test() as instance:
+        schedule = defs.resolve_schedule_def("nightly_resync_schedule")
+        assert schedule.job_name == "resync_day"
+        assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
         context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def(),
                                             scheduled_execution_time=datetime(2026, 3, 1, 0, 30, tzinfo=timezone.utc))
         result = schedule.evaluate_tick(context)
