@@ -17,10 +17,9 @@ from sync_pipeline.assets.reporting import (
     LedgerView,
     failed_records_check,
     no_failed_records_spec,
-    refused_records_failure,
     report_metadata,
 )
-from sync_pipeline.assets.stock_history_io import StockHistoryIOManager
+from sync_pipeline.assets.stock_history_io import stock_history_io_manager
 from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
@@ -72,16 +71,8 @@ def release_finished_runs(instance: dg.DagsterInstance, store: Ledger, own_run_i
 
 def materialize(context: dg.AssetExecutionContext, report: SyncReport,
                 metadata: dict[str, object] | None = None, value: object = None) -> Iterator[object]:
-    """The materialization; with a `value`, as an Output, which the asset's IO manager stores.
-
-    A partition whose run refused records fails instead, once every record was tried (its check an
-    error): the partition shows failed until a run of it goes through. A delta run only warns (its
-    check): the next run goes on from its cursor, and the ledger retries the refused records.
-    """
+    """The materialization; with a `value`, as an Output, which the asset's IO manager stores."""
     full = {**report_metadata(report), **(metadata or {})}
-    if context.has_partition_key and report.failed:
-        yield failed_records_check(report, context.asset_key, dg.AssetCheckSeverity.ERROR)
-        raise refused_records_failure(report, context.asset_key.to_user_string(), context.partition_key, full)
     yield dg.MaterializeResult(metadata=full) if value is None else dg.Output(value, metadata=full)
     yield failed_records_check(report, context.asset_key)
 
@@ -115,7 +106,7 @@ def _asset_options(declaration: AssetDeclaration) -> dict[str, Any]:
 def _asset_decorator(declaration: AssetDeclaration, keeps_stock: bool, **options: Any) -> Any:
     """dg.asset for a declaration; a stock asset gets StockHistoryIOManager, which appends each cycle's rows."""
     if keeps_stock:
-        options["io_manager_def"] = StockHistoryIOManager()
+        options["io_manager_def"] = stock_history_io_manager
     with warnings.catch_warnings():  # io_manager_def is "beta" in Dagster 1.13; it is what keeps the rows here
         warnings.simplefilter("ignore", dg.BetaWarning)
         return dg.asset(**_asset_options(declaration), **options)
