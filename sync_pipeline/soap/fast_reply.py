@@ -184,11 +184,6 @@ class ReplyReader(Generic[R]):
         document = parse_xml(content, self.client.transport, settings=self.client.settings)  # type: ignore[arg-type]  # zeep says str, reads bytes
         return self.records(self.read_envelope(document))
 
-    def by_zeep(self, document: etree._Element, notes: Notes | None = None) -> list[R]:
-        """TolerantReading, zeep's decoding and the client's old way to records: the reference the fast
-        path must equal (skipped elements into `notes` if given, else the client's collector)."""
-        return self.by_zeep_values(self.zeep_values(document, notes))
-
     def fast_records(self, envelope: etree._Element, notes: Notes | None = None) -> list[R]:
         """The records by the fast path alone; raises Unusual for what only zeep's path decodes.
 
