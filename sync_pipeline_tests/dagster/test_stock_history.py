@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from sync_pipeline.cli import main
-from sync_pipeline.ledger.engine import dagster_postgres_url
+from sync_pipeline_tests.postgres import dagster_postgres_url
 from sync_pipeline.stock.history import FILES_FOLDER, FileStockHistory, history_of
 from sync_pipeline_tests.dagster.conftest import Stack, run_job
 

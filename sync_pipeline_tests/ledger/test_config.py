@@ -8,7 +8,8 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import make_url
 
-from sync_pipeline.ledger import Ledger, LedgerError, check_url, dagster_postgres_url, resolve_url
+from sync_pipeline.ledger import Ledger, LedgerError, check_url, resolve_url
+from sync_pipeline_tests.postgres import dagster_postgres_url
 from sync_pipeline.settings import Settings, SettingsError
 from sync_pipeline_tests.settings_environment import clear_settings, set_required
 
