@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 import sqlalchemy as sa
 
+from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, build_engine
+from sync_pipeline.ledger.migrations import migrate
 from sync_pipeline.ledger.schema import stock_history
 from sync_pipeline.stock.diff import StockComparison
 from sync_pipeline.stock.quantity import from_units, to_units
@@ -179,16 +181,12 @@ class TableStockHistory:
     another one (migrated as a ledger is, so the table is there before the first cycle)."""
 
     def __init__(self, url: str, schema: str | None = None) -> None:
-        from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, build_engine
-
         self.engine = build_engine(url, schema or DEFAULT_SCHEMA)
         self.table = stock_history
         self._migrated = False
 
     def _ready(self) -> sa.Engine:
         if not self._migrated:
-            from sync_pipeline.ledger.migrations import migrate
-
             migrate(self.engine)
             self._migrated = True
         return self.engine
