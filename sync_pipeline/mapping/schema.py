@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -86,8 +88,9 @@ class ServiceSchema:
         for name, elements in raw_complex.items():
             self._complex[name] = {e.get("name"): _field(e, simple, raw_complex) for e in elements}
 
-    def fields(self, type_name: str) -> dict[str, SchemaField]:
-        return dict(self._complex[type_name])
+    def fields(self, type_name: str) -> Mapping[str, SchemaField]:
+        """The type's elements, read-only: the mapping asks for them per record, so they are not copied."""
+        return MappingProxyType(self._complex[type_name])
 
     def required_attributes(self, type_name: str) -> tuple[str, ...]:
         return self._required_attributes.get(type_name, ())
