@@ -106,6 +106,10 @@ class StockHistoryStore(Protocol):
 
     def prune(self, before: datetime) -> int: ...
 
+    def where(self) -> str:
+        """Where the cycles are kept, for operators (never with a password)."""
+        ...
+
 
 class _Streaks:
     """Standings built from each article's rows fed newest first; an article is settled once a row
@@ -167,6 +171,9 @@ class FileStockHistory:
             streaks.add(rows[rows["article_number"].isin(streaks.open)])
         return streaks.found
 
+    def where(self) -> str:
+        return f"CSV files in {self.directory}"
+
     def prune(self, before: datetime) -> int:
         """Remove the cycles taken before `before`; how many."""
         cutoff = pd.Timestamp(before).tz_convert("UTC").strftime(FILE_TIME_FORMAT)
@@ -227,6 +234,11 @@ class TableStockHistory:
             streaks.add(self._read(self.table.c.article_number.in_(wanted[start:start + ARTICLES_PER_QUERY]),
                                    newest_first=True))
         return streaks.found
+
+    def where(self) -> str:
+        schema = (self.engine.get_execution_options().get("schema_translate_map") or {}).get(None)
+        table = f"{schema}.{self.table.name}" if schema else self.table.name
+        return f"the table {table} on {self.engine.url.render_as_string(hide_password=True)}"
 
     def prune(self, before: datetime) -> int:
         """Delete the cycles taken before `before`; how many."""
