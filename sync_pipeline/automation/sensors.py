@@ -116,8 +116,8 @@ def wms_shipped_sensor(job, notifier: Notifier, sent_status: int, interval_secon
         cursor = ShippedCursor.from_json(context.cursor)
         started = _now()
         with watching(context.instance, WMS, "the sensor wms_shipped_orders", notifier):
-            shipped = wms.client().orders(status_from=sent_status, status_to=LAST_SHIPPED_STATUS,
-                                          changed_since=cursor.moment)
+            shipped = list(wms.client().orders(status_from=sent_status, status_to=LAST_SHIPPED_STATUS,
+                                               changed_since=cursor.moment))  # pages are read as iterated
         numbers = {o.GoodsOwnerOrderNumber or f"WMS order {o.OrderId}" for o in shipped}
         # The next read starts a minute before this one began: everything it can return that was
         # shipped already is in `numbers`.
