@@ -22,6 +22,7 @@ SLOW_PLACES = {
     "dagster/test_demo_stops.py": "`sync-pipeline demo` in a child process: sandboxes plus dagster dev",
     "dagster/test_demo_restarts.py": "`sync-pipeline demo` started three times in a child process",
     "dagster/test_job_execute_cli.py": "the dagster command line in child processes",
+    "dagster/test_daemon_alerts.py": "dagster dev (webserver and daemon) and the sandboxes in child processes",
     "dagster/test_storage.py": "Dagster's storage on PostgreSQL",
     "sandbox/test_cli.py": "`sync-pipeline sandbox` in child processes",
     "ledger/test_postgres.py": "the ledger on PostgreSQL",
