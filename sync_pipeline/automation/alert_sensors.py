@@ -16,13 +16,14 @@ starts from that moment (older runs are not alerted).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import dagster as dg
 
 from sync_pipeline.assets.reporting import FIRST_REASONS
 from sync_pipeline.automation.alerts import Alert, EmailSender, Notifier, SlackSender, SmtpAccount, run_link
 from sync_pipeline.automation.outages import SYSTEMS, UNREACHABLE_ERRORS, Outages, system_of
+from sync_pipeline.settings import Settings
 
 IMPLICIT_ASSET_JOB = "__ASSET_JOB"  # what "Materialize" in the asset graph runs
 
@@ -40,7 +41,7 @@ def _subject(run: dg.DagsterRun) -> str:
     return label[0].upper() + label[1:] if label.startswith("materialization") else f"The job {label}"
 
 
-def run_partition(tags: dict[str, str]) -> str | None:
+def run_partition(tags: Mapping[str, str]) -> str | None:
     """The partition (or partition range) a run was for, from Dagster's run tags."""
     if tags.get("dagster/partition"):
         return tags["dagster/partition"]
@@ -78,7 +79,7 @@ class StepFailure:
 
 
 def step_failure(event: dg.DagsterEvent) -> StepFailure:
-    data = event.event_specific_data
+    data: Any = event.event_specific_data  # StepFailureData: its error and, for a dg.Failure, its metadata
     step = event.step_key or "a step"
     metadata = {name: getattr(value, "value", value)
                 for name, value in (getattr(getattr(data, "user_failure_data", None), "metadata", None) or {}).items()}
@@ -102,12 +103,13 @@ class FailedCheck:
 def failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[FailedCheck]:
     found = []
     for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
-        evaluation = entry.dagster_event.event_specific_data
-        if evaluation.passed:
+        evaluation = entry.dagster_event.event_specific_data if entry.dagster_event is not None else None
+        if not isinstance(evaluation, dg.AssetCheckEvaluation) or evaluation.passed:
             continue
         metadata = {name: value.value for name, value in evaluation.metadata.items()}
         asset = evaluation.asset_key.to_user_string()
-        reasons = metadata.get(FIRST_REASONS) or []
+        listed = metadata.get(FIRST_REASONS)
+        reasons = [str(reason) for reason in listed] if isinstance(listed, list) else []
         named = f"; first: {'; '.join(reasons)}" if reasons else (
             f" ({metadata['records']})" if metadata.get("records") else "")
         sentence = (f"{asset}: {(evaluation.description or 'failed').rstrip('.')}{named} "
@@ -205,17 +207,18 @@ def _send(notifier: Notifier, alert: Alert | None) -> None:
         notifier.send(alert)
 
 
-def smtp_account(settings: Any) -> SmtpAccount | None:
-    if not settings.email_alerts_on():
+def smtp_account(settings: Settings) -> SmtpAccount | None:
+    sender, host = settings.sync_alert_email_from, settings.sync_alert_email_smtp_host
+    password = settings.sync_alert_email_smtp_password
+    if not (settings.email_alerts_on() and sender and host and password):
         return None
-    return SmtpAccount(sender=settings.sync_alert_email_from, recipients=tuple(settings.sync_alert_email_to),
-                       host=settings.sync_alert_email_smtp_host,
-                       password=settings.sync_alert_email_smtp_password.get_secret_value(),
+    return SmtpAccount(sender=sender, recipients=tuple(settings.sync_alert_email_to), host=host,
+                       password=password.get_secret_value(),
                        port=settings.sync_alert_email_smtp_port, kind=settings.sync_alert_email_smtp_type,
                        user=settings.sync_alert_email_smtp_user)
 
 
-def alert_notifier(settings: Any, secrets: Callable[[], Iterable[str | None]] = tuple) -> Notifier:
+def alert_notifier(settings: Settings, secrets: Callable[[], Iterable[str | None]] = tuple) -> Notifier:
     """The log, and the webhook, Slack and e-mail as the settings ask; every secret they know masked."""
     slack, account = settings.slack_alerts(), smtp_account(settings)
 
@@ -226,6 +229,6 @@ def alert_notifier(settings: Any, secrets: Callable[[], Iterable[str | None]] = 
     return Notifier(settings.alert_webhook_url(), secrets=all_secrets, senders=senders)
 
 
-def alert_sensors(settings: Any, notifier: Notifier) -> list[dg.SensorDefinition]:
+def alert_sensors(settings: Settings, notifier: Notifier) -> list[dg.SensorDefinition]:
     ui, interval = settings.sync_ui_base_url, settings.sync_sensor_interval_seconds
     return [failure_alert_sensor(notifier, ui, interval), check_failure_sensor(notifier, ui, interval)]

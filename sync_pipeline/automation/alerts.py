@@ -16,7 +16,7 @@ import smtplib
 import ssl
 from dataclasses import asdict, dataclass, replace
 from email.message import EmailMessage
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import requests
 
@@ -41,7 +41,7 @@ class Alert:
     system: str | None = None  # the system an outage alert is about
     link: str | None = None  # the run in the Dagster UI
 
-    def payload(self) -> dict[str, object]:
+    def payload(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -132,6 +132,7 @@ class EmailSender:
         message["Subject"] = alert.title
         message.set_content(alert.text)
         context = ssl.create_default_context()
+        server: smtplib.SMTP
         if account.kind == "SSL":
             server = smtplib.SMTP_SSL(account.host, account.port or 465, context=context, timeout=self._timeout)
         else:

@@ -20,7 +20,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from typing import Iterable, TypeAlias
 
 import dagster as dg
 
@@ -36,6 +36,7 @@ FIRST_LOOK_BACK = timedelta(hours=1)  # how far back a sensor without a cursor l
 SHOWN_ORDERS = 20  # order numbers named in a tag; the count is always complete
 TRIGGER_TAG = "sync_pipeline/trigger"
 ORDERS_TAG = "sync_pipeline/orders"
+Job: TypeAlias = "dg.JobDefinition | dg.UnresolvedAssetJobDefinition"  # dagster has the second only for type checkers
 
 
 def _now() -> datetime:
@@ -56,14 +57,14 @@ def _order_tags(sensor: str, numbers: list[str]) -> dict[str, str]:
 # -- new or changed orders in 24SevenOffice --------------------------------------------------------
 
 
-def erp_order_sensor(job, notifier: Notifier, pull_status: str = "Confirmed",
+def erp_order_sensor(job: Job, notifier: Notifier, pull_status: str = "Confirmed",
                      interval_seconds: int = 30) -> dg.SensorDefinition:
     @dg.sensor(name="erp_new_orders", job=job, minimum_interval_seconds=interval_seconds,
                default_status=dg.DefaultSensorStatus.RUNNING,
                description=f"Starts {job.name} when an order in status {service_text(pull_status)} is new or "
                            f"changed in 24SevenOffice; looks every {interval_seconds} s "
                            "(SYNC_SENSOR_INTERVAL_SECONDS).")
-    def _sensor(context: dg.SensorEvaluationContext, erp: ErpResource):
+    def _sensor(context: dg.SensorEvaluationContext, erp: ErpResource) -> dg.RunRequest | dg.SkipReason:
         cursor = Cursor.from_json(context.cursor) if context.cursor else Cursor(moment=_now() - FIRST_LOOK_BACK)
         with watching(context.instance, ERP, "the sensor erp_new_orders", notifier):
             changed = erp.client().orders_changed_since(cursor.moment, statuses=None)
@@ -106,13 +107,13 @@ class ShippedCursor:
         return cls(moment=datetime.fromisoformat(data["moment"]), seen=frozenset(data.get("seen") or ()))
 
 
-def wms_shipped_sensor(job, notifier: Notifier, sent_status: int, interval_seconds: int = 30) -> dg.SensorDefinition:
+def wms_shipped_sensor(job: Job, notifier: Notifier, sent_status: int, interval_seconds: int = 30) -> dg.SensorDefinition:
     @dg.sensor(name="wms_shipped_orders", job=job, minimum_interval_seconds=interval_seconds,
                default_status=dg.DefaultSensorStatus.RUNNING,
                description=f"Starts {job.name} when the warehouse ships an order (status number "
                            f"{sent_status} or above); looks every {interval_seconds} s "
                            "(SYNC_SENSOR_INTERVAL_SECONDS).")
-    def _sensor(context: dg.SensorEvaluationContext, wms: WmsResource):
+    def _sensor(context: dg.SensorEvaluationContext, wms: WmsResource) -> dg.RunRequest | dg.SkipReason:
         cursor = ShippedCursor.from_json(context.cursor)
         started = _now()
         with watching(context.instance, WMS, "the sensor wms_shipped_orders", notifier):
