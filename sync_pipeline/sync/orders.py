@@ -15,16 +15,18 @@ from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
 from sync_pipeline.soap.errors import RecordError, SyncError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, Window, in_window, unseen
 from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 from sync_pipeline.wms.back_to_back import Finished
+from sync_pipeline.wms.held import Holding, order_holding
 from sync_pipeline.wms.write_calls import order_write
 
 if TYPE_CHECKING:
     from sync_pipeline.erp.models import Company, InvoiceOrder
     from sync_pipeline.processes.protocols import Erp, Wms, WriteQueue
+    from sync_pipeline.wms.models import WmsOrder
 
     # What an order's write is submitted with: the order, its WMS payload, its WMS status before.
     PushToken = tuple[InvoiceOrder, dict[str, Any], int | None]
@@ -46,7 +48,7 @@ class OrderOptions:
 
 
 def push_orders(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
-                extra: Sequence[ExtraField] = (), window: tuple[datetime, datetime] | None = None) -> SyncReport:
+                extra: Sequence[ExtraField] = (), window: Window | None = None) -> SyncReport:
     """Push every order in the pull status changed since the cursor, or due for a retry.
 
     window (start, end): only the orders whose DateChanged is in [start, end) (one day's resync).
@@ -64,15 +66,11 @@ def push_orders(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions
     retry_ids = fetch_due_retries(gate, changed, str, list, PUSH_STAGES)  # their ids: read below, in batches
     with wms.back_to_back(window=WRITES_QUEUED) as writes:
         for batch in erp.order_batches(changed, pull, first=FIRST_BATCH):
-            if window is not None:
-                batch = [o for o in batch if o.DateChanged is not None and window[0] <= o.DateChanged < window[1]]
-            fresh, seen = unseen(batch, cursor, order_key)
+            fresh, seen = unseen(in_window(batch, window), cursor, order_key)
             report.unchanged += seen
             pusher.push(fresh, writes)
         for batch in erp.order_batches(retry_ids, pull):
-            if window is not None:
-                batch = [o for o in batch if o.DateChanged is not None and window[0] <= o.DateChanged < window[1]]
-            pusher.push(batch, writes)
+            pusher.push(in_window(batch, window), writes)
         pusher.finish(writes.drain())
     report.cursor = pusher.progress.build()
     return report
@@ -118,8 +116,9 @@ class _Pusher:
         companies = _contact_fallbacks(self.erp, orders)
         existing = _existing_orders(self.wms, orders)
         for order in orders:
-            wms_status = existing.get(order_key(order))
-            payload = _to_push(self.writer, order, wms_status, companies.get(order.CustomerId), self.extra)
+            held = existing.get(order_key(order))
+            wms_status = held.OrderStatusNumber if held is not None else None
+            payload = _to_push(self.writer, order, held, companies.get(order.CustomerId), self.extra)
             if isinstance(payload, Outcome):
                 self._moved_past(order, _imported(self.erp, self.writer, order, payload, self.options))
             else:
@@ -137,22 +136,24 @@ class _Pusher:
             self.progress.handled(order_key(order), order.DateChanged)
 
 
-def _to_push(writer: RecordWriter, order: InvoiceOrder, wms_status: int | None, company: Company | None,
+def _to_push(writer: RecordWriter, order: InvoiceOrder, held: WmsOrder | None, company: Company | None,
              extra: Sequence[ExtraField]) -> dict[str, Any] | Outcome:
-    """The WMS order to push, or the outcome of an order that is not pushed (failed or unchanged)."""
+    """The WMS order to push, or the outcome of an order that is not pushed (failed or unchanged).
+
+    held: the order as the warehouse has it (None: it has not)."""
     key, version = order_key(order), version_of(order.DateChanged)
     if order.APIException is not None:
         writer.fail(key, RecordError(key=key, message=order.APIException.Message or "error from 24SevenOffice"),
                     version=version)
         return Outcome.FAILED
-    if wms_status is not None and wms_status >= FIRST_LOCKED_STATUS:
+    if held is not None and held.OrderStatusNumber >= FIRST_LOCKED_STATUS:
         writer.report.unchanged += 1  # the warehouse is already working on it: nothing may change now
         return Outcome.LOCKED
     payload = map_order(order, company=company, extra=extra)
     if isinstance(payload, RecordError):
         writer.fail(key, payload, version=version)
         return Outcome.FAILED
-    return payload if writer.needs_write(key, payload) else Outcome.UNCHANGED
+    return payload if writer.needs_write(key, payload, order_holding(payload, held)) else Outcome.UNCHANGED
 
 
 def _pushed(erp: Erp, wms: Wms, writer: RecordWriter, end: Finished[PushToken], options: OrderOptions) -> Outcome:
@@ -198,12 +199,12 @@ def _locked_now(wms: Wms, number: str) -> bool:
     return any(o.OrderStatusNumber >= FIRST_LOCKED_STATUS for o in wms.orders(order_numbers=[number]))
 
 
-def _existing_orders(wms: Wms, orders: list[InvoiceOrder]) -> dict[str, int]:
-    """The WMS status number of each order the warehouse already has, by order number."""
+def _existing_orders(wms: Wms, orders: list[InvoiceOrder]) -> dict[str, WmsOrder]:
+    """The orders the warehouse already has, as it shows them, by order number."""
     numbers = sorted({str(o.OrderId) for o in orders})
     if not numbers:
         return {}
-    return {o.GoodsOwnerOrderNumber: o.OrderStatusNumber for o in wms.orders(order_numbers=numbers)
+    return {o.GoodsOwnerOrderNumber: o for o in wms.orders(order_numbers=numbers)
             if o.GoodsOwnerOrderNumber is not None}
 
 
@@ -268,7 +269,7 @@ def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Ga
     writer = RecordWriter(gate, report)
     to_report = []
     for number in admission.keys:
-        if gate.state(number) == State.REPORTED.value:
+        if gate.state(number) == State.REPORTED.value and not gate.verify:
             report.unchanged += 1  # reported before, read again in the overlap: no write at all
             continue
         gate.advance(number, State.SHIPPED.value)
@@ -286,6 +287,6 @@ def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Ga
             report.unchanged += 1
         elif writer.write(str(order_id), str(order_id), {"OrderStatus": service_text(options.shipped_status)},
                           lambda: erp.set_order_status(order_id, options.shipped_status),
-                          state=State.REPORTED.value) is Outcome.WRITTEN:
+                          state=State.REPORTED.value, holding=Holding.DIFFERS) is Outcome.WRITTEN:  # as just read
             gate.reached(str(order_id), {Stage.REPORTED: datetime.now(timezone.utc)})
             report.updated += 1
