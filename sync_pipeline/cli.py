@@ -24,15 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--fresh", action="store_true",
                       help="start anew: empty the sandboxes' data, the sync ledger and Dagster's storage together")
     history = commands.add_parser("stock-history", help="a SKU's stock balances over time, as the stock cycles kept "
-                                  "them (the PostgreSQL of SYNC_STOCK_HISTORY_URL, else of SYNC_LEDGER_URL, else files under "
-                                  "DAGSTER_HOME)")
+                                  "them (reads the pipeline's settings: the database of SYNC_STOCK_HISTORY_URL, else "
+                                  "the ledger's PostgreSQL, else files under DAGSTER_HOME)")
     history.add_argument("sku", help="the article number (24SevenOffice No = Ongoing ArticleNumber)")
     args = parser.parse_args(argv)
     if args.command == "stock-history":
-        from sync_pipeline.stock.history import history_markdown
-
-        sys.stdout.write(history_markdown(args.sku))
-        return 0
+        return _stock_history(args.sku)
     if args.command == "sandbox":
         # Imported here: the pipeline itself never depends on the sandbox package.
         from sync_pipeline.sandbox.main import serve
@@ -49,6 +46,19 @@ def main(argv: list[str] | None = None) -> int:
                         dagster_home=Path(args.dagster_home).resolve() if args.dagster_home else None,
                         fresh=args.fresh)
     return 2
+
+
+def _stock_history(sku: str) -> int:
+    from sync_pipeline.settings import SettingsError, load_settings
+    from sync_pipeline.stock.history import database_of, history_markdown
+
+    try:
+        settings = load_settings()
+    except SettingsError as invalid:
+        sys.stderr.write(f"{invalid}\n")
+        return 2
+    sys.stdout.write(history_markdown(sku, database_of(settings)))
+    return 0
 
 
 if __name__ == "__main__":

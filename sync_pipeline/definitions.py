@@ -6,6 +6,7 @@ import dagster as dg
 
 from sync_pipeline.assets.drift import drift_report
 from sync_pipeline.assets.dry_run import dry_run_plan
+from sync_pipeline.assets.failed_records import failed_records, failed_records_sensor
 from sync_pipeline.assets.latency import order_latency
 from sync_pipeline.assets.process_assets import PROCESS_ASSETS, RESYNC_ASSETS
 from sync_pipeline.automation.jobs import build_jobs
@@ -44,10 +45,12 @@ def build_definitions() -> dg.Definitions:
     if "report_shipped" in jobs:
         sensors.append(wms_shipped_sensor(jobs["report_shipped"], settings.sync_wms_sent_status,
                                           settings.sync_sensor_interval_seconds))
+    sensors.append(failed_records_sensor(settings.sync_sensor_interval_seconds))
     schedules = [sync_schedule(jobs["sync_all"], settings.sync_interval_minutes), reconcile_schedule(jobs["reconcile"])]
     if "resync_day" in jobs:
         schedules.append(nightly_resync_schedule(jobs["resync_day"]))
-    assets = [*PROCESS_ASSETS.values(), *RESYNC_ASSETS.values(), dry_run_plan, drift_report, order_latency]
+    assets = [*PROCESS_ASSETS.values(), *RESYNC_ASSETS.values(), dry_run_plan, drift_report, order_latency,
+              failed_records]
     config = ProcessConfig.from_settings(settings)
     return dg.Definitions(
         assets=dg.map_asset_specs(lambda spec: with_switch(spec, config), assets),

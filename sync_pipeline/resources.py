@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import dagster as dg
@@ -21,14 +22,19 @@ from sync_pipeline.mapping.extra import erp_return_properties
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
 from sync_pipeline.wms import WmsClient, WmsConnection
 
+if TYPE_CHECKING:
+    from sync_pipeline.settings import Settings
+
+C = TypeVar("C")
 _local = threading.local()
 
 
-def _cached(kind: str, key: tuple, build) -> Any:
-    cache = _local.__dict__.setdefault("clients", {})
+def _cached(kind: str, key: tuple[Hashable, ...], build: Callable[[], C]) -> C:
+    cache: dict[tuple[str, tuple[Hashable, ...]], Any] = _local.__dict__.setdefault("clients", {})
     if (kind, key) not in cache:
         cache[(kind, key)] = build()
-    return cache[(kind, key)]
+    client: C = cache[(kind, key)]
+    return client
 
 
 class ErpResource(dg.ConfigurableResource):
@@ -100,7 +106,7 @@ class LedgerResource(dg.ConfigurableResource):
             return _ledgers[url, backoff]
 
 
-def resources_from_env(settings) -> dict[str, Any]:
+def resources_from_env(settings: Settings) -> dict[str, Any]:
     """Secrets as EnvVar, so the UI shows the variable's name and never its value.
 
     The settings were validated already (clear messages per wrong value); the non-secret values

@@ -49,6 +49,8 @@ _RETRY_WAIT_LIMIT = 7 * 24 * 3600  # a week: longer is a typo, and waits must fi
 _RETRY_ATTEMPTS_LIMIT = 1000
 _RETRY_WAIT = f"must be a whole number of seconds from 1 to {_RETRY_WAIT_LIMIT}"
 _RETRY_ATTEMPTS = f"must be a whole number of attempts from 1 to {_RETRY_ATTEMPTS_LIMIT}"
+_STOCK_HISTORY_DAYS_LIMIT = 3660  # ten years
+_STOCK_HISTORY_DAYS = f"must be a whole number of days from 1 to {_STOCK_HISTORY_DAYS_LIMIT}"
 
 
 def _whole_number(value: Any) -> int | None:
@@ -145,6 +147,10 @@ class Settings(BaseSettings):
     sync_alert_email_smtp_password: SecretStr | None = None
     # The sync ledger's database (docs/ledger.md); None: sync_ledger.sqlite under DAGSTER_HOME.
     sync_ledger_url: SecretStr | None = None  # a PostgreSQL URL carries its password
+    # Where each stock cycle's rows are kept (stock/history.py); None: the ledger's PostgreSQL, else files.
+    sync_stock_history_url: SecretStr | None = None
+    # stock cycles older than this are pruned as each new one is kept
+    sync_stock_history_days: Annotated[int, _whole(1, _STOCK_HISTORY_DAYS_LIMIT, _STOCK_HISTORY_DAYS)] = 400
     # Reconciliation (docs/operations.md, "Drift and latency")
     # settled differences between the systems tolerated before drift_report fails
     sync_drift_threshold: Annotated[int, _whole(0, None, "must be a whole number of differences, 0 or more")] = 0
@@ -353,7 +359,7 @@ class Settings(BaseSettings):
         return bool(self.sync_alert_email_from and self.sync_alert_email_to and self.sync_alert_email_smtp_host
                     and self.sync_alert_email_smtp_password)
 
-    @field_validator("sync_ledger_url", mode="before")
+    @field_validator("sync_ledger_url", "sync_stock_history_url", mode="before")
     @classmethod
     def _ledger_url(cls, value: Any) -> Any:
         url = value.get_secret_value() if isinstance(value, SecretStr) else value

@@ -8,11 +8,13 @@ from sync_pipeline.assets.history import HISTORY_RUNS, recent_metadata
 from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.registry import PROCESSES
-from sync_pipeline.reconcile.drift import CATEGORIES, Drift, DriftOptions, compare_systems
+from sync_pipeline.reconcile.drift import (CATEGORIES, Drift, DriftOptions, compare_systems, stock_articles,
+                                           with_standings)
 from sync_pipeline.reconcile.gather import read_systems
 from sync_pipeline.reconcile.markdown import drift_history_markdown, drift_markdown
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import Settings
+from sync_pipeline.stock.history import database_of, store_for
 
 CHECK = "drift_within_threshold"
 
@@ -35,8 +37,9 @@ def drift_options(settings: Settings) -> DriftOptions:
     description=(
         "Are the two systems in step? Reads both (writes nothing) and lists what differs: articles on one "
         "side only, orders in 24SevenOffice missing in the warehouse and the reverse, orders shipped in one "
-        "system and not the other, and stock balances that differ, largest first. Changes younger than "
-        "SYNC_DRIFT_GRACE_MINUTES are in transit and not counted. Keeps the counts of recent runs."
+        "system and not the other, and stock balances that differ, largest first, each with since when it "
+        "has differed according to the kept stock cycles. Changes younger than SYNC_DRIFT_GRACE_MINUTES that "
+        "are still in flight are in transit and not counted. Keeps the counts of recent runs."
     ),
 )
 def drift_report(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
@@ -47,13 +50,15 @@ def drift_report(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsRe
     systems = read_systems(erp.client(), wms.client(), ledger.ledger(home=context.instance.root_directory), options,
                            now=now, grace=grace)
     drift = compare_systems(systems, options, settled_before=now - grace)
+    history = store_for(database_of(settings), context.instance.root_directory)
+    with_standings(drift, history.standings(stock_articles(drift)))
     figures = _figures(drift)
-    history = [(now, figures), *recent_metadata(context.instance, context.asset_key, HISTORY_RUNS - 1)]
+    runs = [(now, figures), *recent_metadata(context.instance, context.asset_key, HISTORY_RUNS - 1)]
     yield dg.MaterializeResult(metadata={
         **{name: dg.MetadataValue.int(value) for name, value in figures.items()},
         "drift": dg.MetadataValue.md(drift_markdown(drift, threshold=settings.sync_drift_threshold,
                                                     grace_minutes=settings.sync_drift_grace_minutes, at=now)),
-        "history": dg.MetadataValue.md(drift_history_markdown(history, drift.categories)),
+        "history": dg.MetadataValue.md(drift_history_markdown(runs, drift.categories)),
         "summary": dg.MetadataValue.text(f"{drift.total} difference(s): {drift.summary()}"),
     })
     yield drift_check(drift, settings.sync_drift_threshold)

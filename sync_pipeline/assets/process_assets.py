@@ -27,7 +27,7 @@ from sync_pipeline.assets.reporting import (
     no_failed_records_spec,
     report_metadata,
 )
-from sync_pipeline.assets.stock_history_io import StockHistoryIOManager
+from sync_pipeline.assets.stock_history_io import stock_history_io_manager
 from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
@@ -114,7 +114,7 @@ def _asset_options(declaration: AssetDeclaration) -> dict[str, Any]:
 def _asset_decorator(declaration: AssetDeclaration, keeps_stock: bool, **options: Any) -> Any:
     """dg.asset for a declaration; a stock asset gets StockHistoryIOManager, which appends each cycle's rows."""
     if keeps_stock:
-        options["io_manager_def"] = StockHistoryIOManager()
+        options["io_manager_def"] = stock_history_io_manager
     with warnings.catch_warnings():  # io_manager_def is "beta" in Dagster 1.13; it is what keeps the rows here
         warnings.simplefilter("ignore", dg.BetaWarning)
         return dg.asset(**_asset_options(declaration), **options)

@@ -1,11 +1,14 @@
-"""Re-drive from the UI: one record sent again through its process, nothing else touched.
+"""Re-drive: one record sent again through its process, nothing else touched.
 
-Jobs → redrive_record → Launchpad, config {kind: article|order|supplier|stock, key: ...}. The
-record's failure in the ledger is cleared (no longer dead-lettered, attempts from 0), then that
-record alone goes through its process with resend on (written even if the ledger thinks the
-target has it). Cursors do not move; no other record is read for writing or written.
+Two ways in, one path: the asset `failed_records` (assets/failed_records.py: every failing record is a
+partition; select and Materialize), and the job `redrive_record` for any record by its number (Jobs →
+redrive_record → Launchpad, config {kind: article|order|supplier|stock, key: ...}; also from the CLI).
+The record's failure in the ledger is cleared (no longer dead-lettered, attempts from 0), then that
+record alone goes through its process with resend on (written even if the ledger thinks the target
+has it). Cursors do not move; no other record is read for writing or written.
 """
 
+from dataclasses import dataclass
 from typing import Literal
 
 import dagster as dg
@@ -23,6 +26,7 @@ from sync_pipeline.settings import Settings
 from sync_pipeline.sync.orders import LAST_SHIPPED_STATUS
 from sync_pipeline.sync.report import SyncReport
 
+
 class RedriveConfig(dg.Config):
     kind: Literal["article", "order", "supplier", "stock"] = Field(
         description="article, order, supplier or stock")
@@ -32,6 +36,15 @@ class RedriveConfig(dg.Config):
 
 class RedriveRefused(dg.Failure):
     """The key names no record, or its process is switched off (said before anything is touched)."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record to re-drive: its ledger kind and key (an ERP id), and how operators name it."""
+
+    kind: Kind
+    key: str
+    label: str
 
 
 def find_product(erp, key: str):
@@ -45,10 +58,19 @@ def find_product(erp, key: str):
     return None
 
 
-def _whole_number(config: RedriveConfig) -> int:
-    if not config.key.strip().isdigit():
+def record_of_config(config: RedriveConfig, erp_client) -> Record:
+    """The record the launchpad's {kind, key} names; refused when it names none."""
+    key = config.key.strip()
+    if config.kind in ("article", "stock"):
+        product = find_product(erp_client, key)
+        if product is None:
+            raise RedriveRefused(f"{config.kind} {key!r}: no product with that number or id in 24SevenOffice")
+        if config.kind == "stock" and not product.No:
+            raise RedriveRefused(f"stock {key!r}: product {product.Id} has no number, so no warehouse article")
+        return Record(Kind(config.kind), str(product.Id), f"{product.No} (product {product.Id})")
+    if not key.isdigit():
         raise RedriveRefused(f"{config.kind} key {config.key!r}: give the ERP {config.kind} id, a whole number")
-    return int(config.key.strip())
+    return Record(Kind(config.kind), str(int(key)), str(int(key)))
 
 
 def _entry_text(entry: LedgerEntry | None) -> str:
@@ -62,44 +84,27 @@ def _entry_text(entry: LedgerEntry | None) -> str:
     return text
 
 
-@dg.op(
-    name="redrive_one_record",
-    pool="ongoing_writes",
-    description="Sends one record again through its process (clearing its dead letter), touching nothing else.",
-)
-def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp: ErpResource, wms: WmsResource,
-                      ledger: LedgerResource, settings: dg.ResourceParam[Settings]) -> dg.Output:
+def redrive(context: dg.OpExecutionContext | dg.AssetExecutionContext, record: Record, erp: ErpResource,
+            wms: WmsResource, ledger: LedgerResource, settings: Settings) -> dict[str, dg.MetadataValue]:
+    """Send `record` again through its process; its outcome as metadata. Raises dg.Failure if it failed again."""
     store = ledger.ledger(home=context.instance.root_directory)
-    erp_client, wms_client = erp.client(), wms.client()
     process_config = ProcessConfig.from_settings(settings)
-    key = config.key.strip()
-    if config.kind in ("article", "stock"):
-        product = find_product(erp_client, key)
-        if product is None:
-            raise RedriveRefused(f"{config.kind} {key!r}: no product with that number or id in 24SevenOffice")
-        if config.kind == "stock" and not product.No:
-            raise RedriveRefused(f"stock {key!r}: product {product.Id} has no number, so no warehouse article")
-        kind, ledger_key, label = Kind(config.kind), str(product.Id), f"{product.No} (product {product.Id})"
-        process = _process_of(kind)
-    else:
-        number = _whole_number(config)
-        kind, ledger_key, label = Kind(config.kind), str(number), str(number)
-        process = (_order_process(wms_client, number, process_config) if config.kind == "order"
-                   else _process_of(kind))
+    process = (_order_process(wms.client(), int(record.key), process_config) if record.kind is Kind.ORDER
+               else _process_of(record.kind))
     off = process.switched_off(process_config)
     if off is not None:
-        raise RedriveRefused(f"{config.kind} {key!r}: the {process.name} process is switched off ({off}), "
+        raise RedriveRefused(f"{record.kind} {record.label}: the {process.name} process is switched off ({off}), "
                              "so nothing is sent; switch it on to re-drive its records")
 
-    before = store.get(kind, ledger_key)
-    redriven = store.redrive(kind, ledger_key)
-    report = run_in_dagster(context, process, ByKeys((ledger_key,)), erp, wms, ledger, settings, resend=True,
+    before = store.get(record.kind, record.key)
+    redriven = store.redrive(record.kind, record.key)
+    report = run_in_dagster(context, process, ByKeys((record.key,)), erp, wms, ledger, settings, resend=True,
                             retries=False).report
-    after = store.get(kind, ledger_key)
+    after = store.get(record.kind, record.key)
 
     outcome = _outcome(report)
     metadata = {
-        "record": dg.MetadataValue.text(f"{kind} {label}"),
+        "record": dg.MetadataValue.text(f"{record.kind} {record.label}"),
         "outcome": dg.MetadataValue.text(outcome),
         "was_failing": dg.MetadataValue.bool(redriven),
         "ledger_before": dg.MetadataValue.text(_entry_text(before)),
@@ -109,13 +114,13 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp
     }
     context.log_event(dg.AssetObservation(asset_key=process.asset.key,
                                           metadata={"redriven": metadata["record"], "outcome": metadata["outcome"],
-                                                    "run": dg.MetadataValue.text(context.run_id)}))
-    context.log.info(f"re-drive of {kind} {label}: {outcome}")
+                                                    "run": dg.MetadataValue.text(context.run.run_id)}))
+    context.log.info(f"re-drive of {record.kind} {record.label}: {outcome}")
     if report.failures:
-        raise dg.Failure(description=f"re-drive of {kind} {label} failed: "
+        raise dg.Failure(description=f"re-drive of {record.kind} {record.label} failed: "
                                      + "; ".join(f"{e.key}: {e.message}" for e in report.failures),
                          metadata=metadata)
-    return dg.Output(None, metadata=metadata)
+    return metadata
 
 
 def _process_of(kind: Kind) -> SyncProcess:
@@ -141,7 +146,19 @@ def _outcome(report: SyncReport) -> str:
     return "nothing to write: the target already has it"
 
 
-@dg.job(name="redrive_record", description="Re-drive one record: config {kind: article|order|supplier|stock, key}. "
-                                           "Clears its dead letter and sends it again; nothing else is touched.")
+@dg.op(
+    name="redrive_one_record",
+    pool="ongoing_writes",
+    description="Sends one record again through its process (clearing its dead letter), touching nothing else.",
+)
+def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp: ErpResource, wms: WmsResource,
+                      ledger: LedgerResource, settings: dg.ResourceParam[Settings]) -> dg.Output:
+    record = record_of_config(config, erp.client())
+    return dg.Output(None, metadata=redrive(context, record, erp, wms, ledger, settings))
+
+
+@dg.job(name="redrive_record", description="Re-drive one record by its number: config {kind: article|order|supplier|"
+                                           "stock, key}. Clears its dead letter and sends it again; nothing else is "
+                                           "touched. Failed records: materialize their partitions of failed_records.")
 def redrive_record_job():
     redrive_record_op()

@@ -65,8 +65,8 @@ def dead_letters_markdown(view: LedgerView) -> str:
     """The kind's dead-lettered records: not retried until re-driven or changed in the source."""
     if not view.dead_letters:
         return f"No dead-lettered {view.kind} records."
-    rows = [f"{len(view.dead_letters)} dead-lettered {view.kind} record(s). Re-drive one with the job "
-            f"`redrive_record`, config `{{kind: {view.kind}, key: <record>}}`.", "",
+    rows = [f"{len(view.dead_letters)} dead-lettered {view.kind} record(s). Re-drive them from the asset "
+            f"`failed_records`: select their partitions (`{view.kind}:…`) and Materialize.", "",
             "| record | state | field | reason | attempts | since |", "|---|---|---|---|---|---|"]
     for entry in view.dead_letters[:MAX_DEAD_LETTER_ROWS]:
         rows.append(f"| {cell(entry.key)} | {entry.state} | {cell(entry.error_field or '')} | "

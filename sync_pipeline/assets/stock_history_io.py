@@ -1,30 +1,42 @@
-"""The IO manager of the stock_snapshot asset: each cycle's rows (stock/history.py) appended, never replaced.
+"""The IO manager of the stock assets: each cycle's rows (stock/history.py) appended, never replaced.
 
-Where they go follows the ledger: its PostgreSQL (SYNC_LEDGER_URL, production; or SYNC_STOCK_HISTORY_URL)
-gets them in the table sync_ledger.stock_history; otherwise they are CSV files under the instance's home
-(DAGSTER_HOME). The URL is read from the environment when the rows are written, so it never appears in
-the run's config or logs.
-Loading the asset as an input gives the last cycle's rows.
+Where they go is decided by the settings (stock/history.py database_of): the table stock_history on
+SYNC_STOCK_HISTORY_URL's database, else on the ledger's PostgreSQL (production), else CSV files under
+the instance's home (DAGSTER_HOME). The URL comes from the settings resource when the run starts, so
+it never appears in the run's config or logs. Each cycle kept prunes those older than
+SYNC_STOCK_HISTORY_DAYS. Loading the asset as an input gives the last cycle's rows.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import dagster as dg
 import pandas as pd
 
-from sync_pipeline.stock.history import store_for
+from sync_pipeline.settings import Settings
+from sync_pipeline.stock.history import StockHistoryStore, database_of, store_for
 
 
-class StockHistoryIOManager(dg.ConfigurableIOManager):
+class StockHistoryIOManager(dg.IOManager):
+    def __init__(self, store: StockHistoryStore, keep_days: int) -> None:
+        self.store, self.keep_days = store, keep_days
+
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
-        store_for(dagster_home=_home(context)).append(obj)
-        context.add_output_metadata({"stock_rows": dg.MetadataValue.int(len(obj))})
+        self.store.append(obj)
+        kept_from = datetime.now(timezone.utc) - timedelta(days=self.keep_days)
+        pruned = self.store.prune(before=kept_from)
+        context.add_output_metadata({"stock_rows": dg.MetadataValue.int(len(obj)),
+                                     "stock_history_cycles_pruned": dg.MetadataValue.int(pruned)})
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
-        return store_for(dagster_home=_home(context)).latest()
+        return self.store.latest()
 
 
-def _home(context: dg.OutputContext | dg.InputContext) -> str | None:
-    step = getattr(context, "step_context", None)
-    instance = getattr(step, "instance", None) if step is not None else getattr(context, "instance", None)
-    return getattr(instance, "root_directory", None)
+@dg.io_manager(required_resource_keys={"settings"},
+               description="Appends each stock cycle's rows to the stock history (table or files), pruned "
+                           "after SYNC_STOCK_HISTORY_DAYS.")
+def stock_history_io_manager(init_context: dg.InitResourceContext) -> StockHistoryIOManager:
+    settings: Settings = init_context.resources.settings
+    home = init_context.instance.root_directory if init_context.instance is not None else None
+    return StockHistoryIOManager(store_for(database_of(settings), home), settings.sync_stock_history_days)

@@ -82,9 +82,9 @@ class ErpClient:
         self._invoices = self._proxy(ErpService.INVOICE, plugins)
         self._companies = self._proxy(ErpService.COMPANY, plugins)
         # Large reads skip zeep's slow decoding of replies and give the same records (see fast_decode).
-        self._readers = {operation: FastReader(proxy, operation, model, model.__name__) for operation, proxy, model in (
-            ("GetProducts", self._products, Product), ("GetInvoices", self._invoices, InvoiceOrder),
-            ("GetCompanies", self._companies, Company))}
+        self._products_reader = FastReader(self._products, "GetProducts", Product, "Product")
+        self._invoices_reader = FastReader(self._invoices, "GetInvoices", InvoiceOrder, "InvoiceOrder")
+        self._companies_reader = FastReader(self._companies, "GetCompanies", Company, "Company")
 
     def __enter__(self) -> "ErpClient":
         return self
@@ -124,7 +124,7 @@ class ErpClient:
                            message=f"24SevenOffice did not accept stock quantity {quantity}")
 
     def _get_products(self, search: dict[str, Any]) -> list[Product]:
-        return self._search("GetProducts", search, self._properties["Product"])
+        return self._search(self._products_reader, search, self._properties["Product"])
 
     # -- orders ------------------------------------------------------------------------------
 
@@ -156,7 +156,7 @@ class ErpClient:
                 search["OrderStates"] = {"OrderSlipStateType": states}
             return self.session.call(
                 "GetInvoices",
-                lambda: self._readers["GetInvoices"](
+                lambda: self._invoices_reader(
                     searchParams=search,
                     invoiceReturnProperties=string_array(self._properties["InvoiceOrder"]),
                     rowReturnProperties=string_array(self._properties["InvoiceRow"]),
@@ -216,7 +216,7 @@ class ErpClient:
 
     def _order_holds(self, order_id: int, changes: dict[str, Any]) -> bool:
         """Whether the order already has these values (read inside a call's retry: no retries of its own)."""
-        found = self._readers["GetInvoices"](
+        found = self._invoices_reader(
             searchParams={"OrderIds": {"int": [order_id]}},
             invoiceReturnProperties=string_array(["OrderId", *changes]),
             rowReturnProperties=string_array(ROW_RETURN_PROPERTIES))
@@ -233,15 +233,14 @@ class ErpClient:
         return _in_chunks(ids, lambda chunk: self._get_companies({"CompanyIds": {"int": chunk}}))
 
     def _get_companies(self, search: dict[str, Any]) -> list[Company]:
-        return self._search("GetCompanies", search, self._properties["Company"])
+        return self._search(self._companies_reader, search, self._properties["Company"])
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _search(self, operation: str, search: dict[str, Any], properties: Sequence[str]) -> list[Any]:
+    def _search(self, read: FastReader[M], search: dict[str, Any], properties: Sequence[str]) -> list[M]:
         """GetProducts / GetCompanies: the records `search` selects, with the given return properties."""
-        read = self._readers[operation]
         returned = string_array(properties)
-        return self.session.call(operation, lambda: read(searchParams=search, returnProperties=returned))
+        return self.session.call(read.operation_name, lambda: read(searchParams=search, returnProperties=returned))
 
     def _proxy(self, service: ErpService, plugins: list[zeep.Plugin]) -> Any:
         _, proxy = build_client(service.wsdl, self.connection.url(service), timeout=self.connection.timeout,

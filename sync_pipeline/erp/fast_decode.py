@@ -27,7 +27,7 @@ from copy import deepcopy
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from lxml import etree
 from pydantic import AfterValidator, BaseModel
@@ -67,13 +67,26 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+class _Plan(Protocol):
+    def read(self, node: etree._Element, checked: bool, notes: Notes) -> Any:
+        """A RECORD's model or an ARRAY's list from its element (RecordPlan, ArrayPlan)."""
+
+
+class _NoPlan:
+    def read(self, node: etree._Element, checked: bool, notes: Notes) -> Any:
+        raise Unusual(f"{node.tag!r}: a field without a plan")
+
+
+_NO_PLAN = _NoPlan()
+
+
 class _Field:
     __slots__ = ("index", "name", "kind", "plan", "enum", "not_set", "element", "schema", "tidier", "model",
                  "extra_name", "reads")
 
-    def __init__(self, index: int, name: str | None, kind: int, element: Element, tidier: TolerantReading,
-                 model: type[BaseModel], plan: "RecordPlan | None" = None, enum: type[Enum] | None = None,
-                 read_as: type | None = None, extra_name: str | None = None, reads: int = BY_ZEEP):
+    def __init__(self, index: int, name: str, kind: int, element: Element, tidier: TolerantReading,
+                 model: type[BaseModel], plan: _Plan = _NO_PLAN, enum: type[Enum] | None = None,
+                 read_as: type | None = None, extra_name: str = "", reads: int = BY_ZEEP):
         self.index, self.name, self.kind = index, name, kind
         self.plan, self.enum = plan, enum
         # The sentinel the element's value is compared with, as the models' check compares zeep's value.
@@ -136,7 +149,7 @@ class RecordPlan:
         self.model = model
         self.label = type_label(xsd_type, element)
         self.keeps_extras = model.model_config.get("extra") == "allow"
-        self.entries: dict[str, tuple[int, str | None, int, Any, _Field]] = {}
+        self.entries: dict[str, tuple[int, str, int, Any, _Field]] = {}  # name "": not a model field
         template: dict[str, Any] = {}
         for index, (name, child) in enumerate(elements):
             if child.max_occurs != 1:
@@ -156,7 +169,7 @@ class RecordPlan:
         self.required = [index for index, (_, child) in enumerate(elements) if child.min_occurs > 0]
         self.extra_order = {name: index for index, (name, _) in enumerate(elements)}
 
-    def build(self, node: etree._Element, checked: bool, notes: Notes) -> Any:
+    def read(self, node: etree._Element, checked: bool, notes: Notes) -> Any:
         """The model for one element without attributes (the caller checks them), or None when empty."""
         if len(node) == 0:
             return None  # zeep gives None for a complex element without children or attributes
@@ -188,7 +201,7 @@ class RecordPlan:
                         if value is not None:
                             extras = extras or {}
                             extras[field.extra_name] = value
-                    elif name is not None:
+                    elif name:
                         values[name] = field.validated(child, notes)
                     else:
                         field.zeep_value(child)
@@ -223,10 +236,8 @@ class RecordPlan:
                 elif kind == ENUM:
                     if text is not None:
                         values[name] = None if text == not_set else _member(field.enum, text)
-                elif kind == RECORD:
-                    values[name] = field.plan.build(child, checked, notes)
-                elif kind == ARRAY:
-                    values[name] = field.plan.items(child, checked, notes)
+                elif kind == RECORD or kind == ARRAY:
+                    values[name] = field.plan.read(child, checked, notes)
                 elif kind == EXTRA:
                     value = field.extra(child, notes)
                     if value is not None:
@@ -271,12 +282,12 @@ class ArrayPlan:
             raise Unusual(f"{item.name}: an array of simple values")
         self.tag = item.qname.text
         self.label = label
-        self.item = _Field(0, None, RECORD, item, tidier, model)
+        self.item = _Field(0, "", RECORD, item, tidier, model)
         self.plan = plans.get((model, item.type)) or RecordPlan(model, item.type, item, tidier, plans)
 
-    def items(self, node: etree._Element, checked: bool, notes: Notes) -> list[Any]:
+    def read(self, node: etree._Element, checked: bool, notes: Notes) -> list[Any]:
         found = []
-        tag, build, label = self.tag, self.plan.build, self.label
+        tag, build, label = self.tag, self.plan.read, self.label
         for child in node:
             if child.tag != tag:
                 skip_unknown(child, label, notes)
@@ -297,10 +308,10 @@ def _field(index: int, name: str, element: Element, info: Any, tidier: TolerantR
     xsd_type = element.type
     if info is None:
         if keeps_extras and name not in NEVER_KEPT:
-            return _Field(index, None, EXTRA, element, tidier, model, extra_name=name, reads=_extra_reading(xsd_type))
+            return _Field(index, "", EXTRA, element, tidier, model, extra_name=name, reads=_extra_reading(xsd_type))
         # Dropped, but zeep parses it first: skipped only where zeep's parsing cannot fail.
         harmless = type(xsd_type) in (builtins.String, builtins.Boolean, *INT_TYPES)
-        return _Field(index, None, IGNORED if harmless else CHECKED, element, tidier, model)
+        return _Field(index, "", IGNORED if harmless else CHECKED, element, tidier, model)
     annotation = _optional(info.annotation)
     if isinstance(xsd_type, ComplexType):
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -389,10 +400,10 @@ def _datetime(text: str, field: _Field, node: etree._Element) -> datetime | None
     return None if value is None else as_utc(value)
 
 
-def _member(enum: type[Enum], text: str) -> Enum:
-    member = enum._value2member_map_.get(text)
+def _member(enum: type[Enum] | None, text: str) -> Enum:
+    member = enum._value2member_map_.get(text) if enum is not None else None
     if member is None:
-        raise Unusual(f"{text!r} is not a {enum.__name__}: the model refuses it")
+        raise Unusual(f"{text!r} is not a {enum}: the model refuses it")
     return member
 
 
@@ -420,7 +431,7 @@ class ReplyDecoder(ReplyReader[M]):
     def fast_items(self, result: etree._Element, notes: Notes) -> list[M]:
         # One pass in C tells whether any element below carries an attribute (xsi:nil, xsi:type);
         # only then is every element checked for them.
-        return self._array.items(result, _has_attributes(result), notes)
+        return self._array.read(result, _has_attributes(result), notes)
 
     def by_zeep_values(self, values: Any) -> list[M]:
         return validated_records(self.model, values, self.item)

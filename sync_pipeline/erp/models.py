@@ -70,9 +70,9 @@ class ErpModel(BaseModel):
         return cls.model_validate(serialize_object(value, dict))
 
 
-def service_text(value) -> str:
+def service_text(value: StrEnum | str | None) -> str:
     """An enum member (OrderStatus, a company type) or its text, as the text the service uses; "" for none."""
-    return getattr(value, "value", value) or ""
+    return (value.value if isinstance(value, StrEnum) else value) or ""
 
 
 class OrderStatus(StrEnum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from sqlalchemy import and_, func, select, update
 
@@ -18,9 +18,6 @@ from sync_pipeline.ledger.model import Kind, LedgerError, held_by_another, key_o
 from sync_pipeline.ledger.part import LedgerPart
 from sync_pipeline.ledger.rows import byte_order, checked_text, chunks, insert_missing, lock_in_order
 from sync_pipeline.ledger.schema import RUN_ID_LENGTH, entries
-
-if TYPE_CHECKING:
-    from sync_pipeline.ledger.ledger import Ledger
 
 # Short, because Ledger.run renews it while the run lives: a killed run's records come free soon.
 DEFAULT_CLAIM_TTL = timedelta(minutes=5)
@@ -113,7 +110,7 @@ class Claims(LedgerPart):
 class LedgerRun:
     """One run's handle on the ledger: claims under the run's id (released by Ledger.run's block)."""
 
-    def __init__(self, ledger: Ledger, run_id: str, ttl: timedelta):
+    def __init__(self, ledger: Claims, run_id: str, ttl: timedelta):
         self.ledger, self.run_id, self.ttl = ledger, run_id, ttl
 
     def claim(self, kind: Kind | str, keys: Iterable[str | int], *, now: datetime | None = None) -> set[str]:

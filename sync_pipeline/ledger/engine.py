@@ -17,11 +17,11 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar, overload
 
 import tenacity
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
 
 from sync_pipeline.ledger.model import LedgerError, LedgerUnavailable
@@ -34,6 +34,7 @@ READ_ONLY = "sync_ledger_read_only"  # execution option: a transaction that only
 RECONNECT_PATIENCE_SECONDS = 2.0
 CONNECT, BEFORE_COMMIT, COMMIT = "connect", "before commit", "commit"  # where a LedgerUnavailable arose
 T = TypeVar("T")
+P = ParamSpec("P")
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -108,6 +109,7 @@ def build_engine(url: str | URL, schema: str = DEFAULT_SCHEMA) -> Engine:
     """A new engine for the ledger at `url` (see the module docstring for what each backend gets)."""
     url = make_url(check_url(url if isinstance(url, str) else url.render_as_string(hide_password=False)))
     if url.get_backend_name() == "sqlite":
+        assert url.database  # check_url refuses a SQLite URL without a file
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
     else:
@@ -133,7 +135,7 @@ def prepare_engine(engine: Engine, schema: str = DEFAULT_SCHEMA) -> Engine:
     raise LedgerError(f"the ledger runs on PostgreSQL or SQLite, not {engine.dialect.name}")
 
 
-def _unavailable(context) -> None:
+def _unavailable(context: ExceptionContext) -> None:
     """A lost or refused connection becomes LedgerUnavailable, naming the ledger's database and the
     driver's reason (not the statement and its parameters). The pool's own liveness check (pre-ping)
     is left alone: it reconnects quietly after a restart."""
@@ -145,18 +147,18 @@ def _unavailable(context) -> None:
     raise LedgerUnavailable(f"the sync ledger's database ({where}) is not available: {reason}") from original
 
 
-def ledger_schema(connection) -> str | None:
+def ledger_schema(connection: Connection) -> str | None:
     """The schema the ledger's tables live in on this connection (None on SQLite)."""
     return (connection.get_execution_options().get("schema_translate_map") or {}).get(None)
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # Hand transaction control to SQLAlchemy (pysqlite would begin lazily, and deferred), then WAL.
     dbapi_connection.isolation_level = None
     _wal(dbapi_connection)
 
 
-def _wal(dbapi_connection) -> None:
+def _wal(dbapi_connection: sqlite3.Connection) -> None:
     # Switching a new file to WAL answers "database is locked" at once, without SQLite's busy
     # wait, when another process opens the same file at that moment (steps starting together).
     # The mode is kept in the file, so waiting briefly and asking again settles it.
@@ -170,14 +172,21 @@ def _wal(dbapi_connection) -> None:
     asking(lambda: dbapi_connection.execute("PRAGMA journal_mode=WAL").close())
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     # Writers take the write lock up front; a plain BEGIN would upgrade later and could fail with
     # "database is locked" when another writer got there first. Readers need no lock (WAL).
     read_only = connection.get_execution_options().get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def patient(method: Callable[..., T] | None = None, *, repeatable: bool = True):
+@overload
+def patient(method: Callable[P, T]) -> Callable[P, T]: ...
+@overload
+def patient(*, repeatable: bool) -> Callable[[Callable[P, T]], Callable[P, T]]: ...
+
+
+def patient(method: Callable[P, T] | None = None, *,
+            repeatable: bool = True) -> Callable[P, T] | Callable[[Callable[P, T]], Callable[P, T]]:
     """Run a ledger method again while its database is briefly away (a restart takes about a second).
 
     Again when that is safe: the connection could not be had, or the transaction failed before its
@@ -192,9 +201,9 @@ def patient(method: Callable[..., T] | None = None, *, repeatable: bool = True):
         phase = getattr(exc, "phase", None)
         return phase in (CONNECT, BEFORE_COMMIT) or (phase == COMMIT and repeatable)
 
-    def decorate(method: Callable[..., T]) -> Callable[..., T]:
+    def decorate(method: Callable[P, T]) -> Callable[P, T]:
         @functools.wraps(method)
-        def run(*args: Any, **kwargs: Any) -> T:
+        def run(*args: P.args, **kwargs: P.kwargs) -> T:
             waiting = tenacity.Retrying(
                 retry=tenacity.retry_if_exception(safe_to_repeat),
                 wait=tenacity.wait_exponential(multiplier=0.1),  # 0.1, 0.2, 0.4 ... s

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sync_pipeline.ledger.model import LedgerUnavailable
 
 if TYPE_CHECKING:
-    from sync_pipeline.ledger.ledger import Ledger
+    from sync_pipeline.ledger.claims import Claims
 
 log = logging.getLogger(__name__)
 RELEASE_PATIENCE_SECONDS = 10.0  # how long the end of a run waits for the database to release its claims
@@ -30,7 +30,7 @@ RELEASE_RETRY_SECONDS = 0.5
 class ClaimKeeper:
     """A daemon thread renewing `run_id`'s live claims every ttl / 3 until stop()."""
 
-    def __init__(self, ledger: Ledger, run_id: str, ttl: timedelta):
+    def __init__(self, ledger: Claims, run_id: str, ttl: timedelta):
         self._ledger, self._run_id, self._ttl = ledger, run_id, ttl
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._keep, name=f"ledger-claims-{run_id}"[:60], daemon=True)
@@ -49,7 +49,7 @@ class ClaimKeeper:
                 log.warning("could not renew the ledger claims of run %s: %s", self._run_id, _first_line(exc))
 
 
-def release_patiently(ledger: Ledger, run_id: str, patience: float = RELEASE_PATIENCE_SECONDS) -> None:
+def release_patiently(ledger: Claims, run_id: str, patience: float = RELEASE_PATIENCE_SECONDS) -> None:
     """Release `run_id`'s claims, retrying while the database is unreachable; never raises for that.
 
     Called as a run ends, often while an exception is on its way up: that exception, not a second one

@@ -49,7 +49,7 @@ class Ledger(Records, DeadLetters, Claims, Cursors, StageTimes):
                  backoff: BackoffPolicy | None = None, random: Callable[[], float] = _random.random,
                  clock: Callable[[], datetime] = _utcnow, secrets: Iterable[str] = (), create: bool = True):
         self._owns_engine = not isinstance(engine, Engine)
-        self.engine = build_engine(engine, schema) if self._owns_engine else prepare_engine(engine, schema)
+        self.engine = prepare_engine(engine, schema) if isinstance(engine, Engine) else build_engine(engine, schema)
         self._reader = self.engine.execution_options(**{READ_ONLY: True})
         self.backoff = backoff or BackoffPolicy()
         self._random = random

@@ -51,7 +51,10 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def _latest() -> int:
-    return int(_scripts().get_current_head())
+    head = _scripts().get_current_head()
+    if head is None:
+        raise LedgerError(f"no ledger revisions in {SCRIPTS}")
+    return int(head)
 
 
 LATEST = _latest()

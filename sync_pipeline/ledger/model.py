@@ -21,6 +21,7 @@ class LedgerUnavailable(LedgerError):
     """
 
     retryable = True
+    phase: str | None = None  # where it arose (engine.connected sets it): connect, before commit, commit
 
 
 class Kind(StrEnum):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Row, case, select, update
+from sqlalchemy import Case, ColumnElement, Connection, Row, Table, case, select, update
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sync_pipeline.ledger.hashing import payload_hash as hash_of
@@ -16,7 +18,7 @@ from sync_pipeline.ledger.schema import entries
 CHUNK = 500  # keys per statement: well inside SQLite's and PostgreSQL's parameter limits
 
 
-def entry_from_row(row: Row) -> LedgerEntry:
+def entry_from_row(row: Row[Any]) -> LedgerEntry:
     kind = Kind(row.kind)
     return LedgerEntry(
         kind=kind, key=row.key, state=State(row.state), source_version=row.source_version,
@@ -25,7 +27,7 @@ def entry_from_row(row: Row) -> LedgerEntry:
         dead=bool(row.dead), claimed_by=row.claimed_by, claimed_until=row.claimed_until, updated_at=row.updated_at)
 
 
-def insert_into(connection: Connection, table):
+def insert_into(connection: Connection, table: Table) -> PostgresqlInsert | SqliteInsert:
     return (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)(table)
 
 
@@ -41,7 +43,7 @@ def insert_missing(connection: Connection, kind: Kind, keys: list[str], now: dat
     return False
 
 
-def locked_row(connection: Connection, kind: Kind, key: str, now: datetime) -> Row:
+def locked_row(connection: Connection, kind: Kind, key: str, now: datetime) -> Row[Any]:
     """The record's row, entered if new, locked until the transaction ends."""
     insert_missing(connection, kind, [key], now)
     return connection.execute(
@@ -77,7 +79,7 @@ def chunks(keys: list[str]) -> Iterator[list[str]]:
         yield keys[start:start + CHUNK]
 
 
-def lock_in_order(connection: Connection, condition) -> None:
+def lock_in_order(connection: Connection, condition: ColumnElement[bool]) -> None:
     """Lock the rows `condition` selects in the order claim() locks rows (kind, then key byte order):
     a run's release or heartbeat and another run's claim then queue instead of deadlocking."""
     if connection.dialect.name == "postgresql":
@@ -85,9 +87,9 @@ def lock_in_order(connection: Connection, condition) -> None:
                            .order_by(entries.c.kind, byte_order(connection, entries.c.key)).with_for_update())
 
 
-def byte_order(connection: Connection, column):
+def byte_order(connection: Connection, column: ColumnElement[str]) -> ColumnElement[str]:
     return column.collate("C") if connection.dialect.name == "postgresql" else column
 
 
-def as_int(condition):
+def as_int(condition: ColumnElement[bool]) -> Case[int]:
     return case((condition, 1), else_=0)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, Numeric, String, Table, Text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
@@ -39,6 +40,7 @@ FIELD_LENGTH = 200
 RUN_ID_LENGTH = 100
 PROCESS_LENGTH = 100
 STAGE_LENGTH = 32
+STOCK_STATUS_LENGTH = 16  # stock/history.py's statuses: changed, unchanged, only_in_wms...
 
 metadata = MetaData()
 
@@ -81,4 +83,22 @@ stage_times = Table(  # revision 0004
     Column("at", UtcDateTime, nullable=False),  # when the record reached the stage (the first time)
     Column("recorded_at", UtcDateTime, nullable=False),
     Index("ix_stage_times_at", "kind", "at"),
+)
+
+stock_history = Table(  # revision 0005: each stock cycle's rows, appended (stock/history.py)
+    "stock_history",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("taken_at", UtcDateTime, nullable=False),  # when the cycle compared the systems
+    Column("run_id", String(RUN_ID_LENGTH), nullable=False),
+    Column("basis", String(STOCK_STATUS_LENGTH)),  # physical or sellable
+    Column("article_number", String(KEY_LENGTH), nullable=False),
+    Column("product_id", BigInteger),
+    Column("product_code", String(KEY_LENGTH)),
+    Column("wms_quantity", Numeric(38, 6)),
+    Column("erp_quantity", Numeric(38, 6)),
+    Column("status", String(STOCK_STATUS_LENGTH), nullable=False),
+    Column("error", Text),
+    Index("ix_stock_history_article_time", "article_number", "taken_at"),
+    Index("ix_stock_history_taken_at", "taken_at"),  # pruning by age, the latest cycle
 )

@@ -19,7 +19,7 @@ class StageTimes(LedgerPart):
     """Recording and reading stage times; a stage keeps its first time."""
 
     @patient
-    def record_stages(self, kind: Kind | str, key: str | int, times: Mapping[Stage | str, datetime | None], *,
+    def record_stages(self, kind: Kind | str, key: str | int, times: Mapping[Stage, datetime | None] | Mapping[str, datetime | None], *,
                       now: datetime | None = None) -> None:
         """When the record reached each stage (None: unknown, skipped); a stage keeps its first time."""
         kind, key, now = kind_of(kind), key_of(key), self._now(now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sync_pipeline.markdown_table import table
 
 from .article import PRODUCT_LIMITS
@@ -218,7 +220,7 @@ def _sources(fieldmap: FieldMap) -> str:
 
 
 def _shown(value: object) -> str:
-    return value.replace(tzinfo=None).isoformat() if hasattr(value, "year") else str(value)
+    return value.replace(tzinfo=None).isoformat() if isinstance(value, datetime) else str(value)
 
 
 # An example catalogue for the variations section; the groups shown are computed by the rule itself.

@@ -152,7 +152,7 @@ def _simple(simple_type: etree._Element) -> _Simple:
     return _Simple(base, values)
 
 
-def _field(element: etree._Element, simple: dict[str, _Simple], raw_complex: dict) -> SchemaField:
+def _field(element: etree._Element, simple: dict[str, _Simple], raw_complex: dict[str, list[etree._Element]]) -> SchemaField:
     namespace, local = _qualified(element, element.get("type", ""))
     builtin = namespace == _XSD
     restricted = simple.get(local) if not builtin else None

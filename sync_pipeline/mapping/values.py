@@ -38,7 +38,7 @@ def is_not_set(value: Any) -> bool:
 # above knows int, decimal, dateTime and guid; a short's -32768 is a real value in an int element,
 # so these are checked by the XSD type of the source element (extra fields know it). long and double
 # follow the service's convention for the other types (their smallest value); none is in a mapped record.
-NOT_SET_BY_XSD_TYPE: dict[str, Any] = {
+NOT_SET_BY_XSD_TYPE: dict[str, int | float | Decimal | datetime | str] = {
     "short": -32768,
     "int": INT_NOT_SET,
     "long": -9223372036854775808,
@@ -61,7 +61,7 @@ def not_set_for(xsd_type: str | None, value: Any) -> bool:
     if xsd_type == "guid":
         return str(value).strip().lower() == sentinel
     try:
-        return Decimal(str(value).strip()) == Decimal(repr(sentinel) if isinstance(sentinel, float) else sentinel)
+        return Decimal(str(value).strip()) == Decimal(repr(sentinel) if isinstance(sentinel, float) else str(sentinel))
     except (InvalidOperation, ValueError):
         return False
 

@@ -9,12 +9,16 @@ Categories (each counted only while its process is switched on):
 - shipped_not_reported: shipped in the WMS, but the ERP order is not in the shipped status (only
   when reporting shipped orders is on). erp_shipped_not_in_wms: the ERP order has the shipped status
   and the WMS holds the order unshipped (or cancelled).
-- stock_differences: the balances differ (the stock process's own comparison, stock/diff.py).
+- stock_differences: the balances differ (the stock process's own comparison, stock/diff.py); with
+  the kept stock cycles (with_standings), since when each has differed and the last cycle's figures.
 
-A change younger than the grace period is *in transit*, not drift: the next cycle (or sensor) is
-still to carry it over. It is counted apart and not held against the threshold: a product or order
-whose DateChanged, a shipped order whose ShippedTime, an article whose WMS stock changed within
-the grace period. Stock differences on products of orders between the systems (in flight in the
+A change younger than the grace period is *in transit*, not drift, while it is actually in flight:
+the next cycle (or sensor) is still to carry it over. It is counted apart and not held against the
+threshold: a product or order whose DateChanged is within the grace period and whose version (or a
+later one) the ledger has not recorded as written; a shipped order whose ShippedTime is, and whose
+report the ledger has not recorded; an article whose WMS stock changed within the grace period. A
+record the ledger says was written and the target does not hold was lost by the target: that is
+drift however recent the change. Stock differences on products of orders between the systems (in flight in the
 ledger, or shipped in the WMS and not yet reported) are *held*, as the stock process holds them;
 they are listed, not counted. Articles and orders only in the WMS, and orders shipped only in the
 ERP, have no time to judge by: they always count.
@@ -23,12 +27,15 @@ ERP, have no time to judge by: they always count.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 from sync_pipeline.erp.models import service_text
+from sync_pipeline.ledger.model import Kind, LedgerEntry, State, rank
+from sync_pipeline.markdown_table import moment
 from sync_pipeline.stock.diff import compare
 from sync_pipeline.stock.frames import erp_frame, wms_frame
+from sync_pipeline.stock.history import Standing
 from sync_pipeline.stock.quantity import from_units
 
 LAST_SHIPPED_STATUS = 999  # WMS statuses from 1000 on are cancellations
@@ -79,6 +86,8 @@ class Systems:
     in_flight_orders: frozenset[int] = frozenset()  # ERP order ids between the systems per the ledger
     stock_changed_recently: frozenset[str] = frozenset()  # articles whose WMS stock changed within the grace
     order_errors: Mapping[str, str] = field(default_factory=dict)  # the ledger's last failure per order key
+    # The ledger's entries, by (kind, key), of the records whose change is recent (products, orders).
+    ledger_entries: Mapping[tuple[str, str], LedgerEntry] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,8 +119,9 @@ def compare_systems(systems: Systems, options: DriftOptions, settled_before: dat
     for name in drift.categories:
         drift.rows[name], drift.in_transit[name] = [], 0
 
-    def note(name: str, row: dict[str, Any], changed: datetime | None = None) -> None:
-        if changed is not None and changed >= settled_before:
+    def note(name: str, row: dict[str, Any], changed: datetime | None = None, written: bool = False) -> None:
+        """`written`: the ledger has recorded this change as carried over, so it is not in flight."""
+        if changed is not None and changed >= settled_before and not written:
             drift.in_transit[name] += 1
         else:
             drift.rows[name].append(row)
@@ -133,7 +143,8 @@ def _articles(systems: Systems, note) -> None:
     for number in products.keys() - articles.keys():
         product = products[number]
         note("articles_only_in_erp", {"article": number, "product_id": product.Id, "name": product.Name,
-                                      "changed": product.DateChanged}, product.DateChanged)
+                                      "changed": product.DateChanged}, product.DateChanged,
+             _article_written(systems, product.Id, product.DateChanged))
     for number in articles.keys() - products.keys():
         line = articles[number]
         note("articles_only_in_wms", {"article": number, "product_code": line.ProductCode,
@@ -147,7 +158,8 @@ def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]
         if order is not None and str(order_id) not in systems.wms_orders:
             note("orders_only_in_erp", {"order": order_id, "erp_status": service_text(order.OrderStatus),
                                         "changed": order.DateChanged,
-                                        "last_failure": systems.order_errors.get(str(order_id))}, order.DateChanged)
+                                        "last_failure": systems.order_errors.get(str(order_id))}, order.DateChanged,
+                 _written(systems, Kind.ORDER, order_id, order.DateChanged))
     for number, wms_order in systems.wms_orders.items():
         erp_order = systems.erp_orders.get(int(number)) if (number or "").isdigit() else None
         if erp_order is None:
@@ -160,7 +172,7 @@ def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]
             if "shipped_not_reported" in categories and erp_status != shipped:
                 note("shipped_not_reported", {"order": number, "wms_status": wms_order.OrderStatusNumber,
                                               "shipped": wms_order.ShippedTime, "erp_status": erp_status},
-                     wms_order.ShippedTime)
+                     wms_order.ShippedTime, _reached(systems, Kind.ORDER, erp_order.OrderId, State.REPORTED))
         elif erp_status == shipped:
             note("erp_shipped_not_in_wms", {"order": number, "erp_status": erp_status,
                                             "wms_status": wms_order.OrderStatusNumber,
@@ -201,6 +213,46 @@ def _held_products(systems: Systems, options: DriftOptions) -> set[int]:
             for row in (order.InvoiceRows or ()) if row.ProductId}
 
 
+def _written(systems: Systems, kind: Kind, key: object, changed: datetime | None) -> bool:
+    """Has the ledger recorded a successful write of the version changed at `changed`, or of a later one?"""
+    entry = systems.ledger_entries.get((kind, str(key)))
+    if changed is None or entry is None or entry.failing or rank(kind, entry.state) < 1:
+        return False  # never written, or the latest attempt failed: still in flight
+    written = _moment(entry.source_version)
+    return written is not None and written >= _utc(changed)
+
+
+def _article_written(systems: Systems, product_id: int | None, changed: datetime | None) -> bool:
+    """_written, or written at an earlier version and changed since only by the pipeline's own stock write:
+    setting a product's stock moves its DateChanged, and the article process leaves such a product
+    unsent (its article did not change), so nothing is in flight for it."""
+    if _written(systems, Kind.ARTICLE, product_id, changed):
+        return True
+    article = systems.ledger_entries.get((Kind.ARTICLE, str(product_id)))
+    stock = systems.ledger_entries.get((Kind.STOCK, str(product_id)))
+    return (changed is not None and article is not None and not article.failing and rank(Kind.ARTICLE, article.state) > 0
+            and stock is not None and not stock.failing and stock.state is State.WRITTEN
+            and stock.updated_at >= _utc(changed))
+
+
+def _reached(systems: Systems, kind: Kind, key: object, state: State) -> bool:
+    """Has the ledger recorded the record at `state` (or further)?"""
+    entry = systems.ledger_entries.get((kind, str(key)))
+    return entry is not None and rank(kind, entry.state) >= rank(kind, state)
+
+
+def _moment(version: str | None) -> datetime | None:
+    """A source version (the ERP DateChanged in ISO form, sync/gate.py version_of) as a UTC time."""
+    try:
+        return _utc(datetime.fromisoformat(version)) if version else None
+    except ValueError:
+        return None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
 def _is_shipped(wms_order, options: DriftOptions) -> bool:
     return options.wms_sent_status <= wms_order.OrderStatusNumber <= LAST_SHIPPED_STATUS
 
@@ -237,6 +289,25 @@ _ORDERING = {
     "erp_shipped_not_in_wms": _oldest_first("erp_changed"),
     "stock_differences": lambda row: (-row["_size"], row["article"]),
 }
+
+
+def stock_articles(drift: Drift) -> list[str]:
+    """The articles of the stock differences, counted or held: those the stock history is asked about."""
+    return sorted({row["article"] for row in [*drift.rows.get("stock_differences", ()), *drift.held]})
+
+
+def with_standings(drift: Drift, standings: Mapping[str, Standing]) -> None:
+    """Each stock difference (counted or held) with what the stock history says of it: since when it has
+    differed (the first of the unbroken run of kept cycles in which it differed, up to the last one) and
+    the last cycle's figures. A difference the last cycle did not have is new since that cycle."""
+    for row in [*drift.rows.get("stock_differences", ()), *drift.held]:
+        standing = standings.get(row["article"])
+        if standing is None:
+            row["differs_since"], row["last_cycle"] = "not in the stock history", None
+            continue
+        row["differs_since"] = standing.differs_since or "new since the last cycle"
+        row["last_cycle"] = (f"WMS {standing.last_wms or '(none)'}, ERP {standing.last_erp or '(none)'} "
+                             f"({standing.last_status.replace('_', ' ')}) at {moment(standing.last_taken_at)}")
 
 
 def public_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

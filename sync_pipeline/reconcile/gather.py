@@ -7,6 +7,8 @@ Reads only; writes nothing anywhere. What it reads, per process switched on:
 - orders: every ERP order in the pull status; the orders the ledger has as pushed or in flight;
   the WMS orders changed in the last ORDER_LOOKBACK, and any expected order by its number; every
   ERP order a WMS order names.
+- the ledger's entries of those orders and of the products changed within the grace period: whether a
+  recent change was already written (so it is not in transit) and why an order last failed.
 """
 
 from __future__ import annotations
@@ -52,11 +54,17 @@ def read_systems(erp, wms, ledger, options: DriftOptions, *, now: datetime, grac
         for start in range(0, len(unseen), NUMBERS_PER_QUERY):
             chunk = unseen[start:start + NUMBERS_PER_QUERY]
             wms_orders.update((o.GoodsOwnerOrderNumber, o) for o in wms.orders(order_numbers=chunk))
-    failures = {key: entry.last_error for key, entry in ledger.entries(Kind.ORDER, map(str, expected)).items()
-                if entry.last_error} if expected else {}
+    orders = ledger.entries(Kind.ORDER, map(str, expected | erp_orders.keys())) if options.on("orders") else {}
+    failures = {key: orders[key].last_error for key in map(str, expected) if key in orders and orders[key].last_error}
+    recent_products = [p.Id for p in products
+                       if p.Id is not None and p.DateChanged is not None and p.DateChanged >= now - grace]
+    entries = {(Kind.ORDER, key): entry for key, entry in orders.items()}
+    if options.on("articles") and recent_products:
+        for kind in (Kind.ARTICLE, Kind.STOCK):  # the stock write's entry: it moves a product's DateChanged too
+            entries.update(((kind, key), entry) for key, entry in ledger.entries(kind, recent_products).items())
     return Systems(products=products, inventory=inventory, erp_orders=erp_orders, expected_in_wms=frozenset(expected),
                    wms_orders=wms_orders, in_flight_orders=frozenset(in_flight), stock_changed_recently=recent_stock,
-                   order_errors=failures)
+                   order_errors=failures, ledger_entries=entries)
 
 
 def _order_ids(keys) -> set[int]:

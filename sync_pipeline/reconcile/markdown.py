@@ -23,7 +23,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     "erp_shipped_not_in_wms": [("order", "Order"), ("erp_status", "ERP status"), ("wms_status", "WMS status"),
                                ("erp_changed", "ERP changed")],
     "stock_differences": [("article", "Article"), ("product_id", "Product id"), ("erp", "ERP"), ("wms", "WMS"),
-                          ("difference", "Difference (WMS − ERP)")],
+                          ("difference", "Difference (WMS − ERP)"), ("differs_since", "Differs since (stock cycles)"),
+                          ("last_cycle", "Last stock cycle")],
 }
 SHORT_NAMES = {
     "articles_only_in_erp": "Articles only ERP",

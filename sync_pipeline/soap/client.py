@@ -14,7 +14,7 @@ import requests
 import tenacity
 import zeep
 
-from sync_pipeline.soap.errors import QuarantineError, RetryableError, SyncError, classify, safe_cause
+from sync_pipeline.soap.errors import QuarantineError, SyncError, classify, safe_cause
 from sync_pipeline.soap.tolerant import TolerantReading
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES, GuardedTransport, SoapBodyCheck
 from sync_pipeline.soap.unknown import UnknownElements
@@ -64,7 +64,7 @@ class RetryPolicy:
     max_delay: float = 30.0
     max_quarantine_wait: float = 300.0
 
-    def delay(self, attempt: int, error: RetryableError) -> float:
+    def delay(self, attempt: int, error: SyncError) -> float:
         if isinstance(error, QuarantineError):
             if error.retry_at is None:
                 return self.max_delay
@@ -108,7 +108,7 @@ def call_with_retry(
         raise error from safe_cause(caught)
 
     def before_wait(state: tenacity.RetryCallState) -> None:
-        error = state.outcome.exception()
+        error = _failure(state)
         if on_retry is not None:
             on_retry(error)
         log.warning("%s failed (attempt %d of %d), retrying in %.1fs: %s",
@@ -117,9 +117,17 @@ def call_with_retry(
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception(lambda error: isinstance(error, SyncError) and error.retryable),
         stop=tenacity.stop_after_attempt(policy.attempts),
-        wait=lambda state: policy.delay(state.attempt_number, state.outcome.exception()),
+        wait=lambda state: policy.delay(state.attempt_number, _failure(state)),
         before_sleep=before_wait,
         sleep=sleep,
         reraise=True,
     )
     return retrying(attempt)
+
+
+def _failure(state: tenacity.RetryCallState) -> SyncError:
+    """The failure tenacity is about to retry: always a SyncError (see call_with_retry's retry=)."""
+    error = state.outcome.exception() if state.outcome is not None else None
+    if not isinstance(error, SyncError):
+        raise TypeError(f"only SyncErrors are retried, got {error!r}")
+    return error

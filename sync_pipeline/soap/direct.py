@@ -14,7 +14,7 @@ Cookies are not sent: Ongoing, the service this is for, does not use them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import requests
@@ -30,7 +30,7 @@ class Reply:
     """What zeep's process_reply reads of a requests.Response."""
 
     status_code: int
-    headers: object  # case-insensitive, as urllib3 gives them
+    headers: Mapping[str, str]  # case-insensitive, as urllib3 gives them
     content: bytes
     encoding: str | None = None
 
@@ -50,8 +50,8 @@ class DirectPost:
                                                              settings["cert"])
         self._url = adapter.request_url(request, settings["proxies"])
         # The session's headers (User-Agent, …); each message brings its own length and SOAPAction.
-        self._headers = {name: value for name, value in request.headers.items()
-                         if name.lower() not in ("cookie", "content-length")}
+        self._headers = {name: value if isinstance(value, str) else value.decode("latin-1")  # as http.client sends it
+                         for name, value in request.headers.items() if name.lower() not in ("cookie", "content-length")}
         self._retries = adapter.max_retries
         self._timeout = Timeout(connect=transport.operation_timeout, read=transport.operation_timeout)
         self._transport, self.address = transport, address
@@ -93,14 +93,13 @@ def _signalling(body: bytes, sent: threading.Event) -> Iterator[bytes]:
 
 def _as_requests_error(exc: HTTPError | OSError) -> requests.RequestException:
     """urllib3's failure as the requests exception a session would raise, so classify() sorts it alike."""
-    if isinstance(exc, MaxRetryError) and exc.reason is not None:
-        exc = exc.reason
-    if isinstance(exc, Urllib3Timeout):
-        return requests.Timeout(exc)
-    if isinstance(exc, DecodeError):
-        return requests.exceptions.ContentDecodingError(exc)
-    if isinstance(exc, SSLError):
-        return requests.exceptions.SSLError(exc)
-    if isinstance(exc, ProtocolError):
-        return requests.exceptions.ChunkedEncodingError(exc)
-    return requests.ConnectionError(exc)
+    cause: Exception = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
+    if isinstance(cause, Urllib3Timeout):
+        return requests.Timeout(cause)
+    if isinstance(cause, DecodeError):
+        return requests.exceptions.ContentDecodingError(cause)
+    if isinstance(cause, SSLError):
+        return requests.exceptions.SSLError(cause)
+    if isinstance(cause, ProtocolError):
+        return requests.exceptions.ChunkedEncodingError(cause)
+    return requests.ConnectionError(cause)

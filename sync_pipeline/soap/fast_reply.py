@@ -181,7 +181,8 @@ class ReplyReader(Generic[R]):
 
     def content(self, content: bytes) -> list[R]:
         """The records in the bytes of a successful reply, as the client reads them (notes: its collector)."""
-        return self.records(self.read_envelope(parse_xml(content, self.client.transport, settings=self.client.settings)))
+        document = parse_xml(content, self.client.transport, settings=self.client.settings)  # type: ignore[arg-type]  # zeep says str, reads bytes
+        return self.records(self.read_envelope(document))
 
     def by_zeep(self, document: etree._Element, notes: Notes | None = None) -> list[R]:
         """TolerantReading, zeep's decoding and the client's old way to records: the reference the fast

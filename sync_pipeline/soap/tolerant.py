@@ -140,7 +140,7 @@ class TolerantReading(zeep.Plugin):
             return
         (reply,) = replies
         if not _matches(reply.tag, expected.qname):
-            raise XMLParseError(  # type: ignore[no-untyped-call]  # zeep's exceptions are not annotated
+            raise XMLParseError(
                 f"the reply is {local_name(reply.tag)!r}, not a reply of {operation.name} "
                                 f"({expected.qname.localname!r})")
         self._tidy(reply, self.shape(expected.type, expected), None, notes)

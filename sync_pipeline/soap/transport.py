@@ -44,6 +44,9 @@ class ReplyTooLarge(Exception):
 class NotSoapReply(TransportError):
     """The service answered with a web page (a proxy's or load balancer's), not a SOAP message."""
 
+    def __init__(self, message: str, status_code: int) -> None:
+        TransportError.__init__(self, message, status_code=status_code)  # not super(): see GuardedTransport
+
 
 _HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 
@@ -79,13 +82,13 @@ def readable_references(body: bytes) -> bytes:
 class GuardedTransport(Transport):
     """zeep's Transport with the reply size bound and the character-reference repair described above."""
 
-    def __init__(self, *, max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES, **kwargs):
+    def __init__(self, *, max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES, **kwargs: Any) -> None:
         if max_reply_bytes < 1:
             raise ValueError("max_reply_bytes must be positive")
-        super().__init__(**kwargs)
+        Transport.__init__(self, **kwargs)  # not super(): mypy exempts zeep's untyped calls by name only
         self.max_reply_bytes = max_reply_bytes
 
-    def post(self, address: str, message: bytes | str, headers: dict) -> requests.Response:
+    def post(self, address: str, message: bytes | str, headers: dict[str, str]) -> requests.Response:
         log_post(self.logger, address, message)
         response = self.session.post(address, data=message, headers=headers, timeout=self.operation_timeout,
                                      stream=True)
@@ -133,7 +136,8 @@ def log_reply(logger: logging.Logger, address: str, response: Any) -> None:
 class SoapBodyCheck(zeep.Plugin):
     """Refuses a reply envelope without a SOAP Body element that has content."""
 
-    def ingress(self, envelope: etree._Element, http_headers: dict, operation: object):
+    def ingress(self, envelope: etree._Element, http_headers: dict[str, str],
+                operation: object) -> tuple[etree._Element, dict[str, str]]:
         if etree.QName(envelope).namespace not in _SOAP_ENVELOPES:
             return envelope, http_headers  # not an envelope at all: zeep refuses it itself
         body = next((child for child in envelope if isinstance(child.tag, str)

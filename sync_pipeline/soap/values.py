@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, overload
 
 DATETIME_MIN = datetime(1, 1, 1)  # .NET's DateTime.MinValue: "not set"
 
@@ -32,6 +32,12 @@ def utc_or_none(value: datetime | None) -> datetime | None:
     if value is None or value.year <= 1:
         return None
     return as_utc(value)
+
+
+@overload
+def require_utc(value: datetime, name: str) -> datetime: ...
+@overload
+def require_utc(value: None, name: str) -> None: ...
 
 
 def require_utc(value: datetime | None, name: str) -> datetime | None:

@@ -147,7 +147,7 @@ def _keys(frame: pd.DataFrame) -> np.ndarray:
     column = frame["article_number"]
     if not isinstance(column.dtype, pd.StringDtype):
         column = column.astype("str")
-    keys = column.to_numpy(dtype=object)
+    keys: np.ndarray = column.to_numpy(dtype=object)
     if "error" not in frame:  # frames.py never leaves a key missing; other frames may
         missing = column.isna().to_numpy()
         if missing.any():
@@ -158,9 +158,12 @@ def _keys(frame: pd.DataFrame) -> np.ndarray:
 
 def _unusable(frame: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
     """Rows that cannot take part: an error from the frame builder, or no article number."""
+    unusable: np.ndarray
     if "error" in frame:  # frames.py gives every row without an article number an error
-        return frame["error"].notna().to_numpy()
-    return keys == ""
+        unusable = frame["error"].notna().to_numpy()
+    else:
+        unusable = keys == ""
+    return unusable
 
 
 def _known_fingerprints(frame: pd.DataFrame, keys: np.ndarray) -> Fingerprints | None:

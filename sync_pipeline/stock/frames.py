@@ -88,7 +88,7 @@ def wms_frame(lines: Iterable[Mapping[str, Any] | object], basis: Basis) -> pd.D
     errors: list[str | None] = [None] * len(article_numbers)
     for position, message in quantity_errors.items():
         errors[position] = f"quantity: {message}"
-    for position in np.flatnonzero(units.isna()):
+    for position in np.flatnonzero(units.isna()).tolist():
         if errors[position] is None:
             errors[position] = "inventory line without a quantity"
     for position, article_number in enumerate(article_numbers):

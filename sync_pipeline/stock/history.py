@@ -5,34 +5,42 @@ the cycle's time and run, each side's figure (exact decimal strings) and the art
 comparison: changed (the differences), unchanged, only_in_wms, only_in_erp, duplicate, invalid. An
 article repeated on a side appears once per pairing of its rows (status duplicate).
 
-Two stores, both append-only (a cycle never replaces an earlier one):
+Two stores, both append-only (a cycle never replaces an earlier one) and pruned by age
+(SYNC_STOCK_HISTORY_DAYS, as each cycle is kept):
 - files (default): one CSV per cycle under $DAGSTER_HOME/stock_history/, named by the cycle's UTC time;
-- a PostgreSQL table `stock_history` in the schema sync_ledger, when the ledger is on PostgreSQL
-  (SYNC_LEDGER_URL), as in production, or on the server SYNC_STOCK_HISTORY_URL names.
-`history_of(article)` gives an article's balances over time from whichever is configured.
+- the ledger's table `stock_history` (Alembic revision 0005; schema sync_ledger on PostgreSQL) on the
+  database SYNC_STOCK_HISTORY_URL names, else on the ledger's when that is PostgreSQL (production).
+`history_of(article)` gives an article's balances over time; `standings(articles)` where each stood in
+its last cycle and since when it has differed (read by drift_report).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 import sqlalchemy as sa
 
+from sync_pipeline.ledger.schema import stock_history
 from sync_pipeline.stock.diff import StockComparison
 from sync_pipeline.stock.quantity import from_units, to_units
+
+if TYPE_CHECKING:
+    from sync_pipeline.settings import Settings
 
 COLUMNS = ("taken_at", "run_id", "basis", "article_number", "product_id", "product_code",
            "wms_quantity", "erp_quantity", "status", "error")
 HISTORY_COLUMNS = ("taken_at", "run_id", "product_id", "wms_quantity", "erp_quantity", "status")
 FILES_FOLDER = "stock_history"
-TABLE = "stock_history"
-HISTORY_URL_VARIABLE = "SYNC_STOCK_HISTORY_URL"  # a PostgreSQL apart from the ledger's (optional)
+FILE_TIME_FORMAT = "%Y%m%dT%H%M%S.%fZ"  # a cycle file's name starts with its UTC time, so names sort by time
+DIFFERING = frozenset({"changed"})  # the statuses of an article whose balances differ between the systems
+ARTICLES_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -71,12 +79,56 @@ def _status(rows: pd.DataFrame, comparison: StockComparison) -> list[str]:
             for article in rows["article_number"]]
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where an article stood in the kept cycles: its last cycle, and since when it has differed."""
+
+    article_number: str
+    last_taken_at: datetime  # the last cycle the article was in
+    last_wms: str | None
+    last_erp: str | None
+    last_status: str
+    # The first of the unbroken run of cycles, up to its last one, in which the article differed
+    # (status changed); None when it did not differ in its last cycle.
+    differs_since: datetime | None
+
+
 class StockHistoryStore(Protocol):
     def append(self, rows: pd.DataFrame) -> None: ...
 
     def latest(self) -> pd.DataFrame: ...
 
     def history_of(self, article_number: str) -> pd.DataFrame: ...
+
+    def standings(self, article_numbers: Iterable[str]) -> dict[str, Standing]: ...
+
+    def prune(self, before: datetime) -> int: ...
+
+
+class _Streaks:
+    """Standings built from each article's rows fed newest first; an article is settled once a row
+    shows it not differing (older rows cannot change its standing)."""
+
+    def __init__(self, article_numbers: Iterable[str]) -> None:
+        self.open = set(article_numbers)
+        self.found: dict[str, Standing] = {}
+
+    def add(self, rows: pd.DataFrame) -> None:
+        """Rows of one or more cycles, newest first."""
+        for row in rows.itertuples(index=False):
+            article = str(row.article_number)
+            if article not in self.open:
+                continue
+            taken_at = pd.Timestamp(row.taken_at).to_pydatetime()
+            differs = row.status in DIFFERING
+            last = self.found.get(article)
+            if last is None:
+                self.found[article] = Standing(article, taken_at, _text(row.wms_quantity), _text(row.erp_quantity),
+                                               str(row.status), taken_at if differs else None)
+            elif differs:
+                self.found[article] = replace(last, differs_since=taken_at)
+            if not differs:
+                self.open.discard(article)
 
 
 class FileStockHistory:
@@ -89,7 +141,7 @@ class FileStockHistory:
         self.directory.mkdir(parents=True, exist_ok=True)
         taken_at = pd.Timestamp(rows["taken_at"].iloc[0]) if len(rows) else pd.Timestamp.now(tz="UTC")
         run_id = str(rows["run_id"].iloc[0])[:8] if len(rows) else "empty"
-        name = f"{taken_at.strftime('%Y%m%dT%H%M%S.%fZ')}-{run_id}.csv"
+        name = f"{taken_at.strftime(FILE_TIME_FORMAT)}-{run_id}.csv"
         rows.to_csv(self.directory / name, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ")
 
     def _files(self) -> list[Path]:
@@ -104,29 +156,44 @@ class FileStockHistory:
         found = [rows for rows in found if len(rows)]
         return _history(pd.concat(found, ignore_index=True) if found else _empty())
 
+    def standings(self, article_numbers: Iterable[str]) -> dict[str, Standing]:
+        streaks = _Streaks(article_numbers)
+        for path in reversed(self._files()):  # newest first, read only as far back as a streak goes
+            if not streaks.open:
+                break
+            rows = _read_csv(path)
+            streaks.add(rows[rows["article_number"].isin(streaks.open)])
+        return streaks.found
+
+    def prune(self, before: datetime) -> int:
+        """Remove the cycles taken before `before`; how many."""
+        cutoff = pd.Timestamp(before).tz_convert("UTC").strftime(FILE_TIME_FORMAT)
+        old = [path for path in self._files() if path.name[:len(cutoff)] < cutoff]
+        for path in old:
+            path.unlink(missing_ok=True)
+        return len(old)
+
 
 class TableStockHistory:
-    """Rows appended to the table `stock_history` in the ledger's schema (created when missing)."""
+    """Rows appended to the ledger's table stock_history (revision 0005), on the ledger's database or
+    another one (migrated as a ledger is, so the table is there before the first cycle)."""
 
     def __init__(self, url: str, schema: str | None = None) -> None:
         from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, build_engine
 
-        self.schema = schema or DEFAULT_SCHEMA
-        self.engine = build_engine(url, self.schema)
-        self.table = _table(sa.MetaData())
-        self._ready = False
+        self.engine = build_engine(url, schema or DEFAULT_SCHEMA)
+        self.table = stock_history
+        self._migrated = False
 
-    def _ensure(self) -> None:
-        if self._ready:
-            return
-        with self.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(sa.schema.CreateSchema(self.schema, if_not_exists=True))
-            self.table.metadata.create_all(connection, checkfirst=True)
-        self._ready = True
+    def _ready(self) -> sa.Engine:
+        if not self._migrated:
+            from sync_pipeline.ledger.migrations import migrate
+
+            migrate(self.engine)
+            self._migrated = True
+        return self.engine
 
     def append(self, rows: pd.DataFrame) -> None:
-        self._ensure()
         records = [{column: (None if _missing(value) else value) for column, value in record.items()}
                    for record in rows[list(COLUMNS)].to_dict("records")]
         for record in records:
@@ -134,17 +201,15 @@ class TableStockHistory:
             if record["product_id"] is not None:
                 record["product_id"] = int(record["product_id"])
         if records:
-            with self.engine.begin() as connection:
+            with self._ready().begin() as connection:
                 connection.execute(self.table.insert(), records)
 
-    def _read(self, where: sa.ColumnElement[bool] | None) -> pd.DataFrame:
-        self._ensure()
-        query = sa.select(*(self.table.c[name] for name in COLUMNS))
-        if where is not None:
-            query = query.where(where)
-        with self.engine.connect() as connection:
-            records = [dict(row._mapping) for row in connection.execute(query.order_by(self.table.c.taken_at,
-                                                                                         self.table.c.id))]
+    def _read(self, where: sa.ColumnElement[bool], *, newest_first: bool = False) -> pd.DataFrame:
+        query = sa.select(*(self.table.c[name] for name in COLUMNS)).where(where)
+        order = (self.table.c.taken_at.desc(), self.table.c.id.desc()) if newest_first else (
+            self.table.c.taken_at, self.table.c.id)
+        with self._ready().connect() as connection:
+            records = [dict(row._mapping) for row in connection.execute(query.order_by(*order))]
         rows = pd.DataFrame(records, columns=list(COLUMNS))
         for column in ("wms_quantity", "erp_quantity"):
             rows[column] = [None if value is None else _decimal_text(value) for value in rows[column]]
@@ -157,35 +222,44 @@ class TableStockHistory:
     def history_of(self, article_number: str) -> pd.DataFrame:
         return _history(self._read(self.table.c.article_number == article_number))
 
+    def standings(self, article_numbers: Iterable[str]) -> dict[str, Standing]:
+        streaks = _Streaks(article_numbers)
+        wanted = sorted(streaks.open)
+        for start in range(0, len(wanted), ARTICLES_PER_QUERY):
+            streaks.add(self._read(self.table.c.article_number.in_(wanted[start:start + ARTICLES_PER_QUERY]),
+                                   newest_first=True))
+        return streaks.found
 
-def _table(metadata: sa.MetaData) -> sa.Table:
-    table = sa.Table(
-        TABLE, metadata,
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
-        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("run_id", sa.Text, nullable=False),
-        sa.Column("basis", sa.Text),
-        sa.Column("article_number", sa.Text, nullable=False),
-        sa.Column("product_id", sa.BigInteger),
-        sa.Column("product_code", sa.Text),
-        sa.Column("wms_quantity", sa.Numeric(38, 6)),
-        sa.Column("erp_quantity", sa.Numeric(38, 6)),
-        sa.Column("status", sa.Text, nullable=False),
-        sa.Column("error", sa.Text),
-    )
-    sa.Index("ix_stock_history_article_time", table.c.article_number, table.c.taken_at)
-    return table
+    def prune(self, before: datetime) -> int:
+        """Delete the cycles taken before `before`; how many."""
+        old = self.table.c.taken_at < before
+        cycles = sa.select(sa.func.count()).select_from(
+            sa.select(self.table.c.taken_at, self.table.c.run_id).where(old).distinct().subquery())
+        with self._ready().begin() as connection:
+            pruned = int(connection.scalar(cycles) or 0)
+            if pruned:
+                connection.execute(self.table.delete().where(old))
+        return pruned
 
 
-def store_for(ledger_url: str | None = None, dagster_home: str | Path | None = None) -> StockHistoryStore:
-    """The configured store: the PostgreSQL of SYNC_STOCK_HISTORY_URL, else of the ledger (SYNC_LEDGER_URL),
-    else the files under DAGSTER_HOME."""
-    url = (ledger_url or os.environ.get(HISTORY_URL_VARIABLE) or os.environ.get("SYNC_LEDGER_URL") or "").strip()
-    if url.startswith("postgresql"):
-        return _table_store(url)
+def database_of(settings: Settings) -> str | None:
+    """The database the stock cycles are kept in, in clear (never log it): SYNC_STOCK_HISTORY_URL, else the
+    ledger's when it is on PostgreSQL (production); None: CSV files under DAGSTER_HOME."""
+    for secret in (settings.sync_stock_history_url, settings.sync_ledger_url):
+        url = secret.get_secret_value() if secret is not None else ""
+        if url and (secret is settings.sync_stock_history_url or url.startswith("postgresql")):
+            return url
+    return None
+
+
+def store_for(database_url: str | None = None, dagster_home: str | Path | None = None) -> StockHistoryStore:
+    """The store: the table on `database_url` (database_of(settings)), else the files under `dagster_home`
+    (default: DAGSTER_HOME)."""
+    if database_url:
+        return _table_store(database_url)
     home = dagster_home or os.environ.get("DAGSTER_HOME") or ""
     if not str(home).strip():
-        raise ValueError("the stock history has no home: set DAGSTER_HOME (files) or SYNC_LEDGER_URL (PostgreSQL)")
+        raise ValueError("the stock history has no home: set DAGSTER_HOME (files) or SYNC_STOCK_HISTORY_URL")
     return FileStockHistory(Path(home) / FILES_FOLDER)
 
 
@@ -195,10 +269,10 @@ def _table_store(url: str) -> TableStockHistory:
     return TableStockHistory(url)
 
 
-def history_of(article_number: str, ledger_url: str | None = None,
+def history_of(article_number: str, database_url: str | None = None,
                dagster_home: str | Path | None = None) -> pd.DataFrame:
     """An article's (SKU's) balances over time, oldest first: HISTORY_COLUMNS, one row per cycle."""
-    return store_for(ledger_url, dagster_home).history_of(article_number)
+    return store_for(database_url, dagster_home).history_of(article_number)
 
 
 def _history(rows: pd.DataFrame) -> pd.DataFrame:
@@ -226,16 +300,20 @@ def _decimal_text(value: object) -> str:
     return str(from_units(to_units(value)))
 
 
+def _text(value: object) -> str | None:
+    return None if _missing(value) else str(value)
+
+
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def history_markdown(article_number: str, ledger_url: str | None = None,
+def history_markdown(article_number: str, database_url: str | None = None,
                      dagster_home: str | Path | None = None) -> str:
     """`sync-pipeline stock-history SKU`: the SKU's balances over time as a Markdown table."""
     from sync_pipeline.markdown_table import table
 
-    rows = history_of(article_number, ledger_url, dagster_home)
+    rows = history_of(article_number, database_url, dagster_home)
     body = [[_iso(row.taken_at), row.wms_quantity, row.erp_quantity, row.status,
              "" if pd.isna(row.product_id) else int(row.product_id), row.run_id]
             for row in rows.itertuples(index=False)]

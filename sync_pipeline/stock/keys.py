@@ -87,7 +87,7 @@ def match_keys(
         skip[left_count:] = right_skip
 
     def key_of(row: int) -> str:
-        return left[row] if row < left_count else right[row - left_count]
+        return str(left[row] if row < left_count else right[row - left_count])
 
     # Sort (hash prefix, row) in one uint64 array: numpy's sort of plain integers is far faster
     # than an argsort, and rows with equal keys become neighbours.

@@ -12,13 +12,13 @@ cannot be represented exactly is refused, never rounded.
 from __future__ import annotations
 
 from decimal import Context, Decimal, InvalidOperation
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import numpy as np
 import pandas as pd
 
 QUANTITY_DECIMALS = 6
-QUANTITY_SCALE = 10**QUANTITY_DECIMALS
+QUANTITY_SCALE: int = 10**QUANTITY_DECIMALS  # declared: a power with a variable exponent is Any to mypy
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
@@ -38,7 +38,7 @@ def to_units(value: Any) -> int:
         except InvalidOperation:
             raise QuantityError(f"not a number: {value!r}") from None
     try:
-        numerator, denominator = value.as_integer_ratio()
+        numerator, denominator = cast(tuple[int, int], value.as_integer_ratio())  # Decimal's, int's, float's
     except (AttributeError, TypeError):
         raise QuantityError(f"not a quantity: {value!r}") from None
     except (ValueError, OverflowError):

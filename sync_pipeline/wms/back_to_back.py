@@ -26,7 +26,6 @@ from sync_pipeline.wms.models import WriteResult
 from sync_pipeline.wms.write_calls import WriteCall
 
 T = TypeVar("T")
-_STOP = object()
 SEND_GRACE_SECONDS = 0.005
 
 
@@ -74,7 +73,7 @@ class BackToBack(Generic[T]):
         self._render, self._read, self._post, self._slot = render, read, post, write_slot
         self._window = window
         self._pending: deque[_Posting] = deque()
-        self._queue: queue.Queue = queue.Queue()
+        self._queue: queue.Queue[_Posting | None] = queue.Queue()  # None: stop
         self._thread = threading.Thread(target=self._run, name="wms-writes", daemon=True)
         self._thread.start()
 
@@ -101,7 +100,7 @@ class BackToBack(Generic[T]):
         """Stop the poster after its current post; writes not taken are left (they were idempotent)."""
         for posting in self._pending:
             posting.failure = posting.failure or RuntimeError("not sent: the batch stopped")
-        self._queue.put(_STOP)
+        self._queue.put(None)
         self._thread.join()
 
     def __enter__(self) -> "BackToBack[T]":
@@ -124,7 +123,7 @@ class BackToBack(Generic[T]):
         return Finished(posting.token, posting.call, result, error)
 
     def _run(self) -> None:
-        while (posting := self._queue.get()) is not _STOP:
+        while (posting := self._queue.get()) is not None:
             try:
                 with self._slot:
                     if posting.failure is None:  # close() may have come while the slot was taken

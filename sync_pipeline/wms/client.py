@@ -87,7 +87,7 @@ class WmsClient:
         """Set the status (and waybill) of the order with this goods owner order number."""
         return self._write(status_write(order_number, status, waybill))
 
-    def back_to_back(self, *, window: int = 4) -> BackToBack:
+    def back_to_back(self, *, window: int = 4) -> BackToBack[Any]:
         """Writes posted one after another by a thread of their own (see back_to_back.py).
 
         Use it from one thread; zeep renders and reads the messages in that thread.

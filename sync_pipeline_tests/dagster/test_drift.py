@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
+from sync_pipeline.markdown_table import moment
+from sync_pipeline.stock.history import history_of
 from sync_pipeline_tests.dagster.conftest import Stack, materialization_metadata, run_job
 
 CATEGORIES = ("articles_only_in_erp", "articles_only_in_wms", "orders_only_in_erp", "orders_only_in_wms",
@@ -98,3 +100,56 @@ def test_stock_runs_show_how_many_articles_differed_over_time(stack: Stack, inst
     rows = metadata["differences_over_time"].splitlines()[2:]
     assert [row.split("|")[2].strip() for row in rows] == ["1", "8"], "newest first: 1 article now, 8 at first"
     assert "SKU-1002 -7" in rows[0] and "SKU-1003 +3" in rows[1]
+
+
+def test_a_warehouse_that_lost_everything_is_drift_not_in_transit(stack: Stack, instance: dg.DagsterInstance) -> None:
+    """Synced, then the warehouse emptied while the ERP's changes are minutes old (within the default grace):
+    the ledger says every article and open order was written, so nothing is in flight, all of it is missing."""
+    grace_minutes = 30  # the default SYNC_DRIFT_GRACE_MINUTES: the demo data changed moments ago
+    assert run_job("sync_all", instance).success
+    erp = stack.erp_admin.get("state")
+    articles = {p["No"] for p in erp["products"] if p.get("No")}
+    open_orders = {o["OrderId"] for o in erp["orders"] if o["OrderStatus"] == "Confirmed"}
+    assert len(articles) == 24 and len(open_orders) == 8, "the demo data this test counts on"
+    assert {o["GoodsOwnerOrderNumber"] for o in stack.wms_admin.get("state")["orders"]} == set(map(str, open_orders))
+    stack.wms_admin.post("reset", {})
+    assert stack.wms_admin.get("state")["orders"] == []
+
+    assert run_job("reconcile", instance).success
+    metadata = materialization_metadata(instance, "drift_report")
+    assert (metadata["articles_only_in_erp"], metadata["orders_only_in_erp"], metadata["in_transit"]) == (24, 8, 0)
+    report = metadata["drift"]
+    assert all(f"| {number} |" in report for number in articles)
+    assert f"In transit (changed in the last {grace_minutes} min, not counted): 0." in report
+
+    # A product changed after the loss is a version the ledger has not written: that one is in flight.
+    stack.erp_admin.post("products", [{"Id": 5, "Name": "Renamed after the loss"}])
+    assert run_job("reconcile", instance).success
+    metadata = materialization_metadata(instance, "drift_report")
+    assert (metadata["articles_only_in_erp"], metadata["orders_only_in_erp"], metadata["in_transit"]) == (23, 8, 1)
+    assert "| SKU-1005 |" not in metadata["drift"]
+
+
+def test_each_stock_difference_says_since_when_it_has_differed(stack: Stack, instance: dg.DagsterInstance,
+                                                                 no_grace) -> None:
+    """A difference held over several stock cycles (its product is on an order the warehouse refused) stands
+    since the first of them; one that appeared after the last cycle is new."""
+    stack.erp_admin.post("orders", [{"OrderId": 20, "OrderStatus": "Confirmed", "CustomerId": 1,
+                                     "InvoiceRows": [{"ProductId": 2, "Quantity": 1},
+                                                     {"ProductId": 999, "Quantity": 1}]}])
+    assert run_job("sync_all", instance).success
+    stack.wms_admin.post("stock", {"ArticleNumber": "SKU-1002", "NumberOfItems": 3})
+    held_cycles = [run_job("sync_all", instance), run_job("sync_all", instance)]
+    assert all(result.success for result in held_cycles)
+    stack.wms_admin.post("stock", {"ArticleNumber": "SKU-1005", "NumberOfItems": 1})
+
+    assert run_job("reconcile", instance).success
+    metadata = materialization_metadata(instance, "drift_report")
+    history = history_of("SKU-1002", dagster_home=instance.root_directory)
+    first_held = history[history["run_id"] == held_cycles[0].run_id]["taken_at"].iloc[0]
+    last = history["taken_at"].iloc[-1]
+    assert list(history["status"].tail(2)) == ["changed", "changed"], "the held difference was kept each cycle"
+    report = metadata["drift"]
+    assert (f"| SKU-1005 | 5 | 25 | 1 | -24 | new since the last cycle | WMS 25, ERP 25 (unchanged) at "
+            f"{moment(last)} |") in report
+    assert f"| SKU-1002 | 2 | 10 | 3 | -7 | {moment(first_held)} | WMS 3, ERP 10 (changed) at {moment(last)} |" in report

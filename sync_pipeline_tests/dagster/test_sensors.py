@@ -152,10 +152,10 @@ def test_sensor_run_keys_name_the_changes(stack: Stack, instance: dg.DagsterInst
 def test_sensors_follow_the_settings(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SYNC_REPORT_SHIPPED", "off")
     names = {sensor.name for sensor in build_definitions().sensors}
-    alerts = {"alert_on_run_failure", "alert_on_check_failure"}
-    assert names == alerts | {"erp_new_orders"}
+    always = {"alert_on_run_failure", "alert_on_check_failure", "failed_records_partitions"}
+    assert names == always | {"erp_new_orders"}
     monkeypatch.setenv("SYNC_ORDERS", "off")
-    assert {sensor.name for sensor in build_definitions().sensors} == alerts
+    assert {sensor.name for sensor in build_definitions().sensors} == always
 
 
 def test_the_order_sensors_look_as_often_as_set(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:

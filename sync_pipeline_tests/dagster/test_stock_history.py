@@ -8,11 +8,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 import pytest
 
 from sync_pipeline.cli import main
 from sync_pipeline.ledger.engine import dagster_postgres_url
-from sync_pipeline.stock.history import FILES_FOLDER, history_of
+from sync_pipeline.stock.history import FILES_FOLDER, FileStockHistory, history_of
 from sync_pipeline_tests.dagster.conftest import Stack, run_job
 
 SKU = "SKU-1002"
@@ -66,7 +67,7 @@ def test_a_skus_balances_over_two_stock_cycles_are_kept_in_a_postgresql_table(
     monkeypatch.setenv("SYNC_STOCK_HISTORY_URL", url)
     run_ids = two_cycles_with_a_changed_balance(stack, instance)
     assert not list(Path(instance.root_directory, FILES_FOLDER).glob("*.csv"))
-    assert_two_entries(history_of(SKU, ledger_url=url), run_ids)
+    assert_two_entries(history_of(SKU, database_url=url), run_ids)
 
 
 def test_a_days_stock_resync_keeps_its_rows_too(stack: Stack, instance: dg.DagsterInstance) -> None:
@@ -82,3 +83,24 @@ def test_a_days_stock_resync_keeps_its_rows_too(stack: Stack, instance: dg.Dagst
     assert list(history["run_id"]) == [first.run_id, second.run_id]
     assert list(history["wms_quantity"]) == ["10", "4"]
     assert list(history["status"]) == ["unchanged", "changed"]
+
+
+def test_cycles_older_than_the_kept_days_are_pruned_as_a_new_one_is_kept(
+        stack: Stack, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNC_STOCK_HISTORY_DAYS", "2")
+    files = FileStockHistory(Path(instance.root_directory, FILES_FOLDER))
+    assert run_job("sync_all", instance).success
+    [kept] = files.directory.glob("*.csv")
+    old = files.latest()
+    for days_ago in (3, 1):  # the same cycle, as if taken 3 and 1 days ago
+        moved = old.assign(taken_at=old["taken_at"] - pd.Timedelta(days=days_ago), run_id=f"{days_ago}-days-ago")
+        files.append(moved)
+
+    second = run_job("sync_all", instance)
+    assert second.success
+    assert [run for run in history_of(SKU, dagster_home=instance.root_directory)["run_id"]] == [
+        "1-days-ago", old["run_id"].iloc[0], second.run_id], "the cycle of 3 days ago is gone, the rest kept"
+    event = instance.get_latest_materialization_event(dg.AssetKey("stock_snapshot"))
+    assert event is not None
+    assert event.asset_materialization.metadata["stock_history_cycles_pruned"].value == 1
+    assert kept.exists()

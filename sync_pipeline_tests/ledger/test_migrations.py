@@ -15,6 +15,7 @@ from sync_pipeline.ledger.schema import metadata
 from sync_pipeline_tests.ledger import legacy_migrator
 
 NOW = datetime(2024, 5, 17, 12, 0, tzinfo=timezone.utc)
+HEAD = "0005"
 
 
 def revisions(engine) -> list[str]:
@@ -36,9 +37,9 @@ def test_a_new_ledger_is_created_at_the_latest_version(store):
     engine = store.engine()
     assert version(engine) == 0
     store.open()
-    assert version(engine) == SCHEMA_VERSION == 4
-    assert revisions(engine) == ["0004"]
-    assert [s.revision for s in reversed(list(_scripts().walk_revisions()))] == ["0001", "0002", "0003", "0004"]
+    assert version(engine) == SCHEMA_VERSION == 5
+    assert revisions(engine) == [HEAD]
+    assert [s.revision for s in reversed(list(_scripts().walk_revisions()))] == ["0001", "0002", "0003", "0004", "0005"]
 
 
 def test_upgrading_from_version_1_keeps_the_records(store):
@@ -54,7 +55,7 @@ def test_upgrading_from_version_1_keeps_the_records(store):
         assert "claimed_by" not in {c["name"] for c in inspect(connection).get_columns("entries", schema=_schema(store))}
 
     ledger = store.open()  # upgrades on opening
-    assert revisions(engine) == ["0004"]
+    assert revisions(engine) == [HEAD]
     entry = ledger.get("order", "7")
     assert (entry.state, entry.source_version, entry.payload_hash, entry.wms_id, entry.updated_at) == (
         State.SENT, "v1", "a" * 64, "9001", NOW)
@@ -70,7 +71,7 @@ def test_migrating_again_changes_nothing(store):
     engine = store.engine()
     assert migrate(engine) == SCHEMA_VERSION
     assert migrate(engine, target=1) == SCHEMA_VERSION  # never downwards
-    assert revisions(engine) == ["0004"]
+    assert revisions(engine) == [HEAD]
 
 
 def test_the_migrated_schema_is_the_one_the_code_uses(store):
@@ -103,7 +104,7 @@ def test_a_legacy_ledger_newer_than_the_code_is_refused(store):
             version=SCHEMA_VERSION + 1, description="from the future", applied_at=NOW))
     with pytest.raises(LedgerError, match="newer than this code"):
         store.open()
-    assert legacy_versions(engine) == list(range(1, SCHEMA_VERSION + 2))  # left as it was
+    assert legacy_versions(engine) == [*range(1, legacy_migrator.LATEST + 1), SCHEMA_VERSION + 1]  # left as it was
 
 
 def errors_opening_together(open_ledger, count: int = 6) -> list[BaseException]:
@@ -129,7 +130,7 @@ def errors_opening_together(open_ledger, count: int = 6) -> list[BaseException]:
 def test_processes_starting_together_migrate_once(store):
     """Six ledgers opened at the same moment on an empty database."""
     assert errors_opening_together(store.open) == []
-    assert revisions(store.engine()) == ["0004"]
+    assert revisions(store.engine()) == [HEAD]
 
 
 def test_sqlite_files_opened_together_from_new_are_never_locked(tmp_path):
@@ -170,7 +171,7 @@ def entries_table(store) -> str:
     return table(store, "entries")
 
 
-@pytest.mark.parametrize("old_version", range(1, SCHEMA_VERSION + 1))
+@pytest.mark.parametrize("old_version", range(1, legacy_migrator.LATEST + 1))
 def test_a_ledger_made_by_the_old_migrator_is_adopted_with_its_data(store, old_version):
     """Made by the migrator before Alembic (schema_version table): stamped at its revision, upgraded, kept."""
     engine = store.engine()
@@ -189,7 +190,7 @@ def test_a_ledger_made_by_the_old_migrator_is_adopted_with_its_data(store, old_v
 
     ledger = store.open()
 
-    assert revisions(engine) == ["0004"]
+    assert revisions(engine) == [HEAD]
     with engine.connect() as connection:
         tables = set(inspect(connection).get_table_names(schema=_schema(store)))
     assert tables == set(metadata.tables) | {VERSION_TABLE}  # schema_version gone
@@ -206,4 +207,4 @@ def test_a_ledger_made_by_the_old_migrator_is_adopted_with_its_data(store, old_v
 def test_old_ledgers_opened_together_are_adopted_once(store):
     legacy_migrator.migrate(store.engine(), target=2)
     assert errors_opening_together(store.open) == []
-    assert revisions(store.engine()) == ["0004"]
+    assert revisions(store.engine()) == [HEAD]

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from sync_pipeline.erp.models import InvoiceOrder, InvoiceRow, OrderStatus, Product
+from sync_pipeline.ledger import Kind, LedgerEntry, State
 from sync_pipeline.reconcile.drift import DriftOptions, Systems, compare_systems, public_rows
 from sync_pipeline.wms.models import InventoryLine, WmsOrder
 
@@ -111,6 +112,46 @@ def test_recent_changes_are_in_transit_not_drift():
     assert [row["article"] for row in drift.held] == ["SKU-1"], "order 2 is shipped, not reported: held"
 
 
+def entry(kind: Kind, key: int, state: State, version: datetime | None, error: str | None = None) -> LedgerEntry:
+    return LedgerEntry(kind=kind, key=str(key), state=state, source_version=version.isoformat() if version else None,
+                       payload_hash="a" * 64, wms_id=None, last_error=error, error_field=None, retryable=False,
+                       attempts=0, next_attempt_at=None, dead=False, claimed_by=None, claimed_until=None,
+                       updated_at=NOW)
+
+
+def test_a_recent_change_the_ledger_already_wrote_is_drift_not_in_transit():
+    """The target lost what the ledger says it confirmed: however recent the change, nothing is in flight."""
+    recent, newer = NOW - timedelta(minutes=5), NOW - timedelta(minutes=2)
+    orders = {1: erp_order(1, changed=recent), 2: erp_order(2, changed=recent), 3: erp_order(3, changed=newer),
+              4: erp_order(4, changed=recent), 5: erp_order(5, changed=recent)}
+    drift = compare(products=[product(1, changed=recent), product(2, changed=recent), product(3, changed=newer)],
+                    inventory=[], erp_orders=orders, expected_in_wms=frozenset(orders), wms_orders={},
+                    ledger_entries={
+                        (Kind.ARTICLE, "1"): entry(Kind.ARTICLE, 1, State.SENT, recent),  # written: lost
+                        (Kind.ARTICLE, "3"): entry(Kind.ARTICLE, 3, State.SENT, recent),  # an older version
+                        (Kind.ORDER, "1"): entry(Kind.ORDER, 1, State.SENT, recent),
+                        (Kind.ORDER, "2"): entry(Kind.ORDER, 2, State.SHIPPED, newer),  # a later version, further on
+                        (Kind.ORDER, "3"): entry(Kind.ORDER, 3, State.SENT, recent),
+                        (Kind.ORDER, "4"): entry(Kind.ORDER, 4, State.SENT, recent, error="timeout"),  # retrying
+                        (Kind.ORDER, "5"): entry(Kind.ORDER, 5, State.PENDING, recent),
+                    })
+    assert keys(drift, "articles_only_in_erp") == ["SKU-1"]
+    assert drift.in_transit["articles_only_in_erp"] == 2, "product 2 never written, product 3 changed since"
+    assert sorted(keys(drift, "orders_only_in_erp")) == [1, 2]
+    assert drift.in_transit["orders_only_in_erp"] == 3
+
+
+def test_a_recent_shipment_the_ledger_has_reported_is_drift():
+    recent = NOW - timedelta(minutes=5)
+    shipped = {"1": wms_order("1", 450, recent), "2": wms_order("2", 450, recent)}
+    drift = compare(erp_orders={1: erp_order(1), 2: erp_order(2)}, expected_in_wms=frozenset({1, 2}),
+                    wms_orders=shipped,
+                    ledger_entries={(Kind.ORDER, "1"): entry(Kind.ORDER, 1, State.REPORTED, EARLIER),
+                                    (Kind.ORDER, "2"): entry(Kind.ORDER, 2, State.SHIPPED, EARLIER)})
+    assert keys(drift, "shipped_not_reported") == ["1"], "the ERP lost the status the ledger says it confirmed"
+    assert drift.in_transit["shipped_not_reported"] == 1
+
+
 def test_stock_on_orders_in_flight_is_held_not_counted():
     drift = compare(products=[product(1), product(2), product(3)],
                     inventory=[line("SKU-1", 4), line("SKU-2", 3), line("SKU-3", 1)],
@@ -136,3 +177,23 @@ def test_configured_statuses_are_used():
     drift = compare(options, erp_orders={1: erp_order(1, "Pack"), 2: erp_order(2, "Invoiced")},
                     wms_orders={"1": wms_order("1", 450, EARLIER), "2": wms_order("2", 500, EARLIER)})
     assert drift.total == 0, "450 is not shipped when the warehouse ships at 500"
+
+
+def test_stock_differences_say_since_when_they_differ_from_the_kept_cycles():
+    from sync_pipeline.reconcile.drift import stock_articles, with_standings
+    from sync_pipeline.stock.history import Standing
+
+    drift = compare(products=[product(1), product(2), product(3)],
+                    inventory=[line("SKU-1", 4), line("SKU-2", 3), line("SKU-3", 1)],
+                    erp_orders={**in_step()["erp_orders"], 6: erp_order(6, products=(2,))},
+                    in_flight_orders=frozenset({6}))
+    assert stock_articles(drift) == ["SKU-1", "SKU-2", "SKU-3"], "held ones too"
+    with_standings(drift, {"SKU-2": Standing("SKU-2", EARLIER, "3", "10", "changed", EARLIER - timedelta(days=2)),
+                           "SKU-3": Standing("SKU-3", EARLIER, "10", "10", "unchanged", None)})
+    since = {row["article"]: (row["differs_since"], row["last_cycle"]) for row in [*drift.rows["stock_differences"],
+                                                                                    *drift.held]}
+    assert since == {
+        "SKU-1": ("not in the stock history", None),
+        "SKU-2": (EARLIER - timedelta(days=2), "WMS 3, ERP 10 (changed) at 2026-03-02 09:00:00 UTC"),
+        "SKU-3": ("new since the last cycle", "WMS 10, ERP 10 (unchanged) at 2026-03-02 09:00:00 UTC"),
+    }
