@@ -105,27 +105,27 @@ def outputs_metadata(context: dg.AssetExecutionContext, result: runner.ProcessRu
     }
 
 
-def _asset_options(declaration: AssetDeclaration) -> dict[str, Any]:
+def _asset_options(process: SyncProcess, declaration: AssetDeclaration) -> dict[str, Any]:
+    description = (f"{declaration.description}\n\nReads: {process.source}. Writes: {process.target}. "
+                   f"One record: {process.record_key}.")
     return dict(name=declaration.key, group_name=declaration.group, kinds=set(declaration.kinds), owners=OWNERS,
                 deps=list(declaration.deps), check_specs=[no_failed_records_spec(declaration.key)],
-                pool=declaration.pool, description=declaration.description)
+                pool=declaration.pool, description=description)
 
 
-def _asset_decorator(declaration: AssetDeclaration, keeps_stock: bool, **options: Any) -> Any:
+def _asset_decorator(process: SyncProcess, declaration: AssetDeclaration, **options: Any) -> Any:
     """dg.asset for a declaration; a stock asset gets StockHistoryIOManager, which appends each cycle's rows."""
-    if keeps_stock:
+    if process.kind is Kind.STOCK:
         options["io_manager_def"] = stock_history_io_manager
     with warnings.catch_warnings():  # io_manager_def is "beta" in Dagster 1.13; it is what keeps the rows here
         warnings.simplefilter("ignore", dg.BetaWarning)
-        return dg.asset(**_asset_options(declaration), **options)
+        return dg.asset(**_asset_options(process, declaration), **options)
 
 
 def process_asset(process: SyncProcess) -> dg.AssetsDefinition:
     """The process's delta asset: what changed since its cursor, written where the target needs it."""
 
-    keeps_stock = process.kind is Kind.STOCK
-
-    @_asset_decorator(process.asset, keeps_stock)
+    @_asset_decorator(process, process.asset)
     def _asset(context: dg.AssetExecutionContext, config: ProcessRunConfig, erp: ErpResource, wms: WmsResource,
                ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
         selection, operator = selection_for(config, context.run)
@@ -136,7 +136,7 @@ def process_asset(process: SyncProcess) -> dg.AssetsDefinition:
                                "name its records, or leave changed_from/changed_before out")
         result = run_in_dagster(context, process, selection, erp, wms, ledger, settings, resend=config.force,
                                 operator=operator)
-        rows = stock_cycle_rows(context, result) if keeps_stock else None
+        rows = stock_cycle_rows(context, result)
         metadata = {"read": dg.MetadataValue.text(described(selection, operator)), **outputs_metadata(context, result)}
         yield from materialize(context, result.report, metadata, rows)
 
@@ -152,9 +152,7 @@ def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.Asse
     not hold it as the source says (`force` in the launchpad: every record of the day). Never reads or moves
     the delta asset's cursor. See docs/operations-partitions.md."""
 
-    keeps_stock = process.kind is Kind.STOCK
-
-    @_asset_decorator(declaration, keeps_stock, partitions_def=daily)
+    @_asset_decorator(process, declaration, partitions_def=daily)
     def _asset(context: dg.AssetExecutionContext, config: ResyncConfig, erp: ErpResource, wms: WmsResource,
                ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
         window = context.partition_time_window
@@ -169,7 +167,7 @@ def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.Asse
         else:
             metadata["window"] = dg.MetadataValue.text(f"{start.isoformat()} to {end.isoformat()} "
                                                        "(UTC, end excluded)")
-        rows = stock_cycle_rows(context, result) if keeps_stock else None
+        rows = stock_cycle_rows(context, result)
         yield from materialize(context, result.report, metadata, rows)
 
     return _asset
