@@ -221,3 +221,22 @@ def test_a_shipped_status_lost_in_the_erp_is_reported_again(stack: Stack, instan
 
 def erp_status(stack: Stack, order_id: int) -> str:
     return next(o["OrderStatus"] for o in stack.erp_admin.get("state")["orders"] if o["OrderId"] == order_id)
+
+
+def test_rematerializing_the_suppliers_restores_them(stack: Stack, instance: dg.DagsterInstance,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNC_SUPPLIERS", "on")
+    changed_days_ago(stack)
+    assert run_job("sync_all", instance).success
+    suppliers = {s["SupplierNumber"] for s in wms_state(stack)["suppliers"]}
+    assert len(suppliers) == 3
+    stack.wms_admin.post("reset")
+
+    assert materialize(instance, "wms_suppliers").success
+
+    assert {s["SupplierNumber"] for s in wms_state(stack)["suppliers"]} == suppliers
+    metadata = materialization_metadata(instance, "wms_suppliers")
+    assert (metadata["updated"], metadata["failed"]) == (3, 0)
+    reset_calls(stack)
+    assert materialize(instance, "wms_suppliers").success
+    assert writes_made(stack) == set(), "the warehouse holds them now: nothing written"
