@@ -12,7 +12,8 @@ from sync_pipeline.assets.process_assets import PROCESS_ASSETS, RESYNC_ASSETS
 from sync_pipeline.automation.jobs import build_jobs
 from sync_pipeline.automation.reconcile import reconcile_job, reconcile_schedule
 from sync_pipeline.automation.schedules import nightly_resync_schedule, sync_schedule
-from sync_pipeline.automation.sensors import alert_sensors, erp_order_sensor, wms_shipped_sensor
+from sync_pipeline.automation.alert_sensors import alert_notifier, alert_sensors
+from sync_pipeline.automation.sensors import erp_order_sensor, wms_shipped_sensor
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.registry import process_of_asset
 from sync_pipeline.resources import resources_from_env
@@ -38,12 +39,13 @@ def build_definitions() -> dg.Definitions:
     settings = load_settings()
     jobs = build_jobs(settings)
     jobs["reconcile"] = reconcile_job()
-    sensors = alert_sensors(settings, secrets=_secrets(settings))
+    notifier = alert_notifier(settings, secrets=_secrets(settings))
+    sensors = alert_sensors(settings, notifier)
     if "push_orders" in jobs:
-        sensors.append(erp_order_sensor(jobs["push_orders"], settings.sync_order_status,
+        sensors.append(erp_order_sensor(jobs["push_orders"], notifier, settings.sync_order_status,
                                         settings.sync_sensor_interval_seconds))
     if "report_shipped" in jobs:
-        sensors.append(wms_shipped_sensor(jobs["report_shipped"], settings.sync_wms_sent_status,
+        sensors.append(wms_shipped_sensor(jobs["report_shipped"], notifier, settings.sync_wms_sent_status,
                                           settings.sync_sensor_interval_seconds))
     sensors.append(failed_records_sensor(settings.sync_sensor_interval_seconds))
     schedules = [sync_schedule(jobs["sync_all"], settings.sync_interval_minutes), reconcile_schedule(jobs["reconcile"])]

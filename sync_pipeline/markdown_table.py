@@ -7,8 +7,10 @@ rows and says how many more there are.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Sequence
+
+from sync_pipeline.utc import utc_text
 
 NONE = "—"
 
@@ -28,7 +30,7 @@ def cell(value: Any, *, blank: str = NONE) -> str:
 def moment(value: datetime | None) -> str:
     if value is None:
         return NONE
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return utc_text(value)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, limit: int | None = None,

@@ -86,11 +86,12 @@ def needing_names(failing: Iterable[RecordId], kept: Collection[RecordId]) -> li
 
 
 def partition_changes(failing: Collection[RecordId], existing: Sequence[str], materialized: Collection[str],
-                      names: Mapping[RecordId, str | None]) -> PartitionChanges:
+                      names: Mapping[RecordId, str | None], busy: Collection[str] = ()) -> PartitionChanges:
     """Partitions for the failing records and none for the others. `names`: what the ERP calls each new
-    one (kinds with names; a record missing from it waits for the next tick)."""
+    one (kinds with names; a record missing from it waits for the next tick). `busy`: partitions with a
+    run queued or in progress, removed only once it ended (a run of a removed partition would fail)."""
     kept = kept_partitions(failing, existing, materialized)
-    changes = PartitionChanges(delete=[key for key in existing if key not in kept.values()])
+    changes = PartitionChanges(delete=[key for key in existing if key not in kept.values() and key not in busy])
     for record in needing_names(failing, kept):
         if record[0] in ID_NOUNS and record not in names:
             changes.unnamed += 1
@@ -137,7 +138,9 @@ def failed_records_sensor(interval_seconds: int = 30) -> dg.SensorDefinition:
                 # Named next time: a key without the name would change once the ERP answers.
                 context.log.warning(f"24SevenOffice did not answer for the names of {len(unnamed)} failing "
                                     "record(s); their partitions wait for the next look")
-        changes = partition_changes(failing, existing, materialized, names)
+        statuses = context.instance.get_status_by_partition(ASSET_KEY, existing, FAILED_RECORDS) or {}
+        busy = {key for key, status in statuses.items() if status is dg.AssetPartitionStatus.IN_PROGRESS}
+        changes = partition_changes(failing, existing, materialized, names, busy)
         if changes.delete:
             context.log.info(f"healed or re-driven, partitions removed: {_shown(changes.delete)}")
         if changes.add:

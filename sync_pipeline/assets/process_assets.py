@@ -25,6 +25,7 @@ from sync_pipeline.assets.reporting import (
     LedgerView,
     failed_records_check,
     no_failed_records_spec,
+    refused_records_failure,
     report_metadata,
 )
 from sync_pipeline.assets.stock_history_io import stock_history_io_manager
@@ -79,8 +80,16 @@ def release_finished_runs(instance: dg.DagsterInstance, store: Ledger, own_run_i
 
 def materialize(context: dg.AssetExecutionContext, report: SyncReport,
                 metadata: dict[str, object] | None = None, value: object = None) -> Iterator[object]:
-    """The materialization; with a `value`, as an Output, which the asset's IO manager stores."""
+    """The materialization; with a `value`, as an Output, which the asset's IO manager stores.
+
+    A partition whose run refused records fails instead, once every record was tried (its check an
+    error): the partition shows failed until a run of it goes through. A delta run only warns (its
+    check): the next run goes on from its cursor, and the ledger retries the refused records.
+    """
     full = {**report_metadata(report), **(metadata or {})}
+    if context.has_partition_key and report.failed:
+        yield failed_records_check(report, context.asset_key, dg.AssetCheckSeverity.ERROR)
+        raise refused_records_failure(report, context.asset_key.to_user_string(), context.partition_key, full)
     yield dg.MaterializeResult(metadata=full) if value is None else dg.Output(value, metadata=full)
     yield failed_records_check(report, context.asset_key)
 

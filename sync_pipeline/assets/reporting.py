@@ -17,6 +17,8 @@ from sync_pipeline.sync.report import SyncReport
 MAX_FAILURE_ROWS = 200
 MAX_DEAD_LETTER_ROWS = 200
 MAX_NAMED_RECORDS = 10  # records a failed check names (in its metadata and alert); the count is complete
+MAX_REASONS = 3  # refused records whose reasons an alert quotes
+FIRST_REASONS = "first_reasons"  # metadata the alert sensors read: the first refused records with their reasons
 OWNERS = ["team:integrations"]
 SOAP_KINDS = set(PROCESS_SOAP_KINDS)
 
@@ -117,20 +119,45 @@ def cursor_line(cursor: Cursor) -> str:
     return line
 
 
-def failed_records_check(report: SyncReport, asset_key: dg.AssetKey) -> dg.AssetCheckResult:
+def record_reason(error: RecordError) -> str:
+    """One refused record for people: `record <key>, field <field>: <reason>`."""
+    return f"record {error.key}{f', field {error.field}' if error.field else ''}: {error.message}"
+
+
+def first_reasons(report: SyncReport) -> list[str]:
+    return [record_reason(error) for error in report.failures[:MAX_REASONS]]
+
+
+def failed_records_check(report: SyncReport, asset_key: dg.AssetKey,
+                         severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.WARN) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         asset_key=asset_key,
         check_name="no_failed_records",
         passed=report.failed == 0,
-        severity=dg.AssetCheckSeverity.WARN,
+        severity=severity,
         metadata={"failed": report.failed, "records": ", ".join(e.key for e in report.failures[:MAX_NAMED_RECORDS])
-                  + (f", … ({report.failed})" if report.failed > MAX_NAMED_RECORDS else "")},
+                  + (f", … ({report.failed})" if report.failed > MAX_NAMED_RECORDS else ""),
+                  FIRST_REASONS: dg.MetadataValue.json(first_reasons(report))},
         description=(f"{report.failed} record(s) failed" if report.failed
                      else f"switched off: {report.details[SWITCHED_OFF]}" if SWITCHED_OFF in report.details
                      else "every record went through"),
     )
 
 
+def refused_records_failure(report: SyncReport, asset: str, partition: str,
+                            metadata: dict[str, object]) -> dg.Failure:
+    """What a partition whose run refused records raises once every record was tried: the partition then
+    shows failed (a materialization followed by a failure would still show it materialized), and the
+    step's failure carries the report's metadata, so the run's page shows what the materialization would."""
+    tried = report.created + report.updated + report.unchanged + report.failed
+    return dg.Failure(
+        description=(f"{report.failed} of {tried} record(s) refused in {asset}, partition {partition}, after "
+                     f"every record was tried; first: {'; '.join(first_reasons(report))}"),
+        metadata={**metadata, FIRST_REASONS: dg.MetadataValue.json(first_reasons(report))},
+        allow_retries=False)  # running it again is the operator's call, once the cause is fixed
+
+
 def no_failed_records_spec(asset_name: str) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(name="no_failed_records", asset=asset_name,
-                             description="Warns when any record of the last run was refused or failed.")
+                             description="Fails when any record of the last run was refused or failed: a warning "
+                                         "on a delta asset; on a partition an error, and the partition fails.")

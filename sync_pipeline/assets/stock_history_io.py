@@ -26,8 +26,13 @@ class StockHistoryIOManager(dg.IOManager):
         self.store.append(obj)
         kept_from = datetime.now(timezone.utc) - timedelta(days=self.keep_days)
         pruned = self.store.prune(before=kept_from)
-        context.add_output_metadata({"stock_rows": dg.MetadataValue.int(len(obj)),
-                                     "stock_history_cycles_pruned": dg.MetadataValue.int(pruned)})
+        context.add_output_metadata({
+            "stock_rows": dg.MetadataValue.int(len(obj)),
+            "stock_history_cycles_pruned": dg.MetadataValue.int(pruned),
+            "stock_history": dg.MetadataValue.md(
+                f"This cycle's rows are kept with the earlier ones ({self.keep_days} days) in {self.store.where()}. "
+                "One SKU's balances over time: `sync-pipeline stock-history SKU-1002` (docs/operations.md)."),
+        })
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         return self.store.latest()

@@ -1,12 +1,12 @@
-"""Alerts: the log always, a webhook when SYNC_ALERT_WEBHOOK_URL is set, Slack and e-mail when theirs are.
+"""Alerts: sentences for people, sent to the log always, and to the webhook, Slack and e-mail when set.
 
-The webhook receives JSON: {"text", "title", "job", "run_id", "error", "partition", "assets", "link"};
-`link` is the run in the Dagster UI (SYNC_UI_BASE_URL/runs/<run_id>). Known secrets (passwords,
-the webhook URL itself, which often carries a token) are masked in every alert, and a channel that
-is down or refuses the alert is logged by the kind of failure, never by its address.
-
-Run failures reach Slack and e-mail through Dagster's own sensors (sensors.py); check failures,
-which no Dagster sensor covers, through the Notifier's extra senders below.
+Every alert is built by the alert sensors (automation/alert_sensors.py: Dagster's run-failure and
+run-status sensors) or by the sensor that sees a system go down or come back (automation/outages.py),
+and sent by one Notifier. The webhook receives JSON: {"kind", "title", "text", "job", "run_id",
+"partition", "assets", "failed", "reasons", "system", "link"}; `text` is the whole alert, `link` the run
+in the Dagster UI (SYNC_UI_BASE_URL/runs/<run_id>). Known secrets (passwords, the Slack token, the
+webhook URL itself, which often carries a token) are masked in every field, and a channel that is down
+or refuses the alert is logged by the kind of failure, never by its address.
 """
 
 from __future__ import annotations
@@ -24,31 +24,25 @@ from sync_pipeline.redaction import Redactor
 
 log = logging.getLogger("sync_pipeline.alerts")
 
-HIDDEN_ASSET_JOB = "__ASSET_JOB"
-MAX_ERROR_CHARS = 2000
+MAX_TEXT_CHARS = 4000
 
 
 @dataclass(frozen=True)
 class Alert:
-    title: str
-    job: str
-    run_id: str
-    error: str
+    kind: str  # "run failed", "checks failed", "outage started", "outage ended"
+    title: str  # a headline: the e-mail's subject
+    text: str  # the alert itself, in sentences, the run's link at its end
+    job: str | None = None  # the job's own name, or "materialization of <assets>" for a run started from the graph
+    run_id: str | None = None
     partition: str | None = None
-    assets: tuple[str, ...] = ()  # the run's asset selection, when it has one
+    assets: tuple[str, ...] = ()
+    failed: int | None = None  # records refused, when the alert is about refused records
+    reasons: tuple[str, ...] = ()  # the first of them: "record <key>, field <field>: <reason>"
+    system: str | None = None  # the system an outage alert is about
     link: str | None = None  # the run in the Dagster UI
 
-    def text(self) -> str:
-        where = f"job {self.job}"
-        if self.job.startswith(HIDDEN_ASSET_JOB) and self.assets:
-            where += f" (assets {', '.join(self.assets)})"  # "Materialize" in the UI runs this unnamed job
-        if self.partition:
-            where += f", partition {self.partition}"
-        text = f"{self.title}: {where}, run {self.run_id}: {self.error}"
-        return f"{text} — {self.link}" if self.link else text
-
     def payload(self) -> dict[str, object]:
-        return {"text": self.text(), **asdict(self)}
+        return asdict(self)
 
 
 def run_link(ui_base_url: str | None, run_id: str) -> str | None:
@@ -62,7 +56,7 @@ Sender = Callable[[Alert], None]
 class Notifier:
     """Sends alerts to the log and, if given a URL, to a webhook; and to any extra `senders` (Slack, e-mail).
 
-    `secrets` returns the values to mask besides the webhook URL (the passwords).
+    `secrets` returns the values to mask besides the webhook URL (the passwords, the Slack token).
     """
 
     def __init__(self, webhook_url: str | None = None, timeout: float = 10.0,
@@ -74,7 +68,7 @@ class Notifier:
 
     def send(self, alert: Alert) -> None:
         alert = self.masked(alert)
-        log.error(alert.text())
+        log.error(alert.text)
         if self._webhook_url:
             try:
                 requests.post(self._webhook_url, json=alert.payload(), timeout=self._timeout).raise_for_status()
@@ -88,28 +82,28 @@ class Notifier:
                           getattr(sender, "channel", "sender"), type(exc).__name__)
 
     def masked(self, alert: Alert) -> Alert:
-        mask = Redactor([self._webhook_url, *self._secrets()], max_length=MAX_ERROR_CHARS)
-        return replace(alert, title=mask(alert.title), job=mask(alert.job), error=mask(alert.error) or "",
-                       partition=mask(alert.partition))
+        mask = Redactor([self._webhook_url, *self._secrets()], max_length=MAX_TEXT_CHARS)
+        return replace(alert, title=mask(alert.title) or "", text=mask(alert.text) or "", job=mask(alert.job),
+                       partition=mask(alert.partition), reasons=tuple(mask(r) or "" for r in alert.reasons))
 
 
 class SlackSender:
-    """Posts alerts to a Slack channel with slack_sdk (what dagster-slack uses)."""
+    """Posts alerts to a Slack channel through dagster-slack's SlackResource."""
 
     channel = "Slack"
 
     def __init__(self, token: str, channel: str):
-        from slack_sdk import WebClient
+        from dagster_slack import SlackResource
 
-        self._client, self._channel = WebClient(token=token), channel
+        self._client, self._channel = SlackResource(token=token).get_client(), channel
 
     def __call__(self, alert: Alert) -> None:
-        self._client.chat_postMessage(channel=self._channel, text=alert.text())
+        self._client.chat_postMessage(channel=self._channel, text=alert.text)
 
 
 @dataclass(frozen=True)
 class SmtpAccount:
-    """Where alert e-mails go from, and through which server (as Dagster's e-mail sensor takes them)."""
+    """Where alert e-mails go from, and through which server."""
 
     sender: str
     recipients: tuple[str, ...]
@@ -124,7 +118,7 @@ class SmtpAccount:
 
 
 class EmailSender:
-    """Mails alerts over SMTP with TLS, as Dagster's make_email_on_run_failure_sensor does."""
+    """Mails alerts over SMTP with TLS (SSL, or STARTTLS on a submission port) and a login."""
 
     channel = "e-mail"
 
@@ -135,8 +129,8 @@ class EmailSender:
         account = self._account
         message = EmailMessage()
         message["From"], message["To"] = account.sender, ", ".join(account.recipients)
-        message["Subject"] = f"{alert.title}: {alert.job}"
-        message.set_content(alert.text())
+        message["Subject"] = alert.title
+        message.set_content(alert.text)
         context = ssl.create_default_context()
         if account.kind == "SSL":
             server = smtplib.SMTP_SSL(account.host, account.port or 465, context=context, timeout=self._timeout)

@@ -186,13 +186,6 @@ class ErpClient:
         state = OrderStatus.parse(status)
         return self._save_invoice(order_id, {"OrderStatus": state.value}, field="OrderStatus")
 
-    def set_external_status(self, order_id: int, value: int) -> RecordError | None:
-        """Set the integration's own ExternalStatus number on an order."""
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError("ExternalStatus must be an int")
-        require_set("ExternalStatus", value)
-        return self._save_invoice(order_id, {"ExternalStatus": value}, field="ExternalStatus")
-
     def _save_invoice(self, order_id: int, changes: dict[str, Any], field: str) -> RecordError | None:
         """Save `changes` to one order, at most once.
 

@@ -39,14 +39,21 @@ from zeep.xsd.types import builtins
 from sync_pipeline.erp.models import NEVER_KEPT, ErpModel, extra_value
 from sync_pipeline.erp.sentinels import none_if_not_set, not_set_value
 from sync_pipeline.soap.fast_reply import (
+    BOOL,
     CANONICAL_DATETIME,
+    DATETIME,
+    DECIMAL,
+    INT,
     INT_TYPES,
+    SIMPLE_KINDS,
+    TEXT,
     ReplyReader,
     Unusual,
     raw_reply,
     reads_as_text,
     repeated,
     sequence_elements,
+    simple_kind,
     skip_unknown,
 )
 from sync_pipeline.soap.tolerant import HOISTED, TolerantReading, type_label
@@ -60,7 +67,7 @@ M = TypeVar("M", bound=ErpModel)
 KNOWN_MODEL_VALIDATORS = {"_sentinels_to_none"}
 KNOWN_FIELD_VALIDATORS = {"_rows_as_list"}
 
-TEXT, INT, DECIMAL, BOOL, DATETIME, ENUM, RECORD, ARRAY, IGNORED, CHECKED, EXTRA, BY_ZEEP = range(12)
+ENUM, RECORD, ARRAY, IGNORED, CHECKED, EXTRA, BY_ZEEP = range(SIMPLE_KINDS, SIMPLE_KINDS + 7)
 _has_attributes = etree.XPath("boolean(descendant::*/@*)")  # namespace declarations are not attributes
 _UTC = AfterValidator(as_utc)
 _new = object.__new__
@@ -347,17 +354,8 @@ def _field(index: int, name: str, element: Element, info: Any, tidier: TolerantR
 
 def _extra_reading(xsd_type: Any) -> int:
     """How the value of an unmodelled element is read: from its text as zeep reads it, or by zeep."""
-    kind = type(xsd_type)
-    if isinstance(xsd_type, ComplexType):
-        return BY_ZEEP
-    if reads_as_text(xsd_type):
-        return TEXT
-    if kind in INT_TYPES:
-        return INT
-    for reads, builtin in ((DECIMAL, builtins.Decimal), (BOOL, builtins.Boolean), (DATETIME, builtins.DateTime)):
-        if kind is builtin:
-            return reads
-    return BY_ZEEP
+    kind = simple_kind(xsd_type)
+    return BY_ZEEP if kind is None else kind
 
 
 def _optional(annotation: Any) -> Any:

@@ -4,8 +4,7 @@ See docs/ledger.md for the schema, the states, the guarantees and how to inspect
 """
 
 from sync_pipeline.ledger.backoff import BackoffPolicy
-from sync_pipeline.ledger.engine import (DEFAULT_SCHEMA, build_engine, check_url, dagster_postgres_url, resolve_url,
-                                         sqlite_url)
+from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, build_engine, check_url, resolve_url, sqlite_url
 from sync_pipeline.ledger.hashing import canonical_json, payload_hash
 from sync_pipeline.ledger.ledger import DEFAULT_CLAIM_TTL, Ledger, LedgerRun
 from sync_pipeline.ledger.migrations import LATEST as SCHEMA_VERSION
@@ -32,7 +31,6 @@ __all__ = [
     "build_engine",
     "canonical_json",
     "check_url",
-    "dagster_postgres_url",
     "migrate",
     "payload_hash",
     "resolve_url",

@@ -66,23 +66,6 @@ def sqlite_url(path: str | Path) -> str:
     return URL.create("sqlite", database=str(Path(path).expanduser().resolve())).render_as_string()
 
 
-def dagster_postgres_url(environ: Mapping[str, str] | None = None) -> str:
-    """The URL of Dagster's own PostgreSQL server, from the DAGSTER_PG_* variables dagster.yaml reads."""
-    environ = os.environ if environ is None else environ
-    missing = [name for name in ("DAGSTER_PG_HOST", "DAGSTER_PG_USER", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB")
-               if not environ.get(name)]
-    if missing:
-        raise LedgerError(f"not set: {', '.join(missing)} (Dagster's PostgreSQL server)")
-    return URL.create(
-        "postgresql+psycopg2",
-        username=environ["DAGSTER_PG_USER"],
-        password=environ["DAGSTER_PG_PASSWORD"],
-        host=environ["DAGSTER_PG_HOST"],
-        port=int(environ.get("DAGSTER_PG_PORT") or 5432),
-        database=environ["DAGSTER_PG_DB"],
-    ).render_as_string(hide_password=False)
-
-
 def resolve_url(configured: object = None, environ: Mapping[str, str] | None = None) -> str:
     """The ledger's URL: `configured` (e.g. Settings.sync_ledger_url), else SYNC_LEDGER_URL, else
     sync_ledger.sqlite under DAGSTER_HOME."""

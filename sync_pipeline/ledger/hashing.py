@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
+
+from sync_pipeline.utc import utc_iso
 
 
 def canonical_json(payload: Any) -> str:
@@ -38,7 +40,7 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.isoformat()  # a naive time is sent as it is; it cannot be moved to UTC
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return utc_iso(value)
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, UUID):

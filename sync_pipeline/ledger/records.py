@@ -209,7 +209,3 @@ class Records(LedgerPart):
             return connection.execute(
                 update(entries).where(entries.c.kind == kind, entries.c.key == key, entries.c.state.in_(behind))
                 .values(state=state, updated_at=now)).rowcount == 1
-
-    def mark_reported_once(self, order_key: str | int, *, now: datetime | None = None) -> bool:
-        """Mark an order reported; True exactly once per order, however many runs or threads race to it."""
-        return self.mark(Kind.ORDER, order_key, State.REPORTED, now=now)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -41,11 +43,6 @@ class SchemaField:
     repeated: bool = False  # maxOccurs above 1
     required: bool = False  # minOccurs 1 or more
     nillable: bool = False
-
-    @property
-    def is_simple_value(self) -> bool:
-        """A plain value (string, number, date, boolean), not a structure or an enumeration."""
-        return self.builtin and not self.is_complex and not self.repeated
 
     @property
     def value_kind(self) -> str | None:
@@ -88,21 +85,15 @@ class ServiceSchema:
                                      if _owner(e) is complex_type]
                 self._required_attributes[name] = tuple(
                     a.get("name") for a in complex_type.iter(f"{{{_XSD}}}attribute") if a.get("use") == "required")
-        self._enums = {name: s.enumeration for name, s in simple.items() if s.enumeration}
         for name, elements in raw_complex.items():
             self._complex[name] = {e.get("name"): _field(e, simple, raw_complex) for e in elements}
 
-    def has_type(self, type_name: str) -> bool:
-        return type_name in self._complex
-
-    def fields(self, type_name: str) -> dict[str, SchemaField]:
-        return dict(self._complex[type_name])
+    def fields(self, type_name: str) -> Mapping[str, SchemaField]:
+        """The type's elements, read-only: the mapping asks for them per record, so they are not copied."""
+        return MappingProxyType(self._complex[type_name])
 
     def required_attributes(self, type_name: str) -> tuple[str, ...]:
         return self._required_attributes.get(type_name, ())
-
-    def enumeration(self, type_name: str) -> tuple[str, ...]:
-        return self._enums[type_name]
 
     def resolve(self, type_name: str, path: str) -> SchemaField:
         """The element at dotted `path` inside `type_name`; SchemaPathError names the bad step."""
@@ -180,8 +171,3 @@ def erp_schema() -> ServiceSchema:
     # The ERP services repeat shared types (Address, Addresses, APIException) identically.
     return ServiceSchema(ERP_WSDLS)
 
-
-@functools.cache
-def order_states() -> tuple[str, ...]:
-    """The ERP's order status names (OrderSlipStateType), exactly as the service spells them."""
-    return erp_schema().enumeration("OrderSlipStateType")

@@ -58,6 +58,22 @@ def reads_as_text(xsd_type: Any) -> bool:
     return isinstance(xsd_type, builtins.String) and type(xsd_type).pythonvalue is builtins.String.pythonvalue
 
 
+# How zeep reads a simple element from its text; the fast readers number their own kinds from SIMPLE_KINDS.
+TEXT, INT, DECIMAL, BOOL, DATETIME = range(5)
+SIMPLE_KINDS = 5
+_BY_BUILTIN = {builtins.Decimal: DECIMAL, builtins.Boolean: BOOL, builtins.DateTime: DATETIME}
+
+
+def simple_kind(xsd_type: Any) -> int | None:
+    """TEXT (unchanged), INT (int()), DECIMAL, BOOL or DATETIME; None for any other type, complex ones too."""
+    if reads_as_text(xsd_type):
+        return TEXT
+    kind = type(xsd_type)
+    if kind in INT_TYPES:
+        return INT
+    return _BY_BUILTIN.get(kind)
+
+
 def sequence_elements(xsd_type: ComplexType) -> list[tuple[str, Element]]:
     """The elements of a complex type that is a plain sequence of qualified elements (no attributes,
     choices, any): a child with another tag is one the type does not define."""
@@ -183,11 +199,6 @@ class ReplyReader(Generic[R]):
         """The records in the bytes of a successful reply, as the client reads them (notes: its collector)."""
         document = parse_xml(content, self.client.transport, settings=self.client.settings)  # type: ignore[arg-type]  # zeep says str, reads bytes
         return self.records(self.read_envelope(document))
-
-    def by_zeep(self, document: etree._Element, notes: Notes | None = None) -> list[R]:
-        """TolerantReading, zeep's decoding and the client's old way to records: the reference the fast
-        path must equal (skipped elements into `notes` if given, else the client's collector)."""
-        return self.by_zeep_values(self.zeep_values(document, notes))
 
     def fast_records(self, envelope: etree._Element, notes: Notes | None = None) -> list[R]:
         """The records by the fast path alone; raises Unusual for what only zeep's path decodes.

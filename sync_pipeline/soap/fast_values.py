@@ -27,22 +27,26 @@ from typing import Any
 
 from lxml import etree
 from zeep.xsd import ComplexType
-from zeep.xsd.types import builtins
 
 from sync_pipeline.soap.fast_reply import (
+    BOOL,
     CANONICAL_DATETIME,
-    INT_TYPES,
+    DATETIME,
+    DECIMAL,
+    INT,
+    SIMPLE_KINDS,
+    TEXT,
     Unusual,
-    reads_as_text,
     repeated,
     sequence_elements,
+    simple_kind,
     skip_unknown,
 )
 from sync_pipeline.soap.tolerant import type_label
 from sync_pipeline.soap.unknown import Notes
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
-SKIP, TEXT, INT, DECIMAL, DATETIME, COMPLEX = range(6)
+SKIP, COMPLEX = range(SIMPLE_KINDS, SIMPLE_KINDS + 2)
 Plans = dict[ComplexType, "ValuesPlan"]  # the plans of complex elements nothing is wanted of, by type
 
 
@@ -186,15 +190,9 @@ def _kind(element: Any, wanted: Any, is_wanted: bool, checks: Plans) -> tuple[in
         return COMPLEX, values_plan(xsd_type, wanted or {}, element, checks)
     if wanted is not None:
         raise Unusual(f"{xsd_type.name}: a simple element wanted as a complex one")
-    kind = type(xsd_type)
-    if not is_wanted and (reads_as_text(xsd_type) or kind is builtins.Boolean):
+    kind = simple_kind(xsd_type)
+    if not is_wanted and kind in (TEXT, BOOL):
         return SKIP, None  # zeep's conversion cannot fail
-    if reads_as_text(xsd_type):
-        return TEXT, None
-    if kind in INT_TYPES:
-        return INT, None
-    if kind is builtins.Decimal:
-        return DECIMAL, None
-    if kind is builtins.DateTime and not is_wanted:
-        return DATETIME, None
+    if kind in (TEXT, INT, DECIMAL) or (kind == DATETIME and not is_wanted):
+        return kind, None  # a date-time is only checked (zeep reads a wanted one)
     raise Unusual(f"{xsd_type.name}: a type the fast path does not read")

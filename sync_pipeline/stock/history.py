@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 import sqlalchemy as sa
 
+from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, build_engine
+from sync_pipeline.ledger.migrations import migrate
 from sync_pipeline.ledger.schema import stock_history
 from sync_pipeline.stock.diff import StockComparison
 from sync_pipeline.stock.quantity import from_units, to_units
@@ -104,6 +106,10 @@ class StockHistoryStore(Protocol):
 
     def prune(self, before: datetime) -> int: ...
 
+    def where(self) -> str:
+        """Where the cycles are kept, for operators (never with a password)."""
+        ...
+
 
 class _Streaks:
     """Standings built from each article's rows fed newest first; an article is settled once a row
@@ -165,6 +171,9 @@ class FileStockHistory:
             streaks.add(rows[rows["article_number"].isin(streaks.open)])
         return streaks.found
 
+    def where(self) -> str:
+        return f"CSV files in {self.directory}"
+
     def prune(self, before: datetime) -> int:
         """Remove the cycles taken before `before`; how many."""
         cutoff = pd.Timestamp(before).tz_convert("UTC").strftime(FILE_TIME_FORMAT)
@@ -179,16 +188,12 @@ class TableStockHistory:
     another one (migrated as a ledger is, so the table is there before the first cycle)."""
 
     def __init__(self, url: str, schema: str | None = None) -> None:
-        from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, build_engine
-
         self.engine = build_engine(url, schema or DEFAULT_SCHEMA)
         self.table = stock_history
         self._migrated = False
 
     def _ready(self) -> sa.Engine:
         if not self._migrated:
-            from sync_pipeline.ledger.migrations import migrate
-
             migrate(self.engine)
             self._migrated = True
         return self.engine
@@ -229,6 +234,11 @@ class TableStockHistory:
             streaks.add(self._read(self.table.c.article_number.in_(wanted[start:start + ARTICLES_PER_QUERY]),
                                    newest_first=True))
         return streaks.found
+
+    def where(self) -> str:
+        schema = (self.engine.get_execution_options().get("schema_translate_map") or {}).get(None)
+        table = f"{schema}.{self.table.name}" if schema else self.table.name
+        return f"the table {table} on {self.engine.url.render_as_string(hide_password=True)}"
 
     def prune(self, before: datetime) -> int:
         """Delete the cycles taken before `before`; how many."""

@@ -18,6 +18,7 @@ from sync_pipeline.markdown_table import table
 from sync_pipeline.stock.diff import StockComparison
 from sync_pipeline.stock.history import StockFrames
 from sync_pipeline.stock.quantity import from_units
+from sync_pipeline.utc import utc_iso
 
 DEFAULT_LIMIT = 50
 
@@ -118,7 +119,7 @@ class StockSnapshot:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "taken_at": _iso(self.taken_at),
+            "taken_at": utc_iso(self.taken_at),
             "basis": self.basis,
             "counts": dict(self.counts),
             "limit": self.limit,
@@ -127,7 +128,7 @@ class StockSnapshot:
 
     def to_markdown(self) -> str:
         lines = [
-            f"**Stock comparison** at {_iso(self.taken_at)}, WMS basis: {self.basis or 'unknown'}",
+            f"**Stock comparison** at {utc_iso(self.taken_at)}, WMS basis: {self.basis or 'unknown'}",
             "",
             table(
                 [_COUNT_HEADERS[name] for name in _COUNT_HEADERS],
@@ -176,11 +177,8 @@ def _json_value(column: str, value: Any) -> Any:
     if column in _QUANTITY_COLUMNS:
         return str(from_units(int(value)))
     if isinstance(value, (pd.Timestamp, datetime)):
-        return _iso(value)
+        return utc_iso(value)
     if isinstance(value, np.integer):
         return int(value)
     return value
 
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")

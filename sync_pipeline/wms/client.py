@@ -33,15 +33,13 @@ from sync_pipeline.wms.connection import WmsConnection
 from sync_pipeline.wms.fast_inventory import InventoryReplies
 from sync_pipeline.wms.models import (
     InventoryLine,
-    OrderStatus,
     WmsOrder,
     WriteResult,
     inventory_lines,
-    order_statuses_of,
     orders_of,
 )
 from sync_pipeline.wms.paging import walk_pages
-from sync_pipeline.wms.write_calls import WriteCall, article_write, order_write, status_write
+from sync_pipeline.wms.write_calls import WriteCall, article_write, order_write
 from sync_pipeline.wms.write_lock import goods_owner_write_lock
 
 T = TypeVar("T")
@@ -83,10 +81,6 @@ class WmsClient:
         """Create or update one customer order by GoodsOwnerOrderNumber."""
         return self._write(order_write(order))
 
-    def update_order_status(self, order_number: str, status: int, waybill: str | None = None) -> WriteResult:
-        """Set the status (and waybill) of the order with this goods owner order number."""
-        return self._write(status_write(order_number, status, waybill))
-
     def back_to_back(self, *, window: int = 4) -> BackToBack[Any]:
         """Writes posted one after another by a thread of their own (see back_to_back.py).
 
@@ -100,10 +94,6 @@ class WmsClient:
         return self._write(call, failed=failed)
 
     # -- reads -------------------------------------------------------------------------------
-
-    def order_statuses(self) -> list[OrderStatus]:
-        """The warehouse's own order statuses."""
-        return order_statuses_of(serialize_object(self._read("GetOrderStatuses"), dict))
 
     def inventory(
         self,

@@ -162,23 +162,6 @@ def customer_order(order: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def order_status_update(order_number: str, status: int, waybill: str | None = None) -> dict[str, Any]:
-    """An UpdateOrder setting the status (and the waybill) of the order with this number."""
-    if not order_number:
-        raise ValueError("order_number is required")
-    update: dict[str, Any] = {
-        "OrderUpdateIdentification": {
-            "OrderIdentificationType": "GoodsOwnerOrderNumber",
-            "GoodsOwnerOrderNumber": order_number,
-            "OrderId": None,
-        },
-        "UpdateOrderStatus": {"OrderStatus": int(status)},
-    }
-    if waybill:
-        update["UpdateOrderWaybill"] = {"Waybill": waybill}
-    return update
-
-
 def inventory_query(
     *,
     max_articles: int,

@@ -40,8 +40,3 @@ def order_write(order: Mapping[str, Any]) -> WriteCall:
     return WriteCall("ProcessOrder", {"co": co}, co["OrderInfo"]["GoodsOwnerOrderNumber"],
                      WriteResult.from_file_result, order)
 
-
-def status_write(order_number: str, status: int, waybill: str | None = None) -> WriteCall:
-    """Set the status (and waybill) of the order with this goods owner order number."""
-    update = payloads.order_status_update(order_number, status, waybill)
-    return WriteCall("UpdateOrder", {"updateOrder": update}, order_number, WriteResult.from_update_order_result)

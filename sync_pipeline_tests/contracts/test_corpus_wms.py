@@ -34,7 +34,7 @@ from sync_pipeline.wms.models import (
     WmsOrder,
     WriteResult,
 )
-from sync_pipeline.wms.write_calls import article_write, order_write, status_write
+from sync_pipeline.wms.write_calls import article_write, order_write
 from sync_pipeline_tests.contracts.corpus import (
     ONGOING_OPERATIONS,
     Operation,
@@ -57,6 +57,7 @@ from sync_pipeline_tests.contracts.corpus_values import DrawingPicker
 from sync_pipeline_tests.contracts.real import ONGOING_2017, ONGOING_2024
 from sync_pipeline_tests.soap.reading import reading_of
 from sync_pipeline_tests.wms.samples import article, order
+from sync_pipeline_tests.wms.status_calls import order_statuses, status_write, update_order_status
 
 OPERATIONS = [Operation(name, path) for path in (ONGOING_2024, ONGOING_2017) for name in ONGOING_OPERATIONS]
 FAST, ZEEP = "fast path", "zeep's path"
@@ -173,10 +174,10 @@ def empty_page(operation: Operation) -> bytes:
 READS: dict[str, Callable[[WmsClient], Any]] = {
     "GetInventoryByQuery": lambda client: list(client.inventory()),
     "GetOrdersByQuery": lambda client: list(client.orders()),
-    "GetOrderStatuses": lambda client: client.order_statuses(),
+    "GetOrderStatuses": lambda client: order_statuses(client),
     "ProcessArticle": lambda client: client.process_article(article("SKU-1001")),
     "ProcessOrder": lambda client: client.process_order(order("1042", ("SKU-1", 2))),
-    "UpdateOrder": lambda client: client.update_order_status("1042", 450, "PK123456789NO"),
+    "UpdateOrder": lambda client: update_order_status(client, "1042", 450, "PK123456789NO"),
 }
 
 

@@ -1,6 +1,6 @@
 """Alerts name what failed and link to the run: failed asset checks to the webhook and e-mail, run
-failures through Dagster's e-mail sensor to a real local SMTP server (STARTTLS, login), and the Slack
-sensor built only when its settings are set."""
+failures to a real local SMTP server (STARTTLS, login), both from the same two alert sensors; Slack
+and e-mail are channels of those sensors, not sensors of their own."""
 
 from __future__ import annotations
 
@@ -83,15 +83,18 @@ def test_a_failed_check_is_alerted_with_its_records_and_a_link_to_the_run(
     stack.erp_admin.post("products", [{"Id": 99, "No": "SKU-LONG", "Name": "x" * 120}])
     sensors = Sensors(instance, "alert_on_check_failure")
     result = sensors.run("sync_all")
-    assert result.success, "a failed record fails the check, not the run"
+    assert result.success, "a failed record of a delta run fails the check, not the run"
     sensors.tick()
 
     (posted,) = webhook.received
     alert = posted["json"]
-    assert alert["title"] == "Sync check failed" and alert["run_id"] == result.run_id
-    assert alert["error"] == "wms_articles check no_failed_records (warn): 1 record(s) failed — SKU-LONG"
-    assert alert["link"] == f"{UI}/runs/{result.run_id}"
-    assert alert["text"].endswith(f"— {UI}/runs/{result.run_id}")
+    assert (alert["kind"], alert["title"], alert["run_id"], alert["failed"]) == (
+        "checks failed", "Sync check failed: sync_all", result.run_id, 1)
+    link = f"{UI}/runs/{result.run_id}"
+    assert alert["link"] == link
+    assert alert["text"].startswith("The job sync_all went through, but 1 check(s) failed. wms_articles: 1 record(s) "
+                                    "failed; first: record SKU-LONG, field ")
+    assert alert["text"].endswith(f"(check no_failed_records, warn). Run {result.run_id}: {link}")
     (mail,) = mailbox.messages
     assert mail["Subject"] == "Sync check failed: sync_all" and mail["To"] == RECIPIENT
     assert alert["text"] in body(mail)
@@ -101,35 +104,32 @@ def test_a_failed_check_is_alerted_with_its_records_and_a_link_to_the_run(
     assert len(webhook.received) == 1 and len(mailbox.messages) == 1, "one alert per failed check"
 
 
-def test_a_failed_run_is_mailed_by_dagsters_email_sensor_with_a_link(
+def test_a_failed_run_is_mailed_by_the_run_failure_sensor_with_a_link(
         stack: Stack, mailbox: Mailbox, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SO24_PASSWORD", WRONG_PASSWORD)
-    sensors = Sensors(instance, "email_on_run_failure")
+    sensors = Sensors(instance, "alert_on_run_failure")
     result = sensors.run("sync_all")
     assert not result.success
     sensors.tick()
 
     (mail,) = mailbox.messages
     assert mail["Subject"] == "Sync run failed: sync_all"
-    text = body(mail)
-    assert f"Sync run failed: job sync_all, run {result.run_id}: wms_articles: " in text
-    assert "24SevenOffice refused the login for demo@example.com" in text
-    assert f'<a href="{UI}/runs/{result.run_id}">' in text
+    assert body(mail).strip() == ("The job sync_all failed. wms_articles stopped: 24SevenOffice refused the login "
+                                  f"for demo@example.com. Run {result.run_id}: {UI}/runs/{result.run_id}")
     for secret in (WRONG_PASSWORD, SMTP_PASSWORD):
         assert secret not in mail.as_string()
 
 
-def test_slack_and_email_sensors_exist_only_when_configured(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_slack_and_email_are_channels_of_the_same_two_sensors(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     from sync_pipeline.definitions import build_definitions
 
-    def sensor_names() -> set[str]:
-        return {sensor.name for sensor in build_definitions().sensors}
+    def alert_sensor_names() -> set[str]:
+        return {sensor.name for sensor in build_definitions().sensors if sensor.name.startswith("alert")}
 
-    assert {"alert_on_run_failure", "alert_on_check_failure"} <= sensor_names()
-    assert not {"slack_on_run_failure", "email_on_run_failure"} & sensor_names()
+    assert alert_sensor_names() == {"alert_on_run_failure", "alert_on_check_failure"}
     monkeypatch.setenv("SYNC_SLACK_TOKEN", SLACK_TOKEN)
     monkeypatch.setenv("SYNC_SLACK_CHANNEL", "#warehouse-ops")
-    assert "slack_on_run_failure" in sensor_names()
+    assert alert_sensor_names() == {"alert_on_run_failure", "alert_on_check_failure"}
     assert SLACK_TOKEN not in repr(load_settings())
 
     monkeypatch.delenv("SYNC_SLACK_CHANNEL")

@@ -70,3 +70,9 @@ def test_records_without_a_name_yet_wait_and_keys_nobody_made_are_removed() -> N
 
     assert changes.add == ["order:9", "order:10"] and changes.unnamed == 1
     assert changes.delete == ["typed by hand"]
+
+
+def test_a_partition_with_a_run_queued_or_in_progress_stays_until_the_run_ends() -> None:
+    changes = partition_changes(set(), existing=[A3, A5], materialized=set(), names={}, busy={A5})
+
+    assert changes.delete == [A3]

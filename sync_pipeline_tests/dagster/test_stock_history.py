@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from sync_pipeline.cli import main
-from sync_pipeline.ledger.engine import dagster_postgres_url
+from sync_pipeline_tests.postgres import dagster_postgres_url
 from sync_pipeline.stock.history import FILES_FOLDER, FileStockHistory, history_of
-from sync_pipeline_tests.dagster.conftest import Stack, run_job
+from sync_pipeline_tests.dagster.conftest import Stack, materialization_metadata, run_job
 
 SKU = "SKU-1002"
 
@@ -68,6 +68,9 @@ def test_a_skus_balances_over_two_stock_cycles_are_kept_in_a_postgresql_table(
     run_ids = two_cycles_with_a_changed_balance(stack, instance)
     assert not list(Path(instance.root_directory, FILES_FOLDER).glob("*.csv"))
     assert_two_entries(history_of(SKU, database_url=url), run_ids)
+    where = materialization_metadata(instance, "stock_snapshot")["stock_history"]
+    assert "the table sync_ledger.stock_history on postgresql+psycopg2://" in where
+    assert ":***@" in where, "the password masked"
 
 
 def test_a_days_stock_resync_keeps_its_rows_too(stack: Stack, instance: dg.DagsterInstance) -> None:
@@ -104,3 +107,5 @@ def test_cycles_older_than_the_kept_days_are_pruned_as_a_new_one_is_kept(
     assert event is not None
     assert event.asset_materialization.metadata["stock_history_cycles_pruned"].value == 1
     assert kept.exists()
+    where = event.asset_materialization.metadata["stock_history"].value
+    assert f"(2 days) in CSV files in {files.directory}." in where and "`sync-pipeline stock-history SKU-1002`" in where

@@ -22,7 +22,6 @@ def test_every_operation_the_client_uses_validates_against_the_real_wsdl(erp_cli
     erp_client.orders_changed_since(since)
     erp_client.orders([1], statuses=None)
     assert erp_client.set_order_status(1, OrderStatus.SENT) is None
-    assert erp_client.set_external_status(1, 1) is None
     erp_client.companies_changed_since(None)
     erp_client.companies([1])
     assert erp_client.has_session() is True

@@ -128,10 +128,3 @@ def test_an_invoiced_order_cannot_be_changed_and_says_so_as_a_record_error(erp_c
     assert erp_admin.get("orders")[0]["OrderStatus"] == "Invoiced"
 
 
-def test_external_status_can_be_set(erp_client, erp_admin, catalogue):
-    erp_admin.post("orders", [_order(7)])
-    assert erp_client.set_external_status(7, 450) is None
-    (order,) = erp_client.orders([7])
-    assert order.ExternalStatus == 450 and order.OrderStatus is OrderStatus.CONFIRMED
-    with pytest.raises(ValueError):
-        erp_client.set_external_status(7, -2147483648)

@@ -15,8 +15,9 @@ from typing import Callable, Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from sync_pipeline.ledger import Ledger, LedgerError, dagster_postgres_url, sqlite_url
+from sync_pipeline.ledger import Ledger, LedgerError, sqlite_url
 from sync_pipeline.ledger.engine import build_engine
+from sync_pipeline_tests.postgres import dagster_postgres_url
 
 BACKENDS = ("sqlite", "postgresql")
 

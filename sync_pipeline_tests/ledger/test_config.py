@@ -8,7 +8,8 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import make_url
 
-from sync_pipeline.ledger import Ledger, LedgerError, check_url, dagster_postgres_url, resolve_url
+from sync_pipeline.ledger import Ledger, LedgerError, check_url, resolve_url
+from sync_pipeline_tests.postgres import dagster_postgres_url
 from sync_pipeline.settings import Settings, SettingsError
 from sync_pipeline_tests.settings_environment import clear_settings, set_required
 
@@ -94,7 +95,7 @@ def test_a_ledger_can_run_on_an_engine_the_caller_made(backend, tmp_path, reques
     engine = create_engine(url)
     with Ledger(engine, schema=schema or "sync_ledger") as ledger:
         assert ledger.claim("order", ["1"], "run-1") == {"1"}
-        assert ledger.mark_reported_once("1")
+        assert ledger.mark("order", "1", "reported")
     with engine.connect() as connection:  # the caller's engine stays open, the tables where they belong
         assert "entries" in inspect(connection).get_table_names(schema=schema)
     engine.dispose()

@@ -63,7 +63,7 @@ def test_upgrading_from_version_1_keeps_the_records(store):
     assert ledger.claim("order", ["7"], "run-1", now=NOW) == {"7"}  # version 2
     ledger.set_cursor("orders", "{}", now=NOW)  # version 3
     assert ledger.get_cursor("orders") == "{}"
-    assert ledger.mark_reported_once("7", now=NOW)
+    assert ledger.mark("order", "7", "reported", now=NOW)
 
 
 def test_migrating_again_changes_nothing(store):

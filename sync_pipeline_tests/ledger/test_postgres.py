@@ -15,7 +15,7 @@ def test_the_ledger_keeps_to_its_own_schema(postgres_url, postgres_schemas):
         ledger.mark("order", "1", "pending")
         with ledger.engine.connect() as connection:
             tables = set(inspect(connection).get_table_names(schema=schema))
-            assert tables == {"entries", "cursors", "stage_times", "alembic_version"}
+            assert tables == {"entries", "cursors", "stage_times", "stock_history", "alembic_version"}
             assert connection.scalar(text("SELECT application_name FROM pg_stat_activity "
                                           "WHERE pid = pg_backend_pid()")) == "sync_pipeline ledger"
 

@@ -16,7 +16,7 @@ def test_an_order_walks_its_lifecycle(ledger):
     assert ledger.mark("order", "7", "pending", now=NOW)
     assert ledger.record_success("order", "7", {"v": 1}, now=NOW).state is State.SENT
     assert ledger.mark("order", "7", State.SHIPPED, now=NOW)
-    assert ledger.mark_reported_once("7", now=NOW)
+    assert ledger.mark("order", "7", "reported", now=NOW)
     assert ledger.get("order", "7").state is State.REPORTED
 
 
@@ -39,9 +39,9 @@ def test_a_failure_keeps_the_stage_reached(ledger):
 
 
 def test_reported_once_per_order(ledger):
-    assert ledger.mark_reported_once("7", now=NOW)  # unknown to the ledger yet: entered as reported
-    assert not ledger.mark_reported_once("7", now=NOW)
-    assert not ledger.mark_reported_once(7, now=NOW)
+    assert ledger.mark("order", "7", "reported", now=NOW)  # unknown to the ledger yet: entered as reported
+    assert not ledger.mark("order", "7", "reported", now=NOW)
+    assert not ledger.mark("order", 7, "reported", now=NOW)
 
 
 def test_reported_once_under_concurrency(store):
@@ -57,7 +57,7 @@ def test_reported_once_under_concurrency(store):
     def report(ledger) -> None:
         start.wait()
         for order in orders:
-            if ledger.mark_reported_once(order):
+            if ledger.mark("order", order, "reported"):
                 with lock:
                     winners.append(order)
 

@@ -35,6 +35,7 @@ from sync_pipeline.sandbox.demo_stack import sandbox_environment
 from sync_pipeline.settings import SettingsError, load_settings
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_BYTES, MB
 from sync_pipeline.wms import WmsClient, WmsConnection
+from sync_pipeline_tests.wms.status_calls import order_statuses
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -292,14 +293,14 @@ def test_wms_reply(case: Failing, hostile: Hostile, wms_client: WmsClient, caplo
     caplog.set_level(logging.DEBUG)
     hostile.reply = addressed(case.reply, hostile)
     with pytest.raises(SyncError) as raised:
-        wms_client.order_statuses()
+        order_statuses(wms_client)
     assert_clean_failure(raised, case, "GetOrderStatuses", hostile, caplog.text)
 
 
 def test_an_endless_reply_is_not_read_to_its_end(hostile: Hostile, wms_client: WmsClient) -> None:
     hostile.reply = Reply(stream=endless)
     with pytest.raises(TerminalError, match="larger than the limit"):
-        wms_client.order_statuses()
+        order_statuses(wms_client)
     assert 0 < hostile.sent < ENDLESS_CAP, "the client hung up long before the server's 64 MB were sent"
 
 
@@ -308,7 +309,7 @@ def test_a_fault_quoting_the_password_does_not_pass_it_on(hostile: Hostile, wms_
                                    f"'{PASSWORD}' is not valid for goods owner DEMO</faultstring></soap:Fault>"),
                           status=500)
     with pytest.raises(TerminalError) as raised:
-        wms_client.order_statuses()
+        order_statuses(wms_client)
     text = str(raised.value) + str(raised.value.__cause__)
     assert "is not valid for goods owner DEMO" in text and PASSWORD not in text, text
     assert isinstance(raised.value.__cause__, Fault), "the cause keeps its type, without the password"
@@ -336,7 +337,7 @@ def test_a_reply_just_under_the_limit_is_read(hostile: Hostile, wms_client: WmsC
     padded = envelope(statuses().replace("<OrderStatuses>", "<OrderStatuses>" + " " * (LIMIT - 1000)))
     assert LIMIT - 1000 < len(padded) <= LIMIT
     hostile.reply = Reply(padded)
-    assert [s.OrderStatusId for s in wms_client.order_statuses()] == [200]
+    assert [s.OrderStatusId for s in order_statuses(wms_client)] == [200]
 
 
 # -- replies read safely --------------------------------------------------------------------------

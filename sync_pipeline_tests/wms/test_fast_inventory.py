@@ -123,7 +123,7 @@ def document(replies: InventoryReplies, content: bytes) -> etree._Element:
 def by_zeep(replies: InventoryReplies, content: bytes, notes: dict[str, int] | None = None) -> list[InventoryLine]:
     """zeep's path: TolerantReading, zeep decodes the reply, inventory_lines(serialize_object(...)) makes
     the records (the skipped elements counted into `notes`)."""
-    return replies.by_zeep(document(replies, content), {} if notes is None else notes)
+    return replies.by_zeep_values(replies.zeep_values(document(replies, content), {} if notes is None else notes))
 
 
 def assert_fast_and_identical(replies: InventoryReplies, content: bytes,

@@ -12,6 +12,7 @@ from sync_pipeline.soap.errors import AuthenticationError, RetryableError, Termi
 from sync_pipeline.wms import WmsClient
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.wms.samples import article, order
+from sync_pipeline_tests.wms.status_calls import order_statuses, update_order_status
 
 
 def outcomes(admin: Admin) -> list[str]:
@@ -25,8 +26,8 @@ def exercise_every_operation(client: WmsClient) -> None:
         assert result.success, result.message
     placed = client.process_order(order("70001", ("SKU-1001", 1), ("SKU-1002", 2)))
     assert placed.success, placed.message
-    assert client.update_order_status("70001", 450, waybill="WB-1").success
-    assert {s.OrderStatusId for s in client.order_statuses()} >= {200, 450}
+    assert update_order_status(client, "70001", 450, waybill="WB-1").success
+    assert {s.OrderStatusId for s in order_statuses(client)} >= {200, 450}
     assert sorted(line.ArticleNumber for line in client.inventory()) == ["SKU-1001", "SKU-1002", "SKU-1003"]
     (shipped,) = list(client.orders())
     assert (shipped.GoodsOwnerOrderNumber, shipped.OrderStatusNumber, shipped.WayBill) == ("70001", 450, "WB-1")
@@ -56,7 +57,7 @@ def test_each_fault_kind_is_retried_to_success(make_client: Callable[..., WmsCli
 def test_quarantine_is_waited_out(make_client: Callable[..., WmsClient], wms_admin: Admin) -> None:
     client = make_client()
     wms_admin.post("faults", {"quarantine_seconds": 1.0, "quarantine_from_next_call": True})
-    assert client.order_statuses()
+    assert order_statuses(client)
     assert "quarantined" in outcomes(wms_admin)
 
 

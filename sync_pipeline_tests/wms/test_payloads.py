@@ -13,6 +13,7 @@ from lxml import etree
 from sync_pipeline.wms import payloads
 from sync_pipeline.wms.client import WSDL_PATH
 from sync_pipeline_tests.contracts.real import ONGOING_2024, contracts_dir, validate_envelope
+from sync_pipeline_tests.wms.status_calls import order_status_update
 
 CREDENTIALS = {"GoodsOwnerCode": "DEMO", "UserName": "demo", "Password": "demo-password"}
 
@@ -181,12 +182,12 @@ def test_aware_times_are_sent_in_utc() -> None:
 
 
 def test_status_update_identifies_the_order_by_number(ours: zeep.Client) -> None:
-    update = payloads.order_status_update("10042", 450, "WB-1")
+    update = order_status_update("10042", 450, "WB-1")
     envelope = render(ours, "UpdateOrder", updateOrder=update)
     assert text_of(envelope, "OrderIdentificationType") == ["GoodsOwnerOrderNumber"]
     assert text_of(envelope, "OrderStatus") == ["450"]
     assert text_of(envelope, "Waybill") == ["WB-1"]
-    assert "UpdateOrderWaybill" not in payloads.order_status_update("10042", 450)
+    assert "UpdateOrderWaybill" not in order_status_update("10042", 450)
 
 
 def test_inventory_query_pages_and_filters(ours: zeep.Client) -> None:

@@ -11,6 +11,7 @@ import pytest
 from sync_pipeline.wms import WmsClient
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.wms.samples import article, order
+from sync_pipeline_tests.wms.status_calls import order_statuses
 
 
 def calls_of(admin: Admin, operation: str) -> int:
@@ -97,6 +98,6 @@ def test_orders_changed_since(client: WmsClient) -> None:
 
 
 def test_order_statuses_are_the_warehouse_list(client: WmsClient) -> None:
-    statuses = {s.OrderStatusId: s.OrderStatusName for s in client.order_statuses()}
+    statuses = {s.OrderStatusId: s.OrderStatusName for s in order_statuses(client)}
     assert {200, 300, 400, 450, 1000} <= set(statuses)
     assert all(name for name in statuses.values())

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sync_pipeline.wms import WmsClient
 from sync_pipeline_tests.contracts.real import ONGOING_2024, RealSchemaValidator, contracts_dir
 from sync_pipeline_tests.wms.samples import article, order
+from sync_pipeline_tests.wms.status_calls import order_statuses, update_order_status
 
 OPERATIONS = {"ProcessArticle", "ProcessOrder", "UpdateOrder", "GetOrderStatuses", "GetInventoryByQuery",
               "GetOrdersByQuery"}
@@ -21,8 +22,8 @@ def test_every_operation_sends_what_the_real_service_accepts(make_client) -> Non
     assert client.process_article(article("SKU-1001", MainSupplier=supplier, Weight=0.5)).success
     delivery = {"Code": "7", "Name": "DHL Parcel"}
     assert client.process_order(order("60001", ("SKU-1001", 2), WayOfDeliveryType=delivery)).success
-    assert client.update_order_status("60001", 450, waybill="WB-9").success
-    client.order_statuses()
+    assert update_order_status(client, "60001", 450, waybill="WB-9").success
+    order_statuses(client)
     list(client.inventory(article_numbers=["SKU-1001"], changed_since=since))
     list(client.orders(status_from=200, status_to=450, changed_since=since, order_numbers=["60001"]))
 

@@ -13,6 +13,7 @@ from sync_pipeline.wms import WmsClient
 from sync_pipeline.wms.write_lock import goods_owner_write_lock
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.wms.samples import article
+from sync_pipeline_tests.wms.status_calls import order_statuses
 
 WRITES = {"ProcessArticle", "ProcessOrder", "UpdateOrder"}
 
@@ -73,7 +74,7 @@ def test_reads_proceed_while_a_write_is_in_progress(make_client: Callable[..., W
         thread.start()
         # A read waiting for the slot would wait for good: the slot is held until the reads are done.
         assert [line.ArticleNumber for line in reader.inventory()] == ["SKU-1001"]
-        assert reader.order_statuses()
+        assert order_statuses(reader)
         assert list(reader.orders()) == []
         assert not done.is_set(), "a write went out while another held the goods owner's write slot"
     finally:

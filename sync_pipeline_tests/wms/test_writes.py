@@ -8,6 +8,7 @@ from decimal import Decimal
 from sync_pipeline.wms import WmsClient
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.wms.samples import article, order
+from sync_pipeline_tests.wms.status_calls import update_order_status
 
 SUPPLIER = {"SupplierNumber": "S-7", "SupplierName": "Bolts AB",
             "Address": {"Name": "Bolts AB", "Address": "Storgatan 1", "PostCode": "11122", "City": "Stockholm",
@@ -92,7 +93,7 @@ def test_order_cannot_change_once_the_warehouse_started(client: WmsClient, wms_a
 def test_status_update_with_waybill_shows_in_the_order(client: WmsClient) -> None:
     client.process_article(article("SKU-1001"))
     client.process_order(order("10046", ("SKU-1001", 2)))
-    result = client.update_order_status("10046", 450, waybill="WB-70701234")
+    result = update_order_status(client, "10046", 450, waybill="WB-70701234")
     assert result.success, result.message
     assert result.key == "10046" and result.order_id
 
@@ -104,7 +105,7 @@ def test_status_update_with_waybill_shows_in_the_order(client: WmsClient) -> Non
 
 
 def test_status_update_of_an_unknown_order_is_refused(client: WmsClient) -> None:
-    result = client.update_order_status("NO-SUCH-ORDER", 450)
+    result = update_order_status(client, "NO-SUCH-ORDER", 450)
     assert not result.success and "NO-SUCH-ORDER" in result.message
 
 
