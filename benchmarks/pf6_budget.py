@@ -30,7 +30,8 @@ from benchmarks.common import Stack, change_products, line, loaded_cursor, order
     sandboxes, seed_orders, seed_shop
 from sync_pipeline.sync.articles import sync_articles
 from sync_pipeline.sync.cursor import Cursor
-from sync_pipeline.sync.orders import OrderOptions, push_orders, report_shipped
+from sync_pipeline.sync.orders import OrderOptions, push_orders
+from sync_pipeline.sync.shipped import report_shipped
 from sync_pipeline.sync.stock import sync_stock
 
 CYCLES_PER_DAY = 96

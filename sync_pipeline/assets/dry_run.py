@@ -1,8 +1,10 @@
-"""Dry run from the UI: the writes one cycle of every enabled process would make, none of them made."""
+"""Dry run from the UI: the writes a resync (or the next cycle) of every enabled process would make, none made."""
 
 import json
+from typing import Literal
 
 import dagster as dg
+from pydantic import Field
 
 from sync_pipeline.assets.reporting import OWNERS, cell, failures_markdown
 from sync_pipeline.ledger import Ledger
@@ -11,7 +13,7 @@ from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.planning import Plan, PlannedWrite, PlanningErp, PlanningWms
 from sync_pipeline.processes.protocols import Erp, Wms
 from sync_pipeline.processes.registry import PROCESSES
-from sync_pipeline.processes.selection import Delta
+from sync_pipeline.processes.selection import Delta, Everything, Selection
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import Settings
 from sync_pipeline.sync.report import SyncReport
@@ -22,16 +24,23 @@ STOCK_NOTE = ("Stock is compared with the warehouse as it is now: the stock of a
               "create shows in the warehouse only once they exist, so it appears in the next dry run.")
 
 
+class DryRunConfig(dg.Config):
+    read: Literal["everything", "changes"] = Field(
+        default="everything",
+        description="everything: what rematerializing every process would write (each record compared with what "
+                    "the target holds); changes: what the next scheduled cycle would write.")
+
+
 def plan_cycle(context: dg.AssetExecutionContext, config: ProcessConfig, erp: Erp, wms: Wms,
-               store: Ledger) -> tuple[Plan, list[SyncReport]]:
-    """One sync_all cycle of every switched-on process, in the registry's order, on planning systems."""
+               store: Ledger, selection: Selection = Everything()) -> tuple[Plan, list[SyncReport]]:
+    """One run of every switched-on process, in the registry's order, on planning systems."""
     plan = Plan()
     reports = []
     for process in PROCESSES:
         if process.switched_off(config) is not None:
             continue
-        result = runner.run(process, Delta(), erp=PlanningErp(erp, plan), wms=PlanningWms(wms, plan), ledger=store,
-                            config=config, planning=True)
+        result = runner.run(process, selection, erp=PlanningErp(erp, plan), wms=PlanningWms(wms, plan), ledger=store,
+                            config=config, planning=True, operator=not isinstance(selection, Delta))
         reports.append(result.report)
     return plan, reports
 
@@ -41,17 +50,20 @@ def plan_cycle(context: dg.AssetExecutionContext, config: ProcessConfig, erp: Er
     kinds={"24sevenoffice", "ongoing"},
     owners=OWNERS,
     description=(
-        "Dry run: what one cycle of every enabled process would write — which articles and orders to "
-        "the warehouse, which order statuses and stock balances to 24SevenOffice — each with what the "
-        "target holds now (before) and what would be sent (after). Nothing is written anywhere: not to "
-        "either system, not to the sync ledger; cursors do not move. Run it before going live and after "
-        "changing a mapping."
+        "Dry run: what rematerializing every enabled process would write (or, with read: changes, the next "
+        "scheduled cycle) — which articles and orders to the warehouse, which order statuses and stock "
+        "balances to 24SevenOffice — each with what the target holds now (before) and what would be sent "
+        "(after). Every record is compared with what the target holds, not with what the ledger remembers. "
+        "Nothing is written anywhere: not to either system, not to the sync ledger; cursors do not move. "
+        "Run it before going live, after changing a mapping, and before a resync."
     ),
 )
-def dry_run_plan(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
-                 settings: dg.ResourceParam[Settings]):
+def dry_run_plan(context: dg.AssetExecutionContext, config: DryRunConfig, erp: ErpResource, wms: WmsResource,
+                 ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
     store = ledger.ledger(home=context.instance.root_directory)
-    plan, reports = plan_cycle(context, ProcessConfig.from_settings(settings), erp.client(), wms.client(), store)
+    selection: Selection = Delta() if config.read == "changes" else Everything()
+    plan, reports = plan_cycle(context, ProcessConfig.from_settings(settings), erp.client(), wms.client(), store,
+                               selection)
     writes = plan.writes
     context.log.info(f"dry run: {len(writes)} write(s) planned, none made")
     return dg.MaterializeResult(metadata={

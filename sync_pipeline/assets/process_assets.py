@@ -12,6 +12,14 @@ from typing import Any, Iterator
 import dagster as dg
 
 from sync_pipeline.assets.history import stock_drift_metadata
+from sync_pipeline.assets.scope import (
+    ProcessRunConfig,
+    ResyncConfig,
+    ScopeRefused,
+    automated,
+    described,
+    selection_for,
+)
 from sync_pipeline.assets.reporting import (
     OWNERS,
     LedgerView,
@@ -26,7 +34,7 @@ from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.model import AssetDeclaration, SyncProcess
 from sync_pipeline.processes.registry import PROCESSES
-from sync_pipeline.processes.selection import Delta, Selection, Window
+from sync_pipeline.processes.selection import ByNames, Delta, Everything, Selection, Window
 from sync_pipeline.processes.stock import SNAPSHOT
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import Settings
@@ -106,32 +114,40 @@ def outputs_metadata(context: dg.AssetExecutionContext, result: runner.ProcessRu
     }
 
 
-def _asset_options(declaration: AssetDeclaration) -> dict[str, Any]:
+def _asset_options(process: SyncProcess, declaration: AssetDeclaration) -> dict[str, Any]:
+    description = (f"{declaration.description}\n\nReads: {process.source}. Writes: {process.target}. "
+                   f"One record: {process.record_key}.")
     return dict(name=declaration.key, group_name=declaration.group, kinds=set(declaration.kinds), owners=OWNERS,
                 deps=list(declaration.deps), check_specs=[no_failed_records_spec(declaration.key)],
-                pool=declaration.pool, description=declaration.description)
+                pool=declaration.pool, description=description)
 
 
-def _asset_decorator(declaration: AssetDeclaration, keeps_stock: bool, **options: Any) -> Any:
+def _asset_decorator(process: SyncProcess, declaration: AssetDeclaration, **options: Any) -> Any:
     """dg.asset for a declaration; a stock asset gets StockHistoryIOManager, which appends each cycle's rows."""
-    if keeps_stock:
+    if process.kind is Kind.STOCK:
         options["io_manager_def"] = stock_history_io_manager
     with warnings.catch_warnings():  # io_manager_def is "beta" in Dagster 1.13; it is what keeps the rows here
         warnings.simplefilter("ignore", dg.BetaWarning)
-        return dg.asset(**_asset_options(declaration), **options)
+        return dg.asset(**_asset_options(process, declaration), **options)
 
 
 def process_asset(process: SyncProcess) -> dg.AssetsDefinition:
     """The process's delta asset: what changed since its cursor, written where the target needs it."""
 
-    keeps_stock = process.kind is Kind.STOCK
-
-    @_asset_decorator(process.asset, keeps_stock)
-    def _asset(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
-               settings: dg.ResourceParam[Settings]):
-        result = run_in_dagster(context, process, Delta(), erp, wms, ledger, settings)
-        rows = stock_cycle_rows(context, result) if keeps_stock else None
-        yield from materialize(context, result.report, outputs_metadata(context, result), rows)
+    @_asset_decorator(process, process.asset)
+    def _asset(context: dg.AssetExecutionContext, config: ProcessRunConfig, erp: ErpResource, wms: WmsResource,
+               ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
+        selection, operator = selection_for(config, context.run)
+        if isinstance(selection, Everything) and not process.supports(selection):
+            selection = Delta()  # a process that reads only its changes
+        elif not isinstance(selection, ByNames) and not process.supports(selection):
+            raise ScopeRefused(f"the {process.name} process cannot read {described(selection, operator)}: "
+                               "name its records, or leave changed_from/changed_before out")
+        result = run_in_dagster(context, process, selection, erp, wms, ledger, settings, resend=config.force,
+                                operator=operator)
+        rows = stock_cycle_rows(context, result)
+        metadata = {"read": dg.MetadataValue.text(described(selection, operator)), **outputs_metadata(context, result)}
+        yield from materialize(context, result.report, metadata, rows)
 
     return _asset
 
@@ -141,17 +157,17 @@ def _utc(moment: datetime) -> datetime:
 
 
 def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.AssetsDefinition:
-    """The process's daily-partitioned asset: one UTC day again, written even where the ledger says it is
-    there. Never reads or moves the delta asset's cursor. See docs/operations-partitions.md."""
+    """The process's daily-partitioned asset: one UTC day again, each record written where the target does
+    not hold it as the source says (`force` in the launchpad: every record of the day). Never reads or moves
+    the delta asset's cursor. See docs/operations-partitions.md."""
 
-    keeps_stock = process.kind is Kind.STOCK
-
-    @_asset_decorator(declaration, keeps_stock, partitions_def=daily)
-    def _asset(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
-               settings: dg.ResourceParam[Settings]):
+    @_asset_decorator(process, declaration, partitions_def=daily)
+    def _asset(context: dg.AssetExecutionContext, config: ResyncConfig, erp: ErpResource, wms: WmsResource,
+               ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
         window = context.partition_time_window
         start, end = _utc(window.start), _utc(window.end)
-        result = run_in_dagster(context, process, Window(start, end), erp, wms, ledger, settings, resend=True)
+        result = run_in_dagster(context, process, Window(start, end), erp, wms, ledger, settings, resend=config.force,
+                                operator=not automated(context.run))
         metadata = outputs_metadata(context, result)
         if SNAPSHOT in result.outputs:
             metadata["day"] = dg.MetadataValue.text(context.partition_key)
@@ -160,7 +176,7 @@ def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.Asse
         else:
             metadata["window"] = dg.MetadataValue.text(f"{start.isoformat()} to {end.isoformat()} "
                                                        "(UTC, end excluded)")
-        rows = stock_cycle_rows(context, result) if keeps_stock else None
+        rows = stock_cycle_rows(context, result)
         yield from materialize(context, result.report, metadata, rows)
 
     return _asset

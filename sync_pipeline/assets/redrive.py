@@ -23,7 +23,7 @@ from sync_pipeline.processes.registry import PROCESSES, process_named
 from sync_pipeline.processes.selection import ByKeys
 from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import Settings
-from sync_pipeline.sync.orders import LAST_SHIPPED_STATUS
+from sync_pipeline.sync.shipped import LAST_SHIPPED_STATUS
 from sync_pipeline.sync.report import SyncReport
 
 

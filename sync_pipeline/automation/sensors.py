@@ -30,7 +30,7 @@ from sync_pipeline.erp.models import service_text
 from sync_pipeline.mapping import order_key
 from sync_pipeline.resources import ErpResource, WmsResource
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
-from sync_pipeline.sync.orders import CLOCK_SKEW, LAST_SHIPPED_STATUS
+from sync_pipeline.sync.shipped import CLOCK_SKEW, LAST_SHIPPED_STATUS
 
 FIRST_LOOK_BACK = timedelta(hours=1)  # how far back a sensor without a cursor looks
 SHOWN_ORDERS = 20  # order numbers named in a tag; the count is always complete

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from sync_pipeline.ledger import Kind
 from sync_pipeline.processes.config import ProcessConfig
@@ -57,6 +57,8 @@ class Step:
 
 
 Run = Callable[[Step, Selection], SyncReport]
+# (erp, names) -> (the records' keys, the names nothing in the source has)
+Named = Callable[[Erp, Sequence[str]], tuple[list[str], list[str]]]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class SyncProcess:
     asset: AssetDeclaration
     cursor: CursorPolicy | None = None
     resync: AssetDeclaration | None = None  # the daily-partitioned asset re-running one UTC day, if any
+    named: Named | None = None  # operators' names for records -> ledger keys; None: the names are the keys
 
     def switched_off(self, config: ProcessConfig) -> str | None:
         """Why the process may not run, as the operator sets it (e.g. "SYNC_SUPPLIERS=off"); None when on."""

@@ -7,7 +7,7 @@ selected; its report says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import uuid4
@@ -16,7 +16,7 @@ from sync_pipeline.ledger import Ledger, LedgerEntry
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.model import Step, SyncProcess
 from sync_pipeline.processes.protocols import Erp, Wms
-from sync_pipeline.processes.selection import Delta, Selection
+from sync_pipeline.processes.selection import ByKeys, ByNames, Delta, Selection
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.soap.unknown import watching
 from sync_pipeline.sync.cursor import Cursor
@@ -26,6 +26,16 @@ from sync_pipeline.sync.report import SyncReport
 SWEEP_SUFFIX = ":last_full_sweep"
 UNKNOWN_ELEMENTS = "unknown elements"  # report detail: reply elements skipped because no description defines them
 SWITCHED_OFF = "switched_off"  # report detail: why nothing was read or written
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """How a run's ledger gate decides (sync/gate.py Gate)."""
+
+    resend: bool = False
+    retries: bool = True
+    retry_now: bool = False
+    verify: bool = False
 
 
 @dataclass
@@ -39,20 +49,28 @@ class ProcessRun:
 
 def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledger: Ledger | None,
         config: ProcessConfig, run_id: str | None = None, claim_ttl: timedelta | None = None, resend: bool = False,
-        retries: bool = True, planning: bool = False) -> ProcessRun:
+        retries: bool = True, planning: bool = False, operator: bool = False) -> ProcessRun:
     """Run `process` for `selection`.
 
     Delta: from the cursor saved in the ledger, reading everything again
     when the process's sweep is due; the new cursor is saved only when the run returns. Other
-    selections neither read nor move the cursor. resend: write even what the ledger believes the
-    target holds (an operator's resync or re-drive); retries=False: leave other records' due retries
-    alone. run_id: whose claims these are (the Dagster run's id; a fresh one if None). planning: the dry run (`erp`/`wms` plan their writes; the ledger decides, records nothing).
+    selections neither read nor move the cursor. Every write is decided by what the target holds, as
+    read (sync/writer.py), the ledger vouching only for what the read does not show.
+    resend: write every record in scope even where the target holds it; retries=False: leave other
+    records' due retries alone. operator: a run an operator started (a rematerialization, a partition
+    re-run): records waiting out a backoff or dead-lettered are tried now, and what the ledger
+    remembers as done is checked in the target. run_id: whose claims these are (the Dagster run's id;
+    a fresh one if None). planning: the dry run (`erp`/`wms` plan their writes; records nothing).
     """
     off = process.switched_off(config)
     if off is not None:
         report = SyncReport(process.name)
         report.details[SWITCHED_OFF] = f"{off}: the {process.name} process is switched off; nothing was read or written"
         return ProcessRun(report, switched_off=off)
+    unknown: list[str] = []
+    if isinstance(selection, ByNames):
+        keys, unknown = process.named(erp, selection.names) if process.named else (list(selection.names), [])
+        selection = ByKeys(tuple(keys))
     if not process.supports(selection):
         raise ValueError(f"the {process.name} process cannot read {type(selection).__name__}")
     cursor, sweep = None, False
@@ -62,8 +80,11 @@ def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledge
         sweep = not planning and ledger is not None and _sweep_due(ledger, policy.name, policy.sweep_every)
     with watching() as skipped:
         # A full sweep reads everything again; the ledger keeps it to the records that differ.
+        gate_options = GateOptions(resend=resend, retries=retries, retry_now=operator, verify=operator or sweep)
         report, gate, outputs = _run_with_gate(process, selection, erp, wms, ledger, config, None if sweep else cursor,
-                                               run_id, claim_ttl, resend=resend, retries=retries, planning=planning)
+                                               run_id, claim_ttl, gate_options, planning=planning)
+    for name in unknown:
+        report.fail(RecordError(key=name, message=f"not found in the source ({process.source})"))
     result = ProcessRun(report, gate.failure_entries, outputs)
     if counts := skipped.snapshot():
         result.skipped_messages = list(skipped.messages())
@@ -80,17 +101,17 @@ def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledge
 
 
 def _run_with_gate(process: SyncProcess, selection: Selection, erp: Erp, wms: Wms, ledger: Ledger | None,
-                   config: ProcessConfig, cursor: Cursor | None, run_id: str | None, claim_ttl: timedelta | None, *,
-                   resend: bool, retries: bool, planning: bool) -> tuple[SyncReport, Gate, dict[str, Any]]:
+                   config: ProcessConfig, cursor: Cursor | None, run_id: str | None, claim_ttl: timedelta | None,
+                   options: GateOptions, *, planning: bool) -> tuple[SyncReport, Gate, dict[str, Any]]:
     def go(gate: Gate) -> tuple[SyncReport, Gate, dict[str, Any]]:
         step = Step(erp, wms, gate, config, cursor)
         return process.run(step, selection), gate, step.outputs
 
     if ledger is None or planning:
-        return go(Gate(ledger, None, process.kind, resend=resend, retries=retries, planning=ledger is not None))
+        return go(Gate(ledger, None, process.kind, planning=ledger is not None, **asdict(options)))
     ttl = {"ttl": claim_ttl} if claim_ttl is not None else {}
     with ledger.run(run_id or f"run-{uuid4()}", **ttl) as claims:
-        return go(Gate(ledger, claims, process.kind, resend=resend, retries=retries))
+        return go(Gate(ledger, claims, process.kind, **asdict(options)))
 
 
 def _saved_cursor(ledger: Ledger | None, name: str) -> Cursor | None:

@@ -1,4 +1,4 @@
-"""Which records one run of a process reads: the four ways an operator or a schedule selects them."""
+"""Which records one run of a process reads: the ways an operator or a schedule selects them."""
 
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ class ByKeys:
 
 
 @dataclass(frozen=True)
+class ByNames:
+    """These records by the names operators know them by (the launchpad's `records`): article numbers for
+    articles and stock, ERP order numbers for orders, ERP company ids for suppliers. The runner makes
+    them ByKeys with the process's `named` (a name nothing in the source has is a failure of the run)."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Window:
     """The records whose last change falls in [start, end) (one UTC day's resync)."""
 
@@ -31,7 +40,7 @@ class Window:
     end: datetime
 
 
-Selection = Delta | Everything | ByKeys | Window
+Selection = Delta | Everything | ByKeys | ByNames | Window
 
 
 def ids_of(selection: ByKeys) -> list[int]:

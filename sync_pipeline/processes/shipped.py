@@ -1,4 +1,4 @@
-"""Shipped orders reported back: orders the WMS shipped -> "Sent" in 24SevenOffice (sync/orders.py).
+"""Shipped orders reported back: orders the WMS shipped -> "Sent" in 24SevenOffice (sync/shipped.py).
 
 Part of the sales-order process for operators (group "orders", SYNC_ORDERS), with a switch of its
 own (SYNC_REPORT_SHIPPED); a process object of its own because it reads and writes the other way.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from sync_pipeline.ledger import Kind
 from sync_pipeline.processes.model import AssetDeclaration, CursorPolicy, Step, SyncProcess
 from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, ids_of
-from sync_pipeline.sync.orders import report_shipped, report_shipped_by_id
+from sync_pipeline.sync.shipped import report_shipped, report_shipped_by_id
 from sync_pipeline.sync.report import SyncReport
 
 

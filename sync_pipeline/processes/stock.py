@@ -6,6 +6,7 @@ Stock is compared in full every time: a delta, everything and a day's window rea
 from __future__ import annotations
 
 from sync_pipeline.ledger import Kind
+from sync_pipeline.processes.articles import product_ids_named
 from sync_pipeline.processes.model import AssetDeclaration, Step, SyncProcess
 from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, Window, ids_of
 from sync_pipeline.stock.diff import compare
@@ -33,6 +34,7 @@ STOCK = SyncProcess(
     mapper=compare,
     run=run,
     selections=(Delta, Everything, ByKeys, Window),
+    named=product_ids_named,
     switches=("sync_stock",),
     asset=AssetDeclaration(
         key="stock_snapshot",

@@ -9,7 +9,8 @@ from __future__ import annotations
 from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import map_supplier
 from sync_pipeline.processes.model import AssetDeclaration, CursorPolicy, Step, SyncProcess
-from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, ids_of
+from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, Window, ids_of
+from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.suppliers import sync_suppliers, sync_suppliers_by_id
 
@@ -19,7 +20,12 @@ def run(step: Step, selection: Selection) -> SyncReport:
     if isinstance(selection, ByKeys):
         return sync_suppliers_by_id(step.erp, step.wms, ids_of(selection), gate=step.gate,
                                     extra=config.extra, variants=config.variants)
-    return sync_suppliers(step.erp, step.wms, step.cursor, gate=step.gate, extra=config.extra, variants=config.variants)
+    window = (selection.start, selection.end) if isinstance(selection, Window) else None
+    report = sync_suppliers(step.erp, step.wms, Cursor(moment=window[0]) if window else step.cursor, gate=step.gate,
+                            extra=config.extra, variants=config.variants, window=window)
+    if window is not None:
+        report.cursor = None  # a range's read is not a delta position
+    return report
 
 
 SUPPLIERS = SyncProcess(
@@ -30,7 +36,7 @@ SUPPLIERS = SyncProcess(
     target="Ongoing WMS suppliers, as the MainSupplier of the articles naming them (ProcessArticle)",
     mapper=map_supplier,
     run=run,
-    selections=(Delta, Everything, ByKeys),
+    selections=(Delta, Everything, ByKeys, Window),
     switches=("sync_suppliers",),
     cursor=CursorPolicy("suppliers"),
     asset=AssetDeclaration(

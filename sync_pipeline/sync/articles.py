@@ -12,29 +12,34 @@ from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, article_key, map_article, map_supplier
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, Window, in_window, unseen
 from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
+from sync_pipeline.wms.held import article_holding
 
 if TYPE_CHECKING:
     from sync_pipeline.erp.models import Product
     from sync_pipeline.processes.protocols import Erp, Wms
+    from sync_pipeline.wms.models import InventoryLine
 
 
 def sync_articles(erp: Erp, wms: Wms, cursor: Cursor | None, *, gate: Gate | None = None, with_suppliers: bool = False,
-                  extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
+                  extra: Sequence[ExtraField] = (), variants: VariantRule | None = None,
+                  window: Window | None = None) -> SyncReport:
     """Push every product changed since the cursor, or due for a retry, as a CreateOrUpdate of its article.
 
     With the supplier registry on, each article carries its main supplier (the WMS takes suppliers
     only inside an article), looked up once per batch from the products' SupplierId.
     With `variants` (SYNC_VARIATIONS on), variants are named under their base (mapping/variants.py),
-    and the variants of a changed base are sent again.
+    and the variants of a changed base are sent again. window: only the products changed in it (the
+    cursor then only says where to start reading).
     """
     gate = gate or no_gate(Kind.ARTICLE)
     cursor = cursor or Cursor()
     report = SyncReport("articles")
-    products, report.unchanged = unseen(erp.products_changed_since(cursor.moment), cursor, article_key)
+    products, report.unchanged = unseen(in_window(erp.products_changed_since(cursor.moment), window), cursor,
+                                        article_key)
     products += fetch_due_retries(gate, products, lambda p: str(p.Id), erp.products)
     report.cursor = _push_products(erp, wms, products, gate, report, CursorBuilder(cursor), with_suppliers,
                                    extra, variants)
@@ -64,7 +69,7 @@ def _push_products(erp: Erp, wms: Wms, products: list[Product], gate: Gate, repo
         products = catalogue.with_variants_of_changed(products)
     products = admit_records(gate, products, lambda p: str(p.Id), report, progress)
     suppliers = _suppliers_by_id(erp, products, extra) if with_suppliers else {}
-    existing = _existing_articles(wms, products)
+    existing = held_articles(wms, products)
     writer = RecordWriter(gate, report)
     for product in products:
         supplier = suppliers.get(product.SupplierId) if product.SupplierId is not None else None
@@ -77,7 +82,8 @@ def _push_products(erp: Erp, wms: Wms, products: list[Product], gate: Gate, repo
 
 
 def _push_article(wms: Wms, writer: RecordWriter, product: Product, supplier: dict[str, Any] | None,
-                  existing: set[str], extra: Sequence[ExtraField], catalogue: VariantCatalogue | None) -> Outcome:
+                  existing: dict[str, InventoryLine], extra: Sequence[ExtraField],
+                  catalogue: VariantCatalogue | None) -> Outcome:
     key, version = str(product.Id), version_of(product.DateChanged)
     article = map_article(product, extra=extra)
     if isinstance(article, RecordError):
@@ -87,8 +93,9 @@ def _push_article(wms: Wms, writer: RecordWriter, product: Product, supplier: di
         article = catalogue.article(product, article)
     if supplier is not None:
         article["MainSupplier"] = supplier
+    holding = article_holding(article, existing.get(article["ArticleNumber"]))
     outcome = writer.write(key, article["ArticleNumber"], article, lambda: wms.process_article(article),
-                           version=version, wms_id=lambda result: result.article_def_id)
+                           version=version, wms_id=lambda result: result.article_def_id, holding=holding)
     if outcome is Outcome.WRITTEN:
         if article["ArticleNumber"] in existing:
             writer.report.updated += 1
@@ -97,11 +104,13 @@ def _push_article(wms: Wms, writer: RecordWriter, product: Product, supplier: di
     return outcome
 
 
-def _existing_articles(wms: Wms, products: Iterable[Product]) -> set[str]:
+def held_articles(wms: Wms, products: Iterable[Product]) -> dict[str, InventoryLine]:
+    """The warehouse's articles of these products, as it shows them, by article number."""
     numbers = sorted({p.No for p in products if p.No})
     if not numbers:
-        return set()
-    return {line.ArticleNumber for line in wms.inventory(article_numbers=numbers) if line.ArticleNumber is not None}
+        return {}
+    return {line.ArticleNumber: line for line in wms.inventory(article_numbers=numbers)
+            if line.ArticleNumber is not None}
 
 
 def _suppliers_by_id(erp: Erp, products: Iterable[Product], extra: Sequence[ExtraField]) -> dict[int, dict[str, Any]]:

@@ -99,3 +99,14 @@ def unseen(records: list[V], cursor: Cursor, key: Callable[[V], str]) -> tuple[l
     """The records this cursor has not handled in their current version, and how many it had."""
     fresh = [r for r in records if not cursor.already_handled(key(r), r.DateChanged)]
     return fresh, len(records) - len(fresh)
+
+
+Window = tuple[datetime, datetime]  # [start, end): records changed in it (a day's resync, an operator's range)
+
+
+def in_window(records: list[V], window: Window | None) -> list[V]:
+    """The records whose change time falls in the window; all of them without one."""
+    if window is None:
+        return records
+    start, end = window
+    return [r for r in records if r.DateChanged is not None and start <= r.DateChanged < end]

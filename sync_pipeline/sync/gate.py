@@ -19,6 +19,7 @@ from sync_pipeline.ledger import Kind, Ledger, LedgerEntry, LedgerRun, Stage
 from sync_pipeline.ledger.hashing import payload_hash
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import CursorBuilder, V, Versioned, hold_back
+from sync_pipeline.wms.held import Holding
 
 if TYPE_CHECKING:
     from sync_pipeline.sync.report import SyncReport
@@ -37,11 +38,16 @@ class Admission:
 
 class Gate:
     def __init__(self, ledger: Ledger | None, run: LedgerRun | None, kind: Kind, *, resend: bool = False,
-                 retries: bool = True, planning: bool = False):
+                 retries: bool = True, planning: bool = False, retry_now: bool = False, verify: bool = False):
         self.ledger, self.run, self.kind = ledger, run, kind
-        self.resend = resend  # an operator's resync: write even what the target already holds
+        self.resend = resend  # write even what the target already holds (an operator's "force", a re-drive)
         self.retries = retries  # False: the retries due for other records are left to the next run (a re-drive)
         self.planning = planning  # a dry run's gate: decides from the ledger, claims and records nothing
+        # An operator's run: records waiting out a backoff or dead-lettered are tried now, not left out.
+        self.retry_now = retry_now
+        # A full read (a sweep, an operator's resync): what the ledger remembers as done is checked in the
+        # target too (shipped orders: the ERP status is read even for orders the ledger has as reported).
+        self.verify = verify
         self._entries: dict[str, Any] = {}
         # Each failure of this run with its ledger entry (attempts, next attempt), for the failures table.
         self.failure_entries: dict[RecordError, LedgerEntry] = {}
@@ -58,7 +64,7 @@ class Gate:
             entry = self._entries.get(key)
             if key not in claimed:
                 admission.held_by_other_run.append(key)
-            elif entry is not None and not entry.is_due(now, versions[key]):
+            elif entry is not None and not self.retry_now and not entry.is_due(now, versions[key]):
                 (admission.dead if entry.dead else admission.backing_off).append(key)
             else:
                 admission.keys.append(key)
@@ -79,10 +85,19 @@ class Gate:
         self._entries.update(self.ledger.entries(self.kind, claimed))
         return claimed
 
-    def unchanged(self, key: str, payload: Any) -> bool:
-        """True when the target already confirmed exactly this payload (do not send it again)."""
+    def unchanged(self, key: str, payload: Any, holding: Holding = Holding.UNREAD) -> bool:
+        """True when the target holds exactly this payload (do not send it again).
+
+        The target's own state, as read (`holding`), decides first: absent or different is written
+        whatever the ledger remembers. Where the read shows only part of the payload, or the target was
+        not read, the ledger's memory of the last confirmed write decides the rest.
+        """
+        if self.resend or holding.needs_write:
+            return False
+        if holding is Holding.SAME:
+            return True
         entry = self._entries.get(key)
-        return not self.resend and entry is not None and entry.unchanged(payload_hash(payload))
+        return entry is not None and entry.unchanged(payload_hash(payload))
 
     def state(self, key: str) -> str | None:
         entry = self._entries.get(key)

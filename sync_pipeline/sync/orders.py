@@ -1,36 +1,35 @@
-"""Process 2, sales orders: ERP orders in the pull status -> WMS orders; WMS shipped -> ERP status.
+"""Process 2, sales orders: ERP orders in the pull status -> WMS orders (shipped ones back: sync/shipped.py).
 
 Orders are pushed with CreateOrUpdate under their ERP order number, so pushing one again (a retry
 after a timeout, an overlapping run) updates the same WMS order and never creates a second one.
-A shipped order is reported once: an ERP order that already has the shipped status is skipped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
 from sync_pipeline.soap.errors import RecordError, SyncError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, Window, in_window, unseen
 from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 from sync_pipeline.wms.back_to_back import Finished
+from sync_pipeline.wms.held import order_holding
 from sync_pipeline.wms.write_calls import order_write
 
 if TYPE_CHECKING:
     from sync_pipeline.erp.models import Company, InvoiceOrder
     from sync_pipeline.processes.protocols import Erp, Wms, WriteQueue
+    from sync_pipeline.wms.models import WmsOrder
 
     # What an order's write is submitted with: the order, its WMS payload, its WMS status before.
     PushToken = tuple[InvoiceOrder, dict[str, Any], int | None]
 
-LAST_SHIPPED_STATUS = 999  # 1000 and above are cancellations
-CLOCK_SKEW = timedelta(minutes=1)
 FIRST_LOCKED_STATUS = 300  # from Released on, the warehouse refuses changes to an order
 PUSH_STAGES = (State.PENDING.value, State.ERROR.value)  # a failure at these stages retries the push
 FIRST_BATCH = 50  # orders read before the first write: enough to keep the writes going while the rest is read
@@ -46,7 +45,7 @@ class OrderOptions:
 
 
 def push_orders(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
-                extra: Sequence[ExtraField] = (), window: tuple[datetime, datetime] | None = None) -> SyncReport:
+                extra: Sequence[ExtraField] = (), window: Window | None = None) -> SyncReport:
     """Push every order in the pull status changed since the cursor, or due for a retry.
 
     window (start, end): only the orders whose DateChanged is in [start, end) (one day's resync).
@@ -64,15 +63,11 @@ def push_orders(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions
     retry_ids = fetch_due_retries(gate, changed, str, list, PUSH_STAGES)  # their ids: read below, in batches
     with wms.back_to_back(window=WRITES_QUEUED) as writes:
         for batch in erp.order_batches(changed, pull, first=FIRST_BATCH):
-            if window is not None:
-                batch = [o for o in batch if o.DateChanged is not None and window[0] <= o.DateChanged < window[1]]
-            fresh, seen = unseen(batch, cursor, order_key)
+            fresh, seen = unseen(in_window(batch, window), cursor, order_key)
             report.unchanged += seen
             pusher.push(fresh, writes)
         for batch in erp.order_batches(retry_ids, pull):
-            if window is not None:
-                batch = [o for o in batch if o.DateChanged is not None and window[0] <= o.DateChanged < window[1]]
-            pusher.push(batch, writes)
+            pusher.push(in_window(batch, window), writes)
         pusher.finish(writes.drain())
     report.cursor = pusher.progress.build()
     return report
@@ -118,8 +113,9 @@ class _Pusher:
         companies = _contact_fallbacks(self.erp, orders)
         existing = _existing_orders(self.wms, orders)
         for order in orders:
-            wms_status = existing.get(order_key(order))
-            payload = _to_push(self.writer, order, wms_status, companies.get(order.CustomerId), self.extra)
+            held = existing.get(order_key(order))
+            wms_status = held.OrderStatusNumber if held is not None else None
+            payload = _to_push(self.writer, order, held, companies.get(order.CustomerId), self.extra)
             if isinstance(payload, Outcome):
                 self._moved_past(order, _imported(self.erp, self.writer, order, payload, self.options))
             else:
@@ -137,22 +133,24 @@ class _Pusher:
             self.progress.handled(order_key(order), order.DateChanged)
 
 
-def _to_push(writer: RecordWriter, order: InvoiceOrder, wms_status: int | None, company: Company | None,
+def _to_push(writer: RecordWriter, order: InvoiceOrder, held: WmsOrder | None, company: Company | None,
              extra: Sequence[ExtraField]) -> dict[str, Any] | Outcome:
-    """The WMS order to push, or the outcome of an order that is not pushed (failed or unchanged)."""
+    """The WMS order to push, or the outcome of an order that is not pushed (failed or unchanged).
+
+    held: the order as the warehouse has it (None: it has not)."""
     key, version = order_key(order), version_of(order.DateChanged)
     if order.APIException is not None:
         writer.fail(key, RecordError(key=key, message=order.APIException.Message or "error from 24SevenOffice"),
                     version=version)
         return Outcome.FAILED
-    if wms_status is not None and wms_status >= FIRST_LOCKED_STATUS:
+    if held is not None and held.OrderStatusNumber >= FIRST_LOCKED_STATUS:
         writer.report.unchanged += 1  # the warehouse is already working on it: nothing may change now
         return Outcome.LOCKED
     payload = map_order(order, company=company, extra=extra)
     if isinstance(payload, RecordError):
         writer.fail(key, payload, version=version)
         return Outcome.FAILED
-    return payload if writer.needs_write(key, payload) else Outcome.UNCHANGED
+    return payload if writer.needs_write(key, payload, order_holding(payload, held)) else Outcome.UNCHANGED
 
 
 def _pushed(erp: Erp, wms: Wms, writer: RecordWriter, end: Finished[PushToken], options: OrderOptions) -> Outcome:
@@ -198,12 +196,12 @@ def _locked_now(wms: Wms, number: str) -> bool:
     return any(o.OrderStatusNumber >= FIRST_LOCKED_STATUS for o in wms.orders(order_numbers=[number]))
 
 
-def _existing_orders(wms: Wms, orders: list[InvoiceOrder]) -> dict[str, int]:
-    """The WMS status number of each order the warehouse already has, by order number."""
+def _existing_orders(wms: Wms, orders: list[InvoiceOrder]) -> dict[str, WmsOrder]:
+    """The orders the warehouse already has, as it shows them, by order number."""
     numbers = sorted({str(o.OrderId) for o in orders})
     if not numbers:
         return {}
-    return {o.GoodsOwnerOrderNumber: o.OrderStatusNumber for o in wms.orders(order_numbers=numbers)
+    return {o.GoodsOwnerOrderNumber: o for o in wms.orders(order_numbers=numbers)
             if o.GoodsOwnerOrderNumber is not None}
 
 
@@ -211,81 +209,3 @@ def _contact_fallbacks(erp: Erp, orders: list[InvoiceOrder]) -> dict[int | None,
     """The customers' companies, fetched once per batch, for orders without phone or e-mail."""
     ids = sorted({o.CustomerId for o in orders if o.CustomerId and needs_company(o)})
     return {c.Id: c for c in erp.companies(ids)} if ids else {}
-
-
-def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None) -> SyncReport:
-    """Set the ERP status of every order the WMS shipped since the cursor, exactly once per order.
-
-    The cursor is the local time the read began, less a minute for clock skew between the two
-    machines: orders read again are harmless. The ledger marks each order shipped, then reported
-    once the ERP confirmed its status; an order reported before, or already in the shipped status
-    in the ERP, is not written again.
-    """
-    gate = gate or no_gate(Kind.ORDER)
-    started = datetime.now(timezone.utc)
-    report = SyncReport("shipped", cursor=Cursor(moment=started - CLOCK_SKEW))
-    shipped = list(wms.orders(status_from=options.wms_sent_status, status_to=LAST_SHIPPED_STATUS,
-                              changed_since=cursor.moment if cursor else None))
-    numbers = {n for n in (o.GoodsOwnerOrderNumber for o in shipped) if n is not None and n.isdigit()}
-    shipped_at = {o.GoodsOwnerOrderNumber: o.ShippedTime for o in shipped if o.GoodsOwnerOrderNumber is not None}
-    for order in shipped:
-        if order.GoodsOwnerOrderNumber not in numbers:
-            report.fail(RecordError(key=order.GoodsOwnerOrderNumber or f"WMS order {order.OrderId}",
-                                    field="GoodsOwnerOrderNumber", message="not an ERP order number"))
-    numbers |= set(gate.due_retries([State.SHIPPED.value]))
-    _report_numbers(erp, numbers, options, gate, report, shipped_at)
-    return report
-
-
-def report_shipped_by_id(erp: Erp, wms: Wms, ids: Sequence[int], options: OrderOptions, *,
-                         gate: Gate | None = None) -> SyncReport:
-    """Report these orders shipped now, if the WMS shipped them: an operator's re-drive of one order."""
-    gate = gate or no_gate(Kind.ORDER)
-    report = SyncReport("shipped")
-    found = {o.GoodsOwnerOrderNumber: o for o in wms.orders(order_numbers=[str(i) for i in ids])
-             if o.GoodsOwnerOrderNumber is not None}
-    numbers: set[str] = set()
-    for number in (str(i) for i in ids):
-        order = found.get(number)
-        if order is None or not options.wms_sent_status <= order.OrderStatusNumber <= LAST_SHIPPED_STATUS:
-            status = f"status {order.OrderStatusNumber}" if order is not None else "not there"
-            report.fail(RecordError(key=number, field="OrderStatusNumber",
-                                    message=f"not shipped in the WMS ({status}): nothing to report"))
-        else:
-            numbers.add(number)
-    _report_numbers(erp, numbers, options, gate, report, {n: o.ShippedTime for n, o in found.items()})
-    return report
-
-
-def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Gate, report: SyncReport,
-                    shipped_at: dict[str, datetime | None]) -> None:
-    """Set the shipped status of these ERP orders (ledger keys) that were not reported before.
-
-    shipped_at: the WMS's ShippedTime of the orders read from it (kept as their stage time).
-    """
-    admission = gate.admit({number: None for number in sorted(numbers, key=int)})
-    report.note_admission(admission)
-    writer = RecordWriter(gate, report)
-    to_report = []
-    for number in admission.keys:
-        if gate.state(number) == State.REPORTED.value:
-            report.unchanged += 1  # reported before, read again in the overlap: no write at all
-            continue
-        gate.advance(number, State.SHIPPED.value)
-        gate.reached(number, {Stage.SHIPPED: shipped_at.get(number)})
-        to_report.append(int(number))
-    current = {o.OrderId: o for o in erp.orders(to_report)} if to_report else {}
-    for order_id in to_report:
-        erp_order = current.get(order_id)
-        if erp_order is None:
-            writer.fail(str(order_id), RecordError(key=str(order_id),
-                                                   message="shipped in the WMS but not found in 24SevenOffice"))
-        elif service_text(erp_order.OrderStatus) == service_text(options.shipped_status):
-            gate.succeeded(str(order_id), state=State.REPORTED.value)
-            gate.reached(str(order_id), {Stage.REPORTED: erp_order.DateChanged})  # set before: its last change
-            report.unchanged += 1
-        elif writer.write(str(order_id), str(order_id), {"OrderStatus": service_text(options.shipped_status)},
-                          lambda: erp.set_order_status(order_id, options.shipped_status),
-                          state=State.REPORTED.value) is Outcome.WRITTEN:
-            gate.reached(str(order_id), {Stage.REPORTED: datetime.now(timezone.utc)})
-            report.updated += 1

@@ -15,10 +15,12 @@ from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, map_article, map_supplier, supplier_key
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
 from sync_pipeline.soap.errors import RecordError
-from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
+from sync_pipeline.sync.articles import held_articles
+from sync_pipeline.sync.cursor import Cursor, CursorBuilder, Window, in_window, unseen
 from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
+from sync_pipeline.wms.held import Holding, supplier_holding
 
 if TYPE_CHECKING:
     from sync_pipeline.erp.models import Company, Product
@@ -28,13 +30,15 @@ SUPPLIER_TYPE = "Supplier"
 
 
 def sync_suppliers(erp: Erp, wms: Wms, cursor: Cursor | None, *, gate: Gate | None = None,
-                   extra: Sequence[ExtraField] = (), variants: VariantRule | None = None) -> SyncReport:
-    """`variants`: as for sync_articles, so that re-sent variant articles keep their names.
+                   extra: Sequence[ExtraField] = (), variants: VariantRule | None = None,
+                   window: Window | None = None) -> SyncReport:
+    """`variants`: as for sync_articles, so that re-sent variant articles keep their names; `window` too.
 
-    Ledger key: the ERP company id; an unchanged supplier is not sent again.
+    Ledger key: the ERP company id; a supplier the warehouse holds unchanged is not sent again.
     """
     cursor = cursor or Cursor()
-    return _sync_companies(erp, wms, erp.companies_changed_since(cursor.moment), cursor, gate, extra, variants)
+    return _sync_companies(erp, wms, in_window(erp.companies_changed_since(cursor.moment), window), cursor, gate,
+                           extra, variants)
 
 
 def sync_suppliers_by_id(erp: Erp, wms: Wms, ids: Sequence[int], *, gate: Gate | None = None,
@@ -68,6 +72,7 @@ def _sync_companies(erp: Erp, wms: Wms, read: list[Company], cursor: Cursor, gat
         else:
             suppliers[company.Id] = (supplier, version_of(company.DateChanged))
     carriers, catalogue = _carriers(erp, suppliers, variants) if suppliers else ({}, None)
+    held = held_articles(wms, [p for products in carriers.values() for p in products])
     waiting = []
     for company_id, (supplier, version) in suppliers.items():
         products = carriers.get(company_id, []) if company_id is not None else []
@@ -75,9 +80,12 @@ def _sync_companies(erp: Erp, wms: Wms, read: list[Company], cursor: Cursor, gat
             waiting.append(supplier["SupplierNumber"])  # goes out with its first article
             outcomes[company_id] = Outcome.UNCHANGED
             continue
+        shown = [held[p.No] for p in products if p.No in held]
+        holding = supplier_holding(supplier, shown) if len(shown) == len(products) else Holding.ABSENT
         outcomes[company_id] = writer.write(
             str(company_id), f"supplier {supplier['SupplierNumber']}", supplier,
-            lambda: _push_with_articles(wms, supplier, products, extra, report, catalogue), version=version)
+            lambda: _push_with_articles(wms, supplier, products, extra, report, catalogue), version=version,
+            holding=holding)
         if outcomes[company_id] is Outcome.WRITTEN:
             report.updated += 1
     for company in changed:

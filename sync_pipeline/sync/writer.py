@@ -15,6 +15,7 @@ from sync_pipeline.soap.errors import AuthenticationError, RecordError, Retryabl
 from sync_pipeline.sync.gate import Gate
 from sync_pipeline.sync.refused_field import field_named_in
 from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.wms.held import Holding
 
 
 class Outcome(Enum):
@@ -36,12 +37,13 @@ class RecordWriter:
 
     def write(self, key: str, label: str, payload: Any, send: Callable[[], Any], *, version: str | None = None,
               state: str | None = None, wms_id: Callable[[Any], Any] | None = None,
-              check_unchanged: bool = True) -> Outcome:
+              check_unchanged: bool = True, holding: Holding = Holding.UNREAD) -> Outcome:
         """Send `payload` unless the target already holds it; `label` names the record for operators.
 
-        check_unchanged=False for writes whose need was established otherwise (stock: the comparison).
+        holding: how the target holds it, as read (wms/held.py). check_unchanged=False for writes whose
+        need was established otherwise (stock: the comparison).
         """
-        if check_unchanged and not self.needs_write(key, payload):
+        if check_unchanged and not self.needs_write(key, payload, holding):
             return Outcome.UNCHANGED
         try:
             result, error = send(), None
@@ -49,9 +51,9 @@ class RecordWriter:
             result, error = None, exc
         return self.record(key, label, payload, result, error, version=version, state=state, wms_id=wms_id)
 
-    def needs_write(self, key: str, payload: Any) -> bool:
+    def needs_write(self, key: str, payload: Any, holding: Holding = Holding.UNREAD) -> bool:
         """False (and counted unchanged) when the target already holds exactly this payload."""
-        if self.gate.unchanged(key, payload):
+        if self.gate.unchanged(key, payload, holding):
             self.report.unchanged += 1
             return False
         return True

@@ -89,6 +89,12 @@ class InventoryLine(WmsModel):
     ArticleNumber: str | None = None
     ProductCode: str | None = None
     ArticleName: str | None = None
+    # What the warehouse shows of the article's definition, to compare with what the ERP says (wms/held.py).
+    Description: str | None = None
+    BarCode: str | None = None
+    Weight: Decimal | None = None
+    MainSupplierNumber: str | None = None
+    MainSupplierName: str | None = None
     NumberOfItems: Decimal
     NumberOfBookedItems: Decimal
     SellableNumberOfItems: Decimal
@@ -102,6 +108,11 @@ class InventoryLine(WmsModel):
             ArticleNumber=article.get("ArticleNumber"),
             ProductCode=article.get("ProductCode"),
             ArticleName=article.get("Name"),
+            Description=article.get("Description"),
+            BarCode=article.get("BarCode"),
+            Weight=article.get("Weight"),
+            MainSupplierNumber=article.get("MainSupplierNumber"),
+            MainSupplierName=article.get("MainSupplierName"),
             NumberOfItems=_decimal(line.get("NumberOfItemsDecimal")),
             NumberOfBookedItems=_decimal(line.get("NumberOfBookedItemsDecimal")),
             SellableNumberOfItems=_decimal(line.get("SellableNumberOfItems")),
@@ -111,7 +122,8 @@ class InventoryLine(WmsModel):
 # What InventoryLine.from_reply reads of a line, in the shape of zeep's values (a dict: a complex
 # element and what it reads of it). The fast path (wms/fast_inventory.py) reads these and no others.
 INVENTORY_LINE_ELEMENTS: dict[str, Any] = {
-    "Article": {"SystemId": None, "ArticleNumber": None, "ProductCode": None, "Name": None},
+    "Article": {"SystemId": None, "ArticleNumber": None, "ProductCode": None, "Name": None, "Description": None,
+                "BarCode": None, "Weight": None, "MainSupplierNumber": None, "MainSupplierName": None},
     "NumberOfItemsDecimal": None, "NumberOfBookedItemsDecimal": None, "SellableNumberOfItems": None,
 }
 

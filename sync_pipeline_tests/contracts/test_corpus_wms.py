@@ -87,6 +87,9 @@ def inventory_line(line: Mapping[str, Any]) -> InventoryLine:
     article_class = line.get("Article") or {}
     return InventoryLine(ArticleSystemId=article_class.get("SystemId"), ArticleNumber=article_class.get("ArticleNumber"),
                          ProductCode=article_class.get("ProductCode"), ArticleName=article_class.get("Name"),
+                         Description=article_class.get("Description"), BarCode=article_class.get("BarCode"),
+                         Weight=article_class.get("Weight"), MainSupplierNumber=article_class.get("MainSupplierNumber"),
+                         MainSupplierName=article_class.get("MainSupplierName"),
                          NumberOfItems=_decimal(line.get("NumberOfItemsDecimal")),
                          NumberOfBookedItems=_decimal(line.get("NumberOfBookedItemsDecimal")),
                          SellableNumberOfItems=_decimal(line.get("SellableNumberOfItems")))

@@ -9,6 +9,7 @@ from typing import Iterator
 
 import dagster as dg
 import pytest
+from dagster._core.storage.tags import SCHEDULE_NAME_TAG
 
 from sync_pipeline.sandbox.demo_stack import sandbox_environment
 from sync_pipeline.sandbox.main import start
@@ -42,11 +43,17 @@ def instance() -> Iterator[dg.DagsterInstance]:
         yield instance
 
 
-def run_job(name: str, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+# A run a schedule starts carries its name (the process assets then read their changes, not everything).
+SCHEDULED = {SCHEDULE_NAME_TAG: "sync_every_interval"}
+
+
+def run_job(name: str, instance: dg.DagsterInstance, *, by_hand: bool = False) -> dg.ExecuteInProcessResult:
+    """Run a job as its schedule does (by_hand: as an operator launching it, which resyncs)."""
     from sync_pipeline.definitions import build_definitions
 
     defs = build_definitions()
-    return defs.resolve_job_def(name).execute_in_process(instance=instance, raise_on_error=False)
+    return defs.resolve_job_def(name).execute_in_process(instance=instance, raise_on_error=False,
+                                                         tags=None if by_hand else SCHEDULED)
 
 
 def materialization_metadata(instance: dg.DagsterInstance, asset: str) -> dict:
@@ -72,6 +79,7 @@ class Sensors:
 
     def run(self, job: str, partition: str | None = None) -> dg.ExecuteInProcessResult:
         return self.defs.resolve_job_def(job).execute_in_process(instance=self.instance, partition_key=partition,
+                                                                 tags=SCHEDULED,
                                                                  raise_on_error=False)
 
 

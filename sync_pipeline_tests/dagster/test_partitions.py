@@ -8,16 +8,19 @@ from decimal import Decimal
 import dagster as dg
 import pytest
 
+from sync_pipeline.ledger import Kind
 from sync_pipeline_tests.dagster.conftest import Stack, materialization_metadata, run_job
+from sync_pipeline_tests.dagster.test_dry_run import ledger_of
 
 
-def materialize(instance: dg.DagsterInstance, asset: str, day: str) -> dg.ExecuteInProcessResult:
-    """What "Materialize" on one partition of the asset does in the UI."""
+def materialize(instance: dg.DagsterInstance, asset: str, day: str, *, force: bool = False) -> dg.ExecuteInProcessResult:
+    """What "Materialize" on one partition of the asset does in the UI (force: ticked in the launchpad)."""
     from sync_pipeline.definitions import build_definitions  # reads the settings: import late
 
     job = build_definitions().resolve_job_def("resync_day")
+    config = {"ops": {asset: {"config": {"force": True}}}} if force else None
     return job.execute_in_process(instance=instance, partition_key=day, asset_selection=[dg.AssetKey(asset)],
-                                  raise_on_error=False)
+                                  raise_on_error=False, run_config=config)
 
 
 def erp_orders(stack: Stack) -> dict[int, dict]:
@@ -52,6 +55,12 @@ def test_one_day_of_orders_is_pushed_again_and_only_that_day(stack: Stack, insta
     stack.wms_admin.post("calls/reset")
     result = materialize(instance, "orders_resync", yesterday.isoformat())
     assert result.success
+    assert pushed(stack) == [], "the warehouse holds that day's orders as the ERP has them: nothing to write"
+    metadata = materialization_metadata(instance, "orders_resync")
+    assert (metadata["created"], metadata["updated"], metadata["unchanged"], metadata["failed"]) == (0, 0, 3, 0)
+
+    stack.wms_admin.post("calls/reset")
+    assert materialize(instance, "orders_resync", yesterday.isoformat(), force=True).success
     assert pushed(stack) == ["2", "5"], "only that day's confirmed orders, and not one the warehouse shipped"
     metadata = materialization_metadata(instance, "orders_resync")
     assert (metadata["created"], metadata["updated"], metadata["unchanged"], metadata["failed"]) == (0, 2, 1, 0)
@@ -59,17 +68,17 @@ def test_one_day_of_orders_is_pushed_again_and_only_that_day(stack: Stack, insta
     assert "cursor" not in metadata
 
     stack.wms_admin.post("calls/reset")
-    assert materialize(instance, "orders_resync", yesterday.isoformat()).success
-    assert pushed(stack) == ["2", "5"], "re-running a day pushes the same orders again"
+    assert materialize(instance, "orders_resync", yesterday.isoformat(), force=True).success
+    assert pushed(stack) == ["2", "5"], "re-running a day with force pushes the same orders again"
     numbers = [o["GoodsOwnerOrderNumber"] for o in stack.wms_admin.get("state")["orders"]]
     assert len(numbers) == len(set(numbers)), "CreateOrUpdate: no order twice in the warehouse"
 
     stack.wms_admin.post("calls/reset")
-    assert materialize(instance, "orders_resync", before.isoformat()).success
+    assert materialize(instance, "orders_resync", before.isoformat(), force=True).success
     assert pushed(stack) == ["4"]
 
     stack.wms_admin.post("calls/reset")
-    assert materialize(instance, "orders_resync", today.isoformat()).success
+    assert materialize(instance, "orders_resync", today.isoformat(), force=True).success
     expected = sorted((str(i) for i, o in erp_orders(stack).items()
                        if o["OrderStatus"] == "Confirmed" and utc_day(o["DateChanged"]) == today), key=int)
     assert pushed(stack) == expected and "2" not in expected and "4" not in expected
@@ -87,6 +96,30 @@ def build_partitions() -> dg.PartitionsDefinition:
     from sync_pipeline.assets.process_assets import daily
 
     return daily
+
+
+def test_re_running_a_partition_retries_the_records_waiting_out_a_backoff(stack: Stack,
+                                                                        instance: dg.DagsterInstance) -> None:
+    assert run_job("sync_all", instance).success
+    today = utc_day(erp_orders(stack)[1]["DateChanged"]).isoformat()
+    confirmed = sorted((str(i) for i, o in erp_orders(stack).items()
+                        if o["OrderStatus"] == "Confirmed" and utc_day(o["DateChanged"]).isoformat() == today), key=int)
+    stack.wms_admin.post("reset")  # the warehouse lost its articles and orders
+
+    assert not materialize(instance, "orders_resync", today).success, "refused: the warehouse lacks their articles"
+    entries = ledger_of(instance).entries(Kind.ORDER, confirmed)
+    now = datetime.now(timezone.utc)
+    assert len(confirmed) > 0 and all(entries[n].next_attempt_at > now for n in confirmed), "all backing off"
+
+    from sync_pipeline_tests.dagster.test_switches_hold import materialize as materialize_assets
+    assert materialize_assets(instance, "wms_articles").success  # the operator restores the articles first
+    stack.wms_admin.post("calls/reset")
+    assert materialize(instance, "orders_resync", today).success  # and runs the day again, well within the backoff
+
+    assert pushed(stack) == confirmed, "every refused order was tried again, not left to its backoff"
+    metadata = materialization_metadata(instance, "orders_resync")
+    assert (metadata["created"], metadata["failed"]) == (len(confirmed), 0)
+    assert {o["GoodsOwnerOrderNumber"] for o in stack.wms_admin.get("state")["orders"]} == set(confirmed)
 
 
 def test_a_days_stock_reconciliation_writes_only_differing_balances(stack: Stack,

@@ -10,7 +10,8 @@ import pytest
 from sync_pipeline.erp import ErpClient
 from sync_pipeline.settings import Settings
 from sync_pipeline.sync.articles import sync_articles
-from sync_pipeline.sync.orders import OrderOptions, push_orders, report_shipped
+from sync_pipeline.sync.orders import OrderOptions, push_orders
+from sync_pipeline.sync.shipped import report_shipped
 from sync_pipeline.sync.stock import sync_stock
 from sync_pipeline.sync.suppliers import sync_suppliers
 from sync_pipeline.wms import WmsClient
