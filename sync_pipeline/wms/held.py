@@ -42,29 +42,19 @@ def article_holding(article: Mapping[str, Any], held: InventoryLine | None) -> H
     """How the warehouse holds this ArticleDefinition payload (with its MainSupplier, if any)."""
     if held is None:
         return Holding.ABSENT
-    unshown = False
-    for element, value in article.items():
-        if element == "MainSupplier" and isinstance(value, Mapping):
-            match = _compare(value, held, SUPPLIER_SHOWN)
-            if match is Holding.DIFFERS:
-                return match
-            unshown = unshown or match is Holding.SAME_SHOWN
-        elif element in ARTICLE_SHOWN:
-            if not same_value(value, getattr(held, ARTICLE_SHOWN[element])):
-                return Holding.DIFFERS
-        elif value is not None:
-            unshown = True
-    return Holding.SAME_SHOWN if unshown else Holding.SAME
+    own = {element: value for element, value in article.items() if element != "MainSupplier"}
+    supplier = article.get("MainSupplier")
+    matches = [_compare(own, held, ARTICLE_SHOWN)]
+    if isinstance(supplier, Mapping):
+        matches.append(_compare(supplier, held, SUPPLIER_SHOWN))
+    return _together(matches)
 
 
 def supplier_holding(supplier: Mapping[str, Any], carriers: list[InventoryLine]) -> Holding:
     """How the warehouse holds a supplier: as the main supplier of the articles that carry it."""
     if not carriers:
         return Holding.ABSENT
-    matches = [_compare(supplier, line, SUPPLIER_SHOWN) for line in carriers]
-    if any(match is Holding.DIFFERS for match in matches):
-        return Holding.DIFFERS
-    return matches[0]
+    return _together([_compare(supplier, line, SUPPLIER_SHOWN) for line in carriers])
 
 
 def order_holding(order: Mapping[str, Any], held: WmsOrder | None) -> Holding:
@@ -92,6 +82,14 @@ def _compare(payload: Mapping[str, Any], held: InventoryLine, shown: Mapping[str
         elif value is not None:
             unshown = True
     return Holding.SAME_SHOWN if unshown else Holding.SAME
+
+
+def _together(matches: list[Holding]) -> Holding:
+    """One holding for several comparisons of the same record: any difference differs."""
+    for outcome in (Holding.DIFFERS, Holding.SAME_SHOWN):
+        if outcome in matches:
+            return outcome
+    return Holding.SAME
 
 
 def same_value(sent: Any, shown: Any) -> bool:
