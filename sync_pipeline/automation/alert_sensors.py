@@ -178,8 +178,9 @@ def failure_alert_sensor(notifier: Notifier, ui_base_url: str | None = None,
         if any(step.refused for step in others):  # the systems answered: they refused records
             for system in SYSTEMS:
                 _send(notifier, outages.up(system, _seen_by(run)))
-        notifier.send(run_failure_alert(run, others, failed_checks(context.instance, run.run_id),
-                                        context.failure_event.message or "run failed", ui_base_url))
+        # Without a failed step (the run ended before or between steps) Dagster's own message says why.
+        why = (context.failure_event.message or "the run failed").replace(f'"{run.job_name}"', job_label(run))
+        notifier.send(run_failure_alert(run, others, failed_checks(context.instance, run.run_id), why, ui_base_url))
 
     return _sensor
 
