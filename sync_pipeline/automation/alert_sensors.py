@@ -22,7 +22,7 @@ import dagster as dg
 
 from sync_pipeline.assets.reporting import FIRST_REASONS
 from sync_pipeline.automation.alerts import Alert, EmailSender, Notifier, SlackSender, SmtpAccount, run_link
-from sync_pipeline.automation.outages import SYSTEMS, UNREACHABLE_ERRORS, Outages, system_of
+from sync_pipeline.automation.outages import SYSTEMS, Outages, system_of, unreachable
 from sync_pipeline.settings import Settings
 
 IMPLICIT_ASSET_JOB = "__ASSET_JOB"  # what "Materialize" in the asset graph runs
@@ -89,8 +89,7 @@ def step_failure(event: dg.DagsterEvent) -> StepFailure:
     if error is None:
         return StepFailure(step, event.message or "failed")
     message = plain_message(error)
-    unreachable = system_of(message) if error.cls_name in UNREACHABLE_ERRORS else None
-    return StepFailure(step, message, unreachable=unreachable)
+    return StepFailure(step, message, unreachable=system_of(message) if unreachable(error.cls_name or '') else None)
 
 
 @dataclass(frozen=True)
@@ -178,8 +177,9 @@ def failure_alert_sensor(notifier: Notifier, ui_base_url: str | None = None,
         if any(step.refused for step in others):  # the systems answered: they refused records
             for system in SYSTEMS:
                 _send(notifier, outages.up(system, _seen_by(run)))
-        notifier.send(run_failure_alert(run, others, failed_checks(context.instance, run.run_id),
-                                        context.failure_event.message or "run failed", ui_base_url))
+        # Without a failed step (the run ended before or between steps) Dagster's own message says why.
+        why = (context.failure_event.message or "the run failed").replace(f'"{run.job_name}"', job_label(run))
+        notifier.send(run_failure_alert(run, others, failed_checks(context.instance, run.run_id), why, ui_base_url))
 
     return _sensor
 

@@ -33,9 +33,6 @@ ERP, WMS = "24SevenOffice", "Ongoing WMS"
 SYSTEMS = (ERP, WMS)
 KEY_PREFIX = "sync_pipeline/outage/"
 WSDL = "{http://schemas.xmlsoap.org/wsdl/}"
-# The errors that mean "could not get through" (connection, timeout, 5xx, throttling): every
-# RetryableError, named as Dagster keeps a failed step's exception class.
-UNREACHABLE_ERRORS = frozenset({RetryableError.__name__, *(cls.__name__ for cls in RetryableError.__subclasses__())})
 
 
 def _operations(wsdl: Path) -> set[str]:
@@ -53,9 +50,21 @@ def _system_of_operation() -> dict[str, str]:
 
 
 def system_of(message: str) -> str | None:
-    """The system a client error is about, from the SOAP operation it names first (`<Operation>: …`)."""
-    operation = message.split(":", 1)[0].strip()
-    return _system_of_operation().get(operation)
+    """The system a client error is about, from the first SOAP operation it names (`<Operation>: …`, also
+    after a prefix such as BatchAborted's "3 records in a row failed, …: ProcessArticle: connection lost")."""
+    systems = _system_of_operation()
+    return next((systems[part.strip()] for part in message.split(": ") if part.strip() in systems), None)
+
+
+def unreachable(error_class: str) -> bool:
+    """Whether an exception class, by the name Dagster keeps of a failed step's, means "could not get
+    through" (connection, timeout, 5xx, throttling, a batch aborted by them): a RetryableError."""
+    classes, names = [RetryableError], set()
+    while classes:
+        cls = classes.pop()
+        names.add(cls.__name__)
+        classes.extend(cls.__subclasses__())
+    return error_class in names
 
 
 def _moment(value: datetime) -> str:

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     ORDER = "order"
     SHIPMENT = "shipment"
     STOCK = "stock"
+    CANCELLATION = "cancellation"  # an order cancelled on one side, carried to the other (sync/cancellations.py)
 
 
 class State(StrEnum):
@@ -38,6 +39,7 @@ class State(StrEnum):
     SHIPPED = "shipped"  # the WMS shipped the order
     REPORTED = "reported"  # the ERP has the order's shipped status
     WRITTEN = "written"  # the ERP confirmed the stock balance
+    SETTLED = "settled"  # the order is cancelled on both sides, or nothing was left to cancel
     ERROR = "error"  # failed before it ever reached a confirmed stage
 
 
@@ -49,6 +51,7 @@ LIFECYCLE: dict[Kind, tuple[State, ...]] = {
     Kind.ORDER: (State.PENDING, State.SENT, State.SHIPPED, State.REPORTED),
     Kind.SHIPMENT: (State.PENDING, State.REPORTED),
     Kind.STOCK: (State.PENDING, State.WRITTEN),
+    Kind.CANCELLATION: (State.PENDING, State.SETTLED),
 }
 
 # The state record_success sets unless told otherwise.
@@ -58,6 +61,7 @@ SUCCESS_STATE: dict[Kind, State] = {
     Kind.ORDER: State.SENT,
     Kind.SHIPMENT: State.REPORTED,
     Kind.STOCK: State.WRITTEN,
+    Kind.CANCELLATION: State.SETTLED,
 }
 
 

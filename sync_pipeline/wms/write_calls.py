@@ -1,4 +1,4 @@
-"""The three writes, each described once: operation, arguments, record key, and how to read the reply.
+"""The WMS writes, each described once: operation, arguments, record key, and how to read the reply.
 
 The client sends them one by one (WmsClient.process_order, …) or back to back (back_to_back.py);
 both read the same descriptions.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from zeep.helpers import serialize_object
@@ -40,3 +41,14 @@ def order_write(order: Mapping[str, Any]) -> WriteCall:
     return WriteCall("ProcessOrder", {"co": co}, co["OrderInfo"]["GoodsOwnerOrderNumber"],
                      WriteResult.from_file_result, order)
 
+
+
+def order_removal(number: str, delivery_date: datetime) -> WriteCall:
+    """Cancel one customer order by GoodsOwnerOrderNumber: ProcessOrder with OrderOperation Remove.
+
+    Ongoing cancels it while the warehouse has not begun picking and answers Success=false after.
+    The description requires a DeliveryDate even here: the order's own is sent back.
+    """
+    info = {"OrderIdentification": "GoodsOwnerOrderNumber", "OrderOperation": "Remove",
+            "GoodsOwnerOrderNumber": number, "DeliveryDate": delivery_date}
+    return WriteCall("ProcessOrder", {"co": {"OrderInfo": info}}, number, WriteResult.from_file_result)

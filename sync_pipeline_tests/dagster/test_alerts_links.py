@@ -1,13 +1,16 @@
 """Alerts name what failed and link to the run: failed asset checks to the webhook and e-mail, run
-failures to a real local SMTP server (STARTTLS, login), both from the same two alert sensors; Slack
-and e-mail are channels of those sensors, not sensors of their own."""
+failures to a real local SMTP server (STARTTLS, login) and to Slack's API (dagster-slack, through a
+local HTTPS proxy), all from the same two alert sensors; Slack and e-mail are channels of those
+sensors, not sensors of their own."""
 
 from __future__ import annotations
 
 import email
+import json
 import socket
 import ssl
 import subprocess
+import threading
 from email import policy
 from pathlib import Path
 from typing import Iterator
@@ -25,6 +28,61 @@ UI = "https://dagster.example.com/ops"
 SENDER, RECIPIENT = "alerts@example.com", "ops@example.com"
 SMTP_PASSWORD = "smtp-SECRET-2718"
 SLACK_TOKEN = "xoxb-SECRET-31415"
+
+
+def self_signed(folder: Path, host: str) -> tuple[Path, Path]:
+    cert, key = folder / f"{host}.pem", folder / f"{host}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    f"/CN={host}", "-addext", f"subjectAltName=DNS:{host}", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+class SlackApi:
+    """Slack's Web API where the Slack SDK reaches it through HTTPS_PROXY: a local proxy that accepts the
+    CONNECT to slack.com, answers the TLS with its own certificate (trusted through SSL_CERT_FILE) and
+    records each API call, answering {"ok": true} as Slack does."""
+
+    def __init__(self, folder: Path):
+        self.cert, key = self_signed(folder, "slack.com")
+        self._tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._tls.load_cert_chain(self.cert, key)
+        self.calls: list[dict] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.proxy = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:  # closed by stop()
+                return
+            with connection:
+                tunnel = connection.makefile("rb")
+                request_line = tunnel.readline().decode()
+                while tunnel.readline() not in (b"\r\n", b""):
+                    pass
+                connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                with self._tls.wrap_socket(connection, server_side=True) as secure:
+                    self._answer(request_line, secure)
+
+    def _answer(self, tunnel_line: str, secure: ssl.SSLSocket) -> None:
+        stream = secure.makefile("rb")
+        method, path, _ = stream.readline().decode().split(" ", 2)
+        headers = {}
+        while (line := stream.readline().decode().strip()):
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        body = stream.read(int(headers.get("content-length", "0")))
+        self.calls.append({"tunnel": tunnel_line.strip(), "method": method, "path": path,
+                           "authorization": headers.get("authorization"), "json": json.loads(body)})
+        reply = b'{"ok": true}'
+        secure.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                       + f"Content-Length: {len(reply)}\r\n\r\n".encode() + reply)
+
+    def stop(self) -> None:
+        self._listener.close()
 
 
 class Mailbox:
@@ -118,6 +176,30 @@ def test_a_failed_run_is_mailed_by_the_run_failure_sensor_with_a_link(
                                   f"for demo@example.com. Run {result.run_id}: {UI}/runs/{result.run_id}")
     for secret in (WRONG_PASSWORD, SMTP_PASSWORD):
         assert secret not in mail.as_string()
+
+
+def test_a_failed_run_is_posted_to_slack_through_dagster_slack(stack: Stack, webhook: Webhook,
+                                                              instance: dg.DagsterInstance, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    slack = SlackApi(tmp_path)
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {"HTTPS_PROXY": slack.proxy, "SSL_CERT_FILE": str(slack.cert), "SYNC_SLACK_TOKEN": SLACK_TOKEN,
+                        "SYNC_SLACK_CHANNEL": "#warehouse-ops", "SO24_PASSWORD": WRONG_PASSWORD}.items():
+        monkeypatch.setenv(name, value)
+    try:
+        sensors = Sensors(instance, "alert_on_run_failure")
+        assert not sensors.run("sync_all").success
+        sensors.tick()
+    finally:
+        slack.stop()
+    (posted,) = webhook.received
+    (call,) = slack.calls
+    assert call["tunnel"].startswith("CONNECT slack.com:443 ")
+    assert (call["method"], call["path"]) == ("POST", "/api/chat.postMessage")
+    assert call["authorization"] == f"Bearer {SLACK_TOKEN}"
+    assert call["json"] == {"channel": "#warehouse-ops", "text": posted["json"]["text"]}, "the same alert"
+    assert SLACK_TOKEN not in posted["json"]["text"] and WRONG_PASSWORD not in call["json"]["text"]
 
 
 def test_slack_and_email_are_channels_of_the_same_two_sensors(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
+from sync_pipeline.automation.outages import ERP, WMS, system_of, unreachable as unreachable_error
 from sync_pipeline.soap.errors import RetryableError
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.dagster.conftest import Sensors, Stack, Webhook
@@ -78,3 +79,19 @@ def test_a_wms_outage_seen_first_by_a_sensor_tick_ends_with_a_run(stack: Stack, 
     assert kinds(webhook) == [("outage started", "Ongoing WMS"), ("outage ended", "Ongoing WMS")]
     assert webhook.received[1]["json"]["text"].startswith(
         f"Ongoing WMS answers again: run {success.run_id[:8]} (sync_all) reached it at ")
+
+
+@pytest.mark.parametrize("error_class, message, system", [
+    ("RetryableError", "GetOrderSyncList: connection lost (ConnectionError)", ERP),
+    ("QuarantineError", "GetProducts: Limit exceeded. Request is blocked. Quarantine ends at 2026-12-07T05:00:00", ERP),
+    ("BatchAborted", "3 records in a row failed, the rest wait for the next run: ProcessArticle: timed out", WMS),
+])
+def test_a_failure_that_could_not_get_through_names_its_system(error_class: str, message: str, system: str) -> None:
+    import sync_pipeline.sync.writer  # noqa: F401 - BatchAborted, as a run's process has it loaded
+
+    assert unreachable_error(error_class) and system_of(message) == system
+
+
+def test_a_refusal_is_not_an_outage() -> None:
+    assert not unreachable_error("AuthenticationError") and not unreachable_error("Failure")
+    assert system_of("3 record(s) refused in orders_resync, partition 2026-11-20") is None

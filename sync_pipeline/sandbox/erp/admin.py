@@ -8,6 +8,9 @@ A batch with one bad record is refused whole (HTTP 400 naming the record and fie
 To stage changes on another day (e.g. for a daily resync), `POST /_sandbox/<kind>/date_changed` with
 `[{"OrderId": 7, "DateChanged": "2026-11-20T10:00:00+00:00"}]` sets the DateChanged of existing
 records (and an order's registration time, if later) and changes nothing else. Times need an offset.
+
+`POST /_sandbox/<kind>/delete` with `[{"OrderId": 7}]` deletes records, as a user deleting an order in
+24SevenOffice: the service no longer lists or returns it.
 """
 
 from __future__ import annotations
@@ -38,8 +41,11 @@ class ErpAdmin:
         kind, _, action = route.partition("/")
         if method == "POST" and action == "date_changed" and kind in self._repositories:
             return _set_dates(self._repositories[kind], kind, _as_list(body))
+        if method == "POST" and action == "delete" and kind in self._repositories:
+            return _delete(self._repositories[kind], kind, _as_list(body))
         known = ", ".join([f"GET/POST {name}" for name in self._repositories]
-                          + [f"POST {name}/date_changed" for name in self._repositories] + ["POST demo"])
+                          + [f"POST {name}/date_changed" for name in self._repositories]
+                          + [f"POST {name}/delete" for name in self._repositories] + ["POST demo"])
         raise AdminError(f"no admin route {method} /_sandbox/{route} (this sandbox has: {known})", 404)
 
     @staticmethod
@@ -84,6 +90,20 @@ def _set_dates(repository: Repository, route: str, items: list[Any]) -> list[dic
             repository.store.put(repository.kind, key, document)
             saved.append(public(document))
     return saved
+
+
+def _delete(repository: Repository, route: str, items: list[Any]) -> dict[str, list[Any]]:
+    keys = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) != {repository.key}:
+            raise AdminError(f"{route}[{index}]: expected exactly {{\"{repository.key}\": ...}}")
+        if repository.get(item[repository.key]) is None:
+            raise AdminError(f"{route}[{index}] ({repository.key} {item[repository.key]}): no such record", 404)
+        keys.append(item[repository.key])
+    with repository.store.lock:
+        for key in keys:
+            repository.store.delete(repository.kind, key)
+    return {"deleted": keys}
 
 
 def _as_list(body: Any) -> list[Any]:
