@@ -43,7 +43,7 @@ class InventoryReplies(ReplyReader[InventoryLine]):
 
     def fast_items(self, result: etree._Element, notes: Notes) -> list[InventoryLine]:
         values = self._result.read(result, notes)
-        if not values["InventoryLines"]:
+        if not values or not values["InventoryLines"]:
             raise Unusual("a page without lines")  # the last page of every read: zeep's, and cheap
         return inventory_lines(values)
 
