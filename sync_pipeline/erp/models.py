@@ -172,6 +172,14 @@ class DeliveryMethod(ErpModel):
     Description: str | None = None
 
 
+class RowType(StrEnum):
+    """InvoiceRow.Type: a row that only carries text is Text or TextBold."""
+
+    NORMAL = "Normal"
+    TEXT = "Text"
+    TEXT_BOLD = "TextBold"
+
+
 class InvoiceRow(ErpModel):
     ProductId: int | None = None
     RowId: int | None = None
@@ -180,6 +188,8 @@ class InvoiceRow(ErpModel):
     Name: str | None = None
     ProductNo: str | None = None
     QuantityDelivered: Decimal | None = None
+    QuantityRest: Decimal | None = None
+    Type: RowType | None = None
 
 
 class PhoneNumber(ErpModel):
@@ -226,6 +236,8 @@ class InvoiceOrder(ErpModel):
     YourReference: str | None = None
     DeliveryMethod: _DeliveryMethod | None = None
     InvoiceTitle: str | None = None
+    InvoiceText: str | None = None  # printed on the invoice; the shipped process appends tracking to it
+    DeliveryAlternative: str | None = None
     CustomerId: int | None = None
     CustomerName: str | None = None
     CustomerDeliveryName: str | None = None
@@ -241,6 +253,28 @@ class InvoiceOrder(ErpModel):
     @classmethod
     def _rows_as_list(cls, value: Any) -> list[Any]:
         return unwrap_array(value, "InvoiceRow")
+
+
+class RowDelivery(BaseModel):
+    """What the warehouse delivered of one order row, as SaveInvoices writes it (ChangeState Edit)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    RowId: int
+    QuantityDelivered: Decimal
+    QuantityRest: Decimal
+
+
+class OrderShipment(BaseModel):
+    """Everything the shipped process writes to one order in one SaveInvoices: the shipped status, the
+    whole new text of free-text fields (the merchant's text with the tracking line appended) and the
+    delivered quantities of its rows. Absolute values: writing it twice gives the same order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: OrderStatus
+    texts: dict[str, str] = {}
+    rows: tuple[RowDelivery, ...] = ()
 
 
 class Company(ErpModel):

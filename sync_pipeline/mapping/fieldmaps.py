@@ -52,6 +52,7 @@ class FieldMap:
     client_fields: frozenset[str] = frozenset()
     # Nested structures configured rows write into, completed by the mapper (structures.py).
     structures: tuple[NestedStructure, ...] = ()
+    note: str = ""  # what the table alone does not say, rendered under it in docs/field-maps.md
 
     def extended(self, extra: Iterable[FieldRow], structures: Iterable[NestedStructure] = ()) -> FieldMap:
         """This table with configured rows appended (and the structures they write into)."""
@@ -99,6 +100,11 @@ ORDER_INFO = FieldMap(
     ),
     # OrderId is the WMS's own id of the order.
     client_fields=frozenset({"OrderIdentification", "OrderOperation", "OrderId"}),
+    note=("`WayOfDeliveryType` is identified by its `Code` (by its `Name` without one) and sent with "
+          "`WayOfDeliveryTypeOperation` `CreateOrUpdate`, so a delivery method renamed in 24SevenOffice is "
+          "renamed in the warehouse; `SYNC_WAY_OF_DELIVERY_NAMES=warehouse` sends `CreateOrFind` (the warehouse "
+          "keeps its own names). An order without a `DeliveryMethod` may take its freight row's text as "
+          "`WayOfDelivery` and `WayOfDeliveryType ⇒ Name` (`SYNC_FREIGHT_ROW_PATTERN`, off by default)."),
 )
 
 CUSTOMER = FieldMap(
@@ -167,6 +173,9 @@ ORDER_LINE = FieldMap(
     constants=MappingProxyType({"ArticleIdentification": "ProductCode"}),
     client_fields=frozenset({"OrderLineIdentification", "ArticleIdentification", "SubOrderLineSpecification",
                              "OrderLineSystemId", "ArticleSystemId"}),
+    note=("Only rows with a product become lines. Rows without a `ProductId` (freight, fees, discounts) and "
+          "text rows (`InvoiceRow ⇒ Type` `Text` or `TextBold`) are left out of the warehouse order and listed "
+          "in the run's `rows_left_out`; an order with no other rows is refused (nothing to pick)."),
 )
 
 SUPPLIER = FieldMap(

@@ -85,6 +85,8 @@ def _table(fieldmap: FieldMap) -> str:
              for target, value in fieldmap.constants.items()]
     lines += [table(["Ongoing WMS field", "24SevenOffice field", "If empty", "Conversion", "Required"], rows,
                     escape=False), ""]
+    if fieldmap.note:
+        lines += [fieldmap.note, ""]
     return "\n".join(lines)
 
 
@@ -126,11 +128,12 @@ company id) and the 24SevenOffice field, e.g. `1001.InvoiceRows[1].Quantity: row
 InvoiceRow ⇒ Quantity must be above zero, got 0`. Other records go on.
 
 - Required fields (the *Required* column) must have a value: a product needs `Id` and `No`, an order
-  `OrderId` and `CustomerId`, every order row `ProductId`, `RowId` and `Quantity`, a supplier `Id`.
+  `OrderId` and `CustomerId`, every row with a product `RowId` and `Quantity`, a supplier `Id`.
 - Product text longer than 24SevenOffice's own limits is refused ({limits} characters).
   Ongoing WMS may allow less; it then refuses the article with a message, stored with the record.
-- An order without rows is refused; so is a row with a quantity of zero or less, and two rows with
-  the same `RowId` (it becomes ExternalOrderLineCode, which must be unique within an order).
+- An order without rows, or with only rows without a product, is refused; so is a row with a
+  quantity of zero or less, and two rows with the same `RowId` (it becomes ExternalOrderLineCode,
+  which must be unique within an order).
 - Identifiers (*key* conversion) with control characters (tab, newline and the like) are refused;
   in free text, control characters other than tab and newline are removed.
 - Country codes are upper-cased and otherwise passed on unchanged, even when they are not two

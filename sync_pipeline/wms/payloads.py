@@ -3,8 +3,8 @@
 The mapping layer gives plain dicts with the WSDL's element names and only business data
 (article number, name, weight, addresses, lines...). These functions add what the schema
 requires to identify the record and say what to do with it (CreateOrUpdate by article number,
-by goods owner order number, by customer number, by supplier number; CreateOrFind of a way of
-delivery by its code), the required flags with neutral values, and nil for required-but-nillable
+by goods owner order number, by customer number, by supplier number; CreateOrUpdate of a way of
+delivery by its code, so a name changed in the ERP follows), the required flags with neutral values, and nil for required-but-nillable
 ids ("not set"). They also make values safe to
 send: floats become Decimals (a float can render in scientific notation, which xs:decimal
 refuses), dates become midnight datetimes, aware datetimes become UTC.
@@ -112,14 +112,22 @@ def order_line(line: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+WAY_OF_DELIVERY_OPERATIONS = ("CreateOrUpdate", "CreateOrFind", "Find")  # the description's enumeration
+
+
 def way_of_delivery_type(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A WayOfDeliveryType found by Code (or Name, without a code), created when the warehouse
-    lacks it; an existing one is linked unchanged, so the ERP never renames the warehouse's own."""
+    """A WayOfDeliveryType identified by Code (or Name, without a code), created when the warehouse
+    lacks it. CreateOrUpdate (unless the fields name another operation): an existing one takes the
+    name sent, so a way of delivery renamed in the ERP is renamed in the warehouse; CreateOrFind
+    links an existing one unchanged."""
     if not fields.get("Code") and not fields.get("Name"):
         raise ValueError("WayOfDeliveryType needs a Code or a Name")
+    operation = fields.get("WayOfDeliveryTypeOperation") or "CreateOrUpdate"
+    if operation not in WAY_OF_DELIVERY_OPERATIONS:
+        raise ValueError(f"WayOfDeliveryTypeOperation must be one of {WAY_OF_DELIVERY_OPERATIONS}, got {operation!r}")
     return {
         **plain(fields),
-        "WayOfDeliveryTypeOperation": "CreateOrFind",
+        "WayOfDeliveryTypeOperation": operation,
         "WayOfDeliveryTypeIdentification": "Code" if fields.get("Code") else "Name",
     }
 

@@ -219,13 +219,17 @@ def test_a_single_string_is_not_taken_for_a_list_of_characters() -> None:
         payloads.inventory_query(max_articles=1, article_system_id_from=0, article_numbers="SKU-1001")
 
 
-def test_way_of_delivery_type_is_found_by_code_or_created(ours: zeep.Client) -> None:
+def test_way_of_delivery_type_is_created_or_updated_by_code(ours: zeep.Client) -> None:
     order = {**ORDER, "OrderInfo": {**ORDER["OrderInfo"], "WayOfDeliveryType": {"Code": "7", "Name": "DHL Parcel"}}}
     co = payloads.customer_order(order)
     delivery = co["OrderInfo"]["WayOfDeliveryType"]
-    assert delivery["WayOfDeliveryTypeOperation"] == "CreateOrFind"  # never renames the warehouse's own
+    assert delivery["WayOfDeliveryTypeOperation"] == "CreateOrUpdate"  # a name renamed in the ERP follows
     assert delivery["WayOfDeliveryTypeIdentification"] == "Code"
     render(ours, "ProcessOrder", co=co)
+    kept = payloads.way_of_delivery_type({"Code": "7", "Name": "DHL", "WayOfDeliveryTypeOperation": "CreateOrFind"})
+    assert kept["WayOfDeliveryTypeOperation"] == "CreateOrFind"  # the warehouse keeps its own names
+    with pytest.raises(ValueError, match="WayOfDeliveryTypeOperation"):
+        payloads.way_of_delivery_type({"Code": "7", "WayOfDeliveryTypeOperation": "FindOrCreate"})
     by_name = payloads.way_of_delivery_type({"Name": "Pickup"})
     assert by_name["WayOfDeliveryTypeIdentification"] == "Name"
     with pytest.raises(ValueError):

@@ -12,9 +12,17 @@
   unknown article, a duplicate ExternalOrderLineCode or NumberOfItems <= 0 refuses the whole order.
 - Remove cancels (status 1000). Orders hold their items in stock by status (inventory.HOLDS).
 - Reaching 450 Sent (or any later shipped status) the first time sets ShippedTime, picks every line in
-  full and withdraws the picked items from physical stock (never below zero: the sandbox does not
-  model shortages). Every change sets LastUpdated; a status change sets OrderStatusChangedTime.
+  full, or as much as the warehouse says it picked of a line (a short pick, set_status's `picked`, by
+  ExternalOrderLineCode), and withdraws the picked items from physical stock (never below zero).
+  Every change sets LastUpdated; a status change sets OrderStatusChangedTime.
+- Parcels: each waybill the warehouse gives (UpdateOrder's, or set_status's WayBill and `parcels`) is
+  one OrderTrackingInfo of the order, once; the order's own WayBill is the first one given. The
+  transporter the warehouse booked (set_status's `transporter`) is the Order's Transporter.
 - UpdateOrder (status and/or waybill) is the warehouse's own action and is allowed at any status.
+- Ways of delivery are a register of the goods owner's (WayOfDeliveryType, by Code or by Name) that
+  orders link to. CreateOrFind links an existing one unchanged (creates a missing one), CreateOrUpdate
+  also gives an existing one the Name sent (every order linked to it shows the new name), Find links
+  an existing one and refuses the order if there is none.
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ from sync_pipeline.sandbox.wms.values import sent, text
 
 KIND = "order"
 BY_ID = "order-by-id"
+WAYS_OF_DELIVERY = "way-of-delivery"  # the register, by Code ("name:<Name>" for one made without a code)
+WAY_OF_DELIVERY_OPERATIONS = ("CreateOrUpdate", "CreateOrFind", "Find")
 
 # How a request finds the record and what it asks for (not data), and what the warehouse sets itself.
 INFO_INSTRUCTIONS = ("OrderIdentification", "OrderOperation", "OrderId", "GoodsOwnerOrderNumber", "WayOfDeliveryType")
@@ -108,37 +118,40 @@ class OrderBook:
         if operation == "Remove":
             return self._change(existing, statuses.CANCELLED), "cancelled"
         lines = self._resolve_lines(co.get("CustomerOrderLines"), existing)
+        way_of_delivery = self._way_of_delivery(co["OrderInfo"].get("WayOfDeliveryType"))
         if existing is None:
-            return self._create(number, co, lines), "created"
-        return self._update(existing, co, lines), "updated"
+            order, verb = self._create(number, co, lines, way_of_delivery), "created"
+        else:
+            order, verb = self._update(existing, co, lines, way_of_delivery), "updated"
+        return order, verb
 
-    def _create(self, number: str, co: Mapping[str, Any], lines: list[dict[str, Any]] | None) -> dict[str, Any]:
+    def _create(self, number: str, co: Mapping[str, Any], lines: list[dict[str, Any]] | None,
+                way_of_delivery: dict[str, Any] | None) -> dict[str, Any]:
         now = self._now()
         order = {"OrderId": self._store.next_id("order-id"), "GoodsOwnerOrderNumber": number,
                  "ConsigneeId": self._store.next_id("consignee-id"), "OrderStatusNumber": statuses.OPEN,
                  "CreatedDate": now, "LastUpdated": now, "OrderStatusChangedTime": now, "ShippedTime": None,
                  "WayBill": None, "Tracking": [], "OrderInfo": {}, "Customer": {}, "Lines": lines or []}
-        self._apply_content(order, co)
+        self._apply_content(order, co, way_of_delivery)
         self._store.put(BY_ID, order["OrderId"], {"GoodsOwnerOrderNumber": number})
         return self._save(order, before={})
 
-    def _update(self, existing: dict[str, Any], co: Mapping[str, Any],
-                lines: list[dict[str, Any]] | None) -> dict[str, Any]:
+    def _update(self, existing: dict[str, Any], co: Mapping[str, Any], lines: list[dict[str, Any]] | None,
+                way_of_delivery: dict[str, Any] | None) -> dict[str, Any]:
         before = self._bookings(existing)
         order = dict(existing)
         if lines is not None:
             order["Lines"] = lines
-        self._apply_content(order, co)
+        self._apply_content(order, co, way_of_delivery)
         order["LastUpdated"] = self._now()
         return self._save(order, before)
 
-    def _apply_content(self, order: dict[str, Any], co: Mapping[str, Any]) -> None:
+    def _apply_content(self, order: dict[str, Any], co: Mapping[str, Any],
+                       way_of_delivery: dict[str, Any] | None) -> None:
         info = co["OrderInfo"]
         order["OrderInfo"] = {**order["OrderInfo"], **sent(info, INFO_INSTRUCTIONS)}
-        delivery_type = sent(info.get("WayOfDeliveryType") or {})
-        if delivery_type.keys() & {"Code", "Name"}:
-            order["OrderInfo"]["WayOfDeliveryType"] = {key: delivery_type[key] for key in ("Code", "Name")
-                                                       if key in delivery_type}
+        if way_of_delivery is not None:
+            order["OrderInfo"]["WayOfDeliveryType"] = way_of_delivery
         customer = co.get("Customer")
         if customer:
             merged = {**order["Customer"], **sent(customer, CUSTOMER_INSTRUCTIONS)}
@@ -177,6 +190,43 @@ class OrderBook:
         for line in resolved:  # ids only once the whole order is accepted
             line["OrderLineSystemId"] = line["OrderLineSystemId"] or self._store.next_id("order-line-id")
         return resolved
+
+    def _way_of_delivery(self, requested: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """The way of delivery the order links to (None: none sent), the register updated as the operation
+        says; refuses the order (before anything is kept) for an unknown operation or a Find of a missing one."""
+        if not requested:
+            return None
+        operation = requested.get("WayOfDeliveryTypeOperation")
+        identification = requested.get("WayOfDeliveryTypeIdentification")
+        if operation not in WAY_OF_DELIVERY_OPERATIONS:
+            raise Refused(f"WayOfDeliveryTypeOperation {operation} is not supported; use one of "
+                          f"{', '.join(WAY_OF_DELIVERY_OPERATIONS)}")
+        if identification not in ("Code", "Name"):
+            raise Refused(f"WayOfDeliveryTypeIdentification {identification} is not supported; use Code or Name")
+        code, name = text(requested.get("Code")), text(requested.get("Name"))
+        wanted = code if identification == "Code" else name
+        if not wanted:
+            raise Refused(f"WayOfDeliveryType: {identification} is missing")
+        found = self._store.get(WAYS_OF_DELIVERY, code) if identification == "Code" else next(
+            (way for way in self._store.all(WAYS_OF_DELIVERY) if way.get("Name") == name), None)
+        if found is None:
+            if operation == "Find":
+                raise Refused(f"WayOfDeliveryType with {identification} {wanted} does not exist")
+            found = {key: value for key, value in (("Code", code), ("Name", name)) if value}
+            self._store.put(WAYS_OF_DELIVERY, code or f"name:{name}", found)
+        elif operation == "CreateOrUpdate" and identification == "Code" and name and name != found.get("Name"):
+            found = {**found, "Name": name}
+            self._store.put(WAYS_OF_DELIVERY, code, found)
+            self._rename_linked(found)
+        return dict(found)
+
+    def _rename_linked(self, way: Mapping[str, Any]) -> None:
+        """Orders link to a way of delivery: each one linked to this code shows its new name."""
+        for order in self.all():
+            linked = order["OrderInfo"].get("WayOfDeliveryType") or {}
+            if linked.get("Code") == way["Code"] and linked.get("Name") != way.get("Name"):
+                order["OrderInfo"] = {**order["OrderInfo"], "WayOfDeliveryType": dict(way)}
+                self._store.put(KIND, order["GoodsOwnerOrderNumber"], order)
 
     def _article_of(self, line: Mapping[str, Any], label: str) -> dict[str, Any]:
         identification = line.get("ArticleIdentification")
@@ -220,17 +270,30 @@ class OrderBook:
             self._change(order, order["OrderStatusNumber"] if status is None else status, waybill)
         return _update_result(True, f"Order {order['GoodsOwnerOrderNumber']} updated", order["OrderId"])
 
-    def set_status(self, number: str, status: int, waybill: str | None = None) -> dict[str, Any]:
-        """The warehouse moves an order on (admin route); raises UnknownOrder or ValueError."""
+    def set_status(self, number: str, status: int, waybill: str | None = None, *,
+                   parcels: list[dict[str, str]] | None = None, transporter: dict[str, str] | None = None,
+                   picked: Mapping[str, Decimal] | None = None) -> dict[str, Any]:
+        """The warehouse moves an order on (admin route); raises UnknownOrder or ValueError.
+
+        parcels: [{"Waybill", "TrackingUrl" (optional)}] besides `waybill`; transporter: {"Code", "Name",
+        "ServiceCode"}; picked: ExternalOrderLineCode -> items picked, for the lines not picked in full,
+        given when the order ships.
+        """
         if not statuses.is_known(status):
             raise ValueError(f"unknown order status {status}; known: {sorted(statuses.STANDARD_STATUSES)}")
         with self._store.lock:
             order = self.get(number)
             if order is None:
                 raise UnknownOrder(f"order {number} does not exist")
-            return self._change(order, status, waybill)
+            if picked:
+                _check_picked(order, status, picked)
+            if transporter:
+                order = {**order, "Transporter": dict(transporter)}
+            return self._change(order, status, waybill, parcels=parcels or [], picked=picked or {})
 
-    def _change(self, order: dict[str, Any], status: int, waybill: str | None = None) -> dict[str, Any]:
+    def _change(self, order: dict[str, Any], status: int, waybill: str | None = None, *,
+                parcels: list[dict[str, str]] | None = None,
+                picked: Mapping[str, Decimal] | None = None) -> dict[str, Any]:
         now = self._now()
         before = self._bookings(order)
         order = dict(order)
@@ -239,13 +302,21 @@ class OrderBook:
             order["OrderStatusChangedTime"] = now
         if statuses.has_left_warehouse(status) and not order.get("ShippedTime"):
             order["ShippedTime"] = now
+            order["Lines"] = [dict(line) for line in order["Lines"]]
             for line in order["Lines"]:
-                line["PickedNumberOfItems"] = line["NumberOfItems"]
-                self._inventory.withdraw(self._number_of(line), Decimal(str(line["NumberOfItems"])))
+                quantity = (picked or {}).get(line.get("ExternalOrderLineCode") or "", line["NumberOfItems"])
+                line["PickedNumberOfItems"] = quantity
+                self._inventory.withdraw(self._number_of(line), Decimal(str(quantity)))
+        given = ([{"Waybill": waybill}] if waybill else []) + list(parcels or [])
         if waybill is not None and waybill != order.get("WayBill"):
             order["WayBill"] = waybill
-            if waybill:
-                order["Tracking"] = [*order.get("Tracking", []), {"Waybill": waybill, "Created": now}]
+        elif not order.get("WayBill") and given:
+            order["WayBill"] = given[0]["Waybill"]
+        tracked = {t["Waybill"] for t in order.get("Tracking", [])}
+        for parcel in given:
+            if parcel["Waybill"] not in tracked:
+                tracked.add(parcel["Waybill"])
+                order["Tracking"] = [*order.get("Tracking", []), {**parcel, "Created": now}]
         order["LastUpdated"] = now
         return self._save(order, before)
 
@@ -284,6 +355,21 @@ def _check_changeable(order: Mapping[str, Any]) -> None:
         raise Refused(f"Order cannot be updated, it is cancelled (status {status})")
     if statuses.warehouse_started(status):
         raise Refused(f"Order cannot be updated, the warehouse has started working on it (status {status})")
+
+
+def _check_picked(order: Mapping[str, Any], status: int, picked: Mapping[str, Decimal]) -> None:
+    """Picked quantities are the warehouse's when it ships: for lines of the order, none above what was ordered."""
+    if not statuses.has_left_warehouse(status) or order.get("ShippedTime"):
+        raise ValueError(f"order {order['GoodsOwnerOrderNumber']}: picked quantities are given when the order "
+                         f"ships (status {statuses.SENT} or later, the first time)")
+    ordered = {line.get("ExternalOrderLineCode"): Decimal(str(line["NumberOfItems"])) for line in order["Lines"]}
+    for code, quantity in picked.items():
+        if code not in ordered:
+            raise ValueError(f"order {order['GoodsOwnerOrderNumber']}: no line with ExternalOrderLineCode {code}; "
+                             f"lines: {', '.join(sorted(str(c) for c in ordered))}")
+        if not 0 <= quantity <= ordered[code]:
+            raise ValueError(f"order {order['GoodsOwnerOrderNumber']}, line {code}: picked {quantity} must be from 0 "
+                             f"to the {ordered[code]} ordered")
 
 
 def _update_result(success: bool, message: str, order_id: int | None = None) -> dict[str, Any]:
