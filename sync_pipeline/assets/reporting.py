@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 import dagster as dg
 
@@ -13,6 +13,7 @@ from sync_pipeline.processes.runner import SWITCHED_OFF, UNKNOWN_ELEMENTS
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.utc import utc_text
 
 MAX_FAILURE_ROWS = 200
 MAX_DEAD_LETTER_ROWS = 200
@@ -37,7 +38,7 @@ def cell(text: object) -> str:
 
 
 def _moment(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+    return utc_text(value) if value is not None else ""
 
 
 def _next_attempt(entry: LedgerEntry | None) -> str:
@@ -108,8 +109,7 @@ def cursor_line(cursor: Cursor) -> str:
     if cursor.moment is None:
         return "no changes read yet: the next run reads every record"
     moment = cursor.moment
-    shown = (f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC" if moment.tzinfo is not None
-             else f"{moment:%Y-%m-%d %H:%M:%S} (source's time)")
+    shown = utc_text(moment) if moment.tzinfo is not None else f"{moment:%Y-%m-%d %H:%M:%S} (source's time)"
     line = f"changes read up to {shown}"
     if cursor.recent:
         keys = sorted(cursor.recent)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 import sqlalchemy as sa
 
+from sync_pipeline.utc import utc_iso
 from sync_pipeline.ledger.engine import DEFAULT_SCHEMA, build_engine
 from sync_pipeline.ledger.migrations import migrate
 from sync_pipeline.ledger.schema import stock_history
@@ -331,4 +332,4 @@ def history_markdown(article_number: str, database_url: str | None = None,
 
 
 def _iso(moment: object) -> str:
-    return pd.Timestamp(moment).tz_convert("UTC").isoformat(timespec="seconds").replace("+00:00", "Z")
+    return utc_iso(pd.Timestamp(moment).to_pydatetime(), timespec="seconds")

@@ -25,7 +25,7 @@ def test_failures_show_attempts_and_when_each_record_goes_next(tmp_path) -> None
 
     rows = failures_markdown(report).splitlines()
     assert rows[0] == "| record | field | reason | retryable | attempts | next attempt |"
-    next_at = waiting.next_attempt_at.strftime("%Y-%m-%d %H:%M UTC")
+    next_at = waiting.next_attempt_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     assert waiting.next_attempt_at > NOW + timedelta(seconds=1)
     assert rows[2] == f"| SKU-1001 |  | Timeout expired | yes | 2 | {next_at} |"
     assert rows[3] == "| SKU-1002 | ArticleName | ArticleName too long | no | 1 | dead-lettered |"
@@ -33,7 +33,7 @@ def test_failures_show_attempts_and_when_each_record_goes_next(tmp_path) -> None
 
     letters = dead_letters_markdown(report.ledger)
     assert letters.startswith("1 dead-lettered article record(s).")
-    assert "| 2 | error | ArticleName | ArticleName too long | 1 | 2026-11-20 10:00 UTC |" in letters
+    assert "| 2 | error | ArticleName | ArticleName too long | 1 | 2026-11-20 10:00:00 UTC |" in letters
     metadata = report_metadata(report)
     assert metadata["dead_lettered"].value == 0, "this run left out no dead-lettered record"
     assert metadata["dead_letters"].value == letters
