@@ -28,11 +28,11 @@ from sync_pipeline.sandbox.demo_stack import sandbox_environment
 from sync_pipeline_tests.dagster.conftest import Webhook
 from sync_pipeline_tests.dagster.test_failure_alerts import assert_for_people
 from sync_pipeline_tests.ports import free_ports
+from sync_pipeline_tests.waiting import PATIENCE, until
 
 PROJECT = Path(__file__).resolve().parents[2]
 DAY = "2026-11-20"
 INTERVAL = 5  # SYNC_SENSOR_INTERVAL_SECONDS: how often the daemon ticks the order and alert sensors
-PATIENCE = 300  # seconds any one awaited event may take on a loaded two-core machine
 GraphQL = Callable[..., dict[str, Any]]
 
 SCHEDULE = """query Schedule($selector: ScheduleSelector!) { scheduleOrError(scheduleSelector: $selector) {
@@ -74,17 +74,6 @@ class Sandboxes:
         with suppress(requests.RequestException):
             return requests.get(f"{base}/_sandbox/state", timeout=5).ok
         return False
-
-
-def until(condition: Callable[[], Any], what: str, seconds: float = PATIENCE) -> Any:
-    """Waits for `condition` to hold (a state the daemon reaches in its own time), up to `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"waited {seconds} s in vain for: {what}")
 
 
 @contextmanager

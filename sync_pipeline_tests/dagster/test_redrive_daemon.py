@@ -7,9 +7,8 @@ partition). The fixed one is sent and its partition goes; the other fails again,
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -17,11 +16,11 @@ from benchmarks.pf5_freshness import dagster_dev
 from sync_pipeline_tests.dagster.conftest import Stack
 from sync_pipeline_tests.dagster.test_dry_run import reset_calls, writes_made
 from sync_pipeline_tests.dagster.test_redrive import LONG_NAME
+from sync_pipeline_tests.waiting import until
 
 INTERVAL = 2  # SYNC_SENSOR_INTERVAL_SECONDS: how often the daemon ticks failed_records_partitions
 ARTICLE_3, ARTICLE_5 = "article:SKU-1003 (product 3)", "article:SKU-1005 (product 5)"
 FINISHED = ("SUCCESS", "FAILURE", "CANCELED")
-PATIENCE = 300  # seconds any one awaited state may take on a loaded two-core machine
 
 LAUNCH = """mutation Launch($params: ExecutionParams!) { launchRun(executionParams: $params) {
   __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
@@ -33,17 +32,6 @@ BACKFILL = """mutation Backfill($params: LaunchBackfillParams!) { launchPartitio
   __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }"""
 BACKFILL_STATUS = """query Status($id: String!) { partitionBackfillOrError(backfillId: $id) {
   ... on PartitionBackfill { status } } }"""
-
-
-def until(condition: Callable[[], Any], what: str) -> Any:
-    """Waits for `condition` to hold (a state the daemon reaches in its own time), up to PATIENCE seconds."""
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"waited {PATIENCE} s in vain for: {what}")
 
 
 def failed_records(graphql: Any) -> dict[str, list[str]]:
