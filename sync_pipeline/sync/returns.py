@@ -57,9 +57,10 @@ def read_returns_of(erp: Erp, wms: Wms, order_ids: Sequence[int], *, gate: Gate 
 def _show(erp: Erp, found: Iterable[ReturnOrder], report: SyncReport, gate: Gate) -> None:
     returns = sorted(found, key=lambda r: (_order_key(r.OrderNumber), r.ReturnOrderId))
     numbers = sorted({int(r.OrderNumber) for r in returns if r.OrderNumber and r.OrderNumber.isdigit()})
-    erp_orders = {o.OrderId: o for o in erp.orders(numbers)} if numbers else {}
-    ours = [r for r in returns if r.OrderNumber and r.OrderNumber.isdigit() and int(r.OrderNumber) in erp_orders]
-    not_ours = [r for r in returns if r not in ours]
+    erp_orders = {o.OrderId: o for o in erp.orders(numbers) if o.APIException is None} if numbers else {}
+    known = {str(order_id) for order_id in erp_orders}
+    ours = [r for r in returns if r.OrderNumber in known]
+    not_ours = [r for r in returns if r.OrderNumber not in known]
     rows = return_rows(ours, {str(i): service_text(o.OrderStatus) for i, o in erp_orders.items()})
     report.details[RETURN_ORDERS] = len(ours)
     report.details[RETURNED_ITEMS] = str(sum((Decimal(row["returned"]) for row in rows), Decimal(0)))
