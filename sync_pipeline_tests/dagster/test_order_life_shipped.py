@@ -1,13 +1,15 @@
 """Order life, shipped side, through Dagster and both seeded sandboxes: demo order 1 shipped in two parcels
 and picked short. The operator sees the parcels, carrier and shortfall in erp_shipped_orders' metadata,
 the ERP order carries the tracking line under the merchant's text and each row's delivered quantity, and
-the shortfall is alerted once (check no_short_shipments), not by the runs after."""
+the shortfall is alerted once (check no_short_shipments), not by the runs after. An order the warehouse
+marks Returned (800) does not start report_shipped."""
 
 from __future__ import annotations
 
 import dagster as dg
 
 from sync_pipeline_tests.dagster.conftest import Sensors, Stack, Webhook, materialization_metadata
+from sync_pipeline_tests.dagster.test_sensors import Ticks
 
 MERCHANT_TEXT = "Takk for handelen! Bytterett 30 dager."  # the demo orders' own InvoiceText
 CARRIER = "Posten Norge – Pakke til hentested"  # demo order 1's way of delivery: no transporter booked
@@ -55,3 +57,20 @@ def test_a_tracked_short_shipment_is_shown_written_once_and_alerted_once(stack: 
     assert len(webhook.received) == 1, "the shortfall is alerted once"
     order = {o["OrderId"]: o for o in stack.erp_admin.get("state")["orders"]}[1]
     assert order["InvoiceText"] == f"{MERCHANT_TEXT}\nTracking: WB-1, WB-2 ({CARRIER})", "appended once"
+
+
+def test_the_shipped_sensor_does_not_take_a_returned_order_for_a_shipment(stack: Stack,
+                                                                          instance: dg.DagsterInstance) -> None:
+    from sync_pipeline.definitions import build_definitions  # reads the settings the stack set: import late
+
+    defs = build_definitions()
+    assert defs.resolve_job_def("sync_all").execute_in_process(instance=instance).success
+    ticks = Ticks(defs, "wms_shipped_orders", instance)
+    assert isinstance(ticks.tick(), str)
+
+    stack.wms_admin.post("orders/1/status", {"OrderStatusNumber": 800})  # Returned
+    assert "no order newly shipped (0 shipped" in str(ticks.tick())
+
+    stack.wms_admin.post("orders/2/status", {"OrderStatusNumber": 450})
+    request = ticks.tick()
+    assert isinstance(request, dg.RunRequest) and request.tags["sync_pipeline/orders"] == "2"
