@@ -29,7 +29,6 @@ from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.gate import Gate, no_gate, version_of
 from sync_pipeline.sync.orders import FIRST_LOCKED_STATUS, OrderOptions
 from sync_pipeline.sync.report import SyncReport
-from sync_pipeline.sync.shipped import LAST_SHIPPED_STATUS
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 from sync_pipeline.wms.held import Holding
 
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
     from sync_pipeline.processes.protocols import Erp, Wms
     from sync_pipeline.wms.models import WmsOrder
 
-FIRST_CANCELLED_STATUS = LAST_SHIPPED_STATUS + 1  # 1000 Cancelled, and a warehouse's own cancel statuses above
+FIRST_CANCELLED_STATUS = 1000  # Cancelled, and a warehouse's own cancel statuses above (800 is Returned: shipped)
 CLOCK_SKEW = timedelta(minutes=1)
 TOO_LATE = "too late to cancel: ship or intercept"
 DELETED = "deleted"
