@@ -42,6 +42,7 @@ from sync_pipeline.stock.frames import erp_frame, wms_frame
 from sync_pipeline.stock.history import Standing
 from sync_pipeline.stock.quantity import from_units
 from sync_pipeline.sync.returns import RETURNED_STATUS, return_rows
+from sync_pipeline.sync.shipped import LAST_SHIPPED_STATUS as SHIPPED_UP_TO
 
 LAST_SHIPPED_STATUS = 999  # WMS statuses from 1000 on are cancellations
 RETURNS_PROCESS = "returns"  # shown when this process is on (processes/returns.py), never counted
@@ -178,8 +179,8 @@ def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]
                                             "wms_order_id": wms_order.OrderId})
             continue
         erp_status = service_text(erp_order.OrderStatus)
-        if wms_order.OrderStatusNumber == RETURNED_STATUS:
-            continue  # came back: shipped once, so Sent in the ERP is right, and no shipment to report now
+        if _came_back(wms_order):
+            continue  # shipped once, so Sent in the ERP is right, and no shipment to report now
         if _is_shipped(wms_order, options):
             if "shipped_not_reported" in categories and erp_status != shipped:
                 note("shipped_not_reported", {"order": number, "wms_status": wms_order.OrderStatusNumber,
@@ -198,9 +199,10 @@ def _returns(systems: Systems) -> list[dict[str, Any]]:
     rows = return_rows(sorted(returns, key=lambda r: (len(r.OrderNumber), r.OrderNumber, r.ReturnOrderId)), status)
     with_return = {r.OrderNumber for r in returns}
     for number, wms_order in sorted(systems.wms_orders.items(), key=lambda item: (len(item[0]), item[0])):
-        if wms_order.OrderStatusNumber == RETURNED_STATUS and number in status and number not in with_return:
-            rows.append({"order": number, "return_order": None, "return_status": "order at WMS status 800, "
-                         "no return order read", "returned_at": None, "erp_status": status[number]})
+        if _came_back(wms_order) and number in status and number not in with_return:
+            rows.append({"order": number, "return_order": None, "return_status": f"order at WMS status "
+                         f"{wms_order.OrderStatusNumber}, no return order read", "returned_at": None,
+                         "erp_status": status[number]})
     return rows
 
 
@@ -279,8 +281,13 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _is_shipped(wms_order, options: DriftOptions) -> bool:
-    status = wms_order.OrderStatusNumber
-    return options.wms_sent_status <= status <= LAST_SHIPPED_STATUS and status != RETURNED_STATUS
+    """As the shipped process reads them (sync/shipped.py): from the sent status up to before 800 Returned."""
+    return options.wms_sent_status <= wms_order.OrderStatusNumber <= SHIPPED_UP_TO
+
+
+def _came_back(wms_order) -> bool:
+    """At 800 Returned (or a warehouse's own status after it, before the cancellations): a return."""
+    return RETURNED_STATUS <= wms_order.OrderStatusNumber <= LAST_SHIPPED_STATUS
 
 
 def _quantity(units: int | None) -> str | None:
