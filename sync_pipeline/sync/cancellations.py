@@ -163,12 +163,9 @@ def _too_late(writer: RecordWriter, key: str, reason: str, held: WmsOrder, versi
 def _mark_in_erp(erp: Erp, cancelled: list[WmsOrder], orders: OrderOptions, options: CancelOptions, gate: Gate,
                  report: SyncReport) -> None:
     """Mark in the ERP the orders the warehouse cancelled that the ERP still has as live; report each once."""
-    by_key = {o.GoodsOwnerOrderNumber: o for o in cancelled if o.GoodsOwnerOrderNumber}
-    for order in cancelled:
-        if not (order.GoodsOwnerOrderNumber or "").isdigit():
-            report.fail(RecordError(key=order.GoodsOwnerOrderNumber or f"WMS order {order.OrderId}",
-                                    field="GoodsOwnerOrderNumber", message="not an ERP order number"))
-    numbers = sorted((n for n in by_key if n.isdigit()), key=int)
+    # An order number that is no ERP order id was not pushed by this integration: not ours to mark.
+    by_key = {number: o for o in cancelled if (number := o.GoodsOwnerOrderNumber or "").isdigit()}
+    numbers = sorted(by_key, key=int)
     if not numbers:
         return
     admission = gate.admit({number: None for number in numbers})
