@@ -36,12 +36,12 @@ CLOCK_SKEW = timedelta(minutes=1)
 
 def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
                    shipment: ShipmentOptions = ShipmentOptions()) -> SyncReport:
-    """Set the ERP status of every order the WMS shipped since the cursor, exactly once per order.
+    """Write the shipment of every order the WMS shipped since the cursor to its ERP order, exactly once.
 
     The cursor is the local time the read began, less a minute for clock skew between the two
     machines: orders read again are harmless. The ledger marks each order shipped, then reported
-    once the ERP confirmed its status; an order reported before, or already in the shipped status
-    in the ERP, is not written again.
+    once the ERP confirmed the write; an order reported before, or whose ERP order holds the shipment
+    already (status, waybills, delivered rows), is not written again.
     """
     gate = gate or no_gate(Kind.ORDER)
     started = datetime.now(timezone.utc)
