@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -31,6 +32,8 @@ from sync_pipeline.mapping.extra import ExtraField
 from sync_pipeline.mapping.fieldmaps import MAPS
 from sync_pipeline.mapping.variants import PART_ELEMENTS, VariantRule
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
+from sync_pipeline.sync.customs import customs_area
+from sync_pipeline.sync.shipment import TRACKING_FIELDS
 from sync_pipeline.urls import http_url, shown_url, wms_base_url
 from sync_pipeline.wms.connection import WmsConnection
 
@@ -121,10 +124,25 @@ class Settings(BaseSettings):
     sync_sensor_interval_seconds: Annotated[int, _whole(1, 3600, "must be a whole number of seconds from 1 to 3600")] = 30
     sync_order_status: OrderStatus = OrderStatus.CONFIRMED  # orders in this ERP status are pulled
     sync_report_shipped: OnOff = True
+    sync_returns: OnOff = True  # read the warehouse's return orders of our orders (processes/returns.py)
     # the WMS status number meaning "sent"
     sync_wms_sent_status: Annotated[int, _whole(1, None, "must be an Ongoing WMS order status number, like 450 (Sent)")] = 450
     sync_shipped_erp_status: OrderStatus = OrderStatus.SENT  # set in the ERP when shipped
     sync_imported_erp_status: OrderStatus | None = None  # set in the ERP when imported; None = off
+    # the ERP order text field the shipped orders' waybills and carrier are appended to; None = off
+    sync_tracking_field: str | None = "InvoiceText"
+    sync_report_delivered: OnOff = True  # picked quantities -> the rows' QuantityDelivered / QuantityRest
+    # Cancellations (sync/cancellations.py): ERP statuses that cancel the warehouse's order (deleted orders
+    # always do), and the status a warehouse-cancelled order gets in the ERP (None: "off", alerted only).
+    sync_cancellations: OnOff = True
+    sync_cancel_erp_statuses: Annotated[tuple[OrderStatus, ...], NoDecode] = (
+        OrderStatus.OFFER, OrderStatus.DRAFT, OrderStatus.INACTIVE)
+    sync_wms_cancelled_erp_status: OrderStatus | None = OrderStatus.INACTIVE
+    # rows without a product whose text matches (regular expression, any case) are freight rows: their
+    # text becomes the way of delivery of an order without one; None = off
+    sync_freight_row_pattern: str | None = None
+    # whose names ways of delivery keep in the warehouse: the ERP's (renamed with it) or the warehouse's own
+    sync_way_of_delivery_names: Literal["erp", "warehouse"] = "erp"
     # physical: the WMS's NumberOfItemsDecimal; sellable: SellableNumberOfItems (minus booked items).
     # Physical is the default: 24SevenOffice reserves its own open orders against Stock, so writing
     # sellable stock would count those orders twice.
@@ -133,6 +151,8 @@ class Settings(BaseSettings):
     sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>"
     sync_variant_parts: Annotated[tuple[str, ...], NoDecode] = ()  # e.g. color,size: what a variant's number parts are
     sync_extra_fields: Annotated[tuple[ExtraField, ...], NoDecode] = ()
+    # Export orders (delivered outside these countries) wait for their articles' customs data; empty = off
+    sync_customs_area: Annotated[frozenset[str], NoDecode] = frozenset()
     sync_alert_webhook_url: SecretStr | None = None  # URLs often carry a token
     # Alerts (docs/operations.md): links to runs, Slack and e-mail (each on only when its settings are set)
     sync_ui_base_url: str = "http://127.0.0.1:3000"  # the Dagster UI as operators reach it
@@ -243,6 +263,77 @@ class Settings(BaseSettings):
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise ValueError(f"{value!r} is not a 24SevenOffice order status{hint}; one of: {', '.join(names)}")
 
+    @field_validator("sync_tracking_field", mode="before")
+    @classmethod
+    def _tracking_field(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and value.strip().lower() in _OFF):
+            return None
+        name = str(value).strip()
+        known = {field.lower(): field for field in TRACKING_FIELDS}
+        if name.lower() not in known:
+            raise ValueError(f"must be off or a text field of the 24SevenOffice order: {', '.join(TRACKING_FIELDS)}; "
+                             f"got {value!r}")
+        return known[name.lower()]
+
+    @field_validator("sync_wms_sent_status")
+    @classmethod
+    def _sent_before_returned(cls, value: int) -> int:
+        if value >= 800:
+            raise ValueError(f"must be below 800 (800 is Returned, 1000 and up cancelled: not shipments), got {value}")
+        return value
+
+    @field_validator("sync_freight_row_pattern", mode="before")
+    @classmethod
+    def _freight_row_pattern(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            re.compile(value)
+        except (re.error, TypeError) as wrong:
+            raise ValueError(f"must be a regular expression like ^(frakt|freight), got {value!r}: {wrong}") from None
+        return value
+
+    @field_validator("sync_way_of_delivery_names", mode="before")
+    @classmethod
+    def _way_of_delivery_names(cls, value: Any) -> Any:
+        word = str(value).strip().lower()
+        if word not in ("erp", "warehouse"):
+            raise ValueError(f"must be erp (names follow 24SevenOffice) or warehouse (the warehouse keeps its own), "
+                             f"got {value!r}")
+        return word
+
+    @field_validator("sync_cancel_erp_statuses", mode="before")
+    @classmethod
+    def _cancel_statuses(cls, value: Any) -> Any:
+        names = [part for part in str(value).split(",") if part.strip()] if isinstance(value, str) else value
+        statuses = tuple(cls._order_status(name) for name in names)
+        if not statuses:
+            raise ValueError("name at least one 24SevenOffice order status, like Offer,Draft (or switch "
+                             "SYNC_CANCELLATIONS off)")
+        return statuses
+
+    @field_validator("sync_wms_cancelled_erp_status", mode="before")
+    @classmethod
+    def _cancelled_status(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, OrderStatus) and str(value).strip().lower() in _OFF:
+            return None
+        return cls._order_status(value)
+
+    @model_validator(mode="after")
+    def _cancel_statuses_not_live(self) -> Settings:
+        # An order in one of these statuses is the integration's own (pulled, imported, shipped): cancelling
+        # on it would remove every order the moment it is pushed.
+        live = {self.sync_order_status, self.sync_imported_erp_status, self.sync_shipped_erp_status}
+        clash = [status.value for status in self.sync_cancel_erp_statuses if status in live]
+        if clash:
+            raise ValueError(f"SYNC_CANCEL_ERP_STATUSES names {', '.join(clash)}, which the integration itself "
+                             "sets or pulls (SYNC_ORDER_STATUS, SYNC_IMPORTED_ERP_STATUS, SYNC_SHIPPED_ERP_STATUS)")
+        marked = self.sync_wms_cancelled_erp_status
+        if marked is not None and marked in (self.sync_order_status, self.sync_imported_erp_status):
+            raise ValueError(f"SYNC_WMS_CANCELLED_ERP_STATUS {marked.value} is an "
+                             "order status the integration pulls or sets itself: choose another, or off")
+        return self
+
     @field_validator("sync_variant_separator", mode="before")
     @classmethod
     def _variant_separator(cls, value: Any) -> Any:
@@ -268,6 +359,14 @@ class Settings(BaseSettings):
         if word not in ("physical", "sellable"):
             raise ValueError(f"must be physical or sellable, got {value!r}")
         return word
+
+    @field_validator("sync_customs_area", mode="before")
+    @classmethod
+    def _customs_area(cls, value: Any) -> Any:
+        try:
+            return customs_area(value if isinstance(value, str) else [str(v) for v in value])
+        except ValueError as wrong:
+            raise ValueError(f"must be off, EU, NO or country codes separated by commas (e.g. EU,NO): {wrong}") from None
 
     @field_validator("sync_extra_fields", mode="before")
     @classmethod

@@ -38,7 +38,8 @@ def drift_options(settings: Settings) -> DriftOptions:
         "Are the two systems in step? Reads both (writes nothing) and lists what differs: articles on one "
         "side only, orders in 24SevenOffice missing in the warehouse and the reverse, orders shipped in one "
         "system and not the other, and stock balances that differ, largest first, each with since when it "
-        "has differed according to the kept stock cycles. Changes younger than SYNC_DRIFT_GRACE_MINUTES that "
+        "has differed according to the kept stock cycles. Returns in the warehouse are listed per order and row "
+        "(not counted): an order at WMS status 800 is a return, not a shipment. Changes younger than SYNC_DRIFT_GRACE_MINUTES that "
         "are still in flight are in transit and not counted. Keeps the counts of recent runs."
     ),
 )
@@ -67,7 +68,8 @@ def drift_report(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsRe
 def _figures(drift: Drift) -> dict[str, int]:
     """The numbers kept per run (plotted by the UI, and read back for the history table)."""
     return {"drift_total": drift.total, **drift.counts(), "in_transit": drift.total_in_transit,
-            "held_for_orders_in_flight": len(drift.held)}
+            "held_for_orders_in_flight": len(drift.held),
+            "orders_with_returns": len({row["order"] for row in drift.returns})}
 
 
 def drift_check(drift: Drift, threshold: int) -> dg.AssetCheckResult:

@@ -25,7 +25,8 @@ CHECK_WINDOW = timedelta(hours=24)
                     "ERP passes SYNC_LATENCY_TARGET_MINUTES (default 60).")],
     description=(
         "How long orders take between the systems: from confirmed in 24SevenOffice to created in the "
-        "warehouse, to shipped, to Sent in 24SevenOffice. Median (p50) and p95 per day over the last "
+        "warehouse, to shipped, to Sent in 24SevenOffice, and from shipped to returned (the goods of a "
+        "return order came in: the returns column). Median (p50) and p95 per day over the last "
         f"{DAYS_SHOWN} days, from the times the sync ledger keeps for every order; the last 24 hours with "
         "the slowest orders named."
     ),
@@ -44,6 +45,7 @@ def order_latency(context: dg.AssetExecutionContext, ledger: LedgerResource, set
         # Numbers the UI plots across runs: the p95 of each stage over the last 24 hours, in minutes.
         **{name: dg.MetadataValue.float(value) for name, value in _p95_minutes(recent, latency.TRANSITIONS).items()},
         "orders_in_wms_last_24_hours": dg.MetadataValue.int(recent["confirmed_to_wms"].count),
+        "orders_returned_last_24_hours": dg.MetadataValue.int(recent["shipped_to_returned"].count),
     })
     slow = latency.over_target(recent, target)
     figures = "; ".join(f"{t.label}: p95 {latency.duration(recent[t.name].p95)} over {recent[t.name].count} order(s), "

@@ -21,6 +21,9 @@ from sync_pipeline.assets.scope import (
     selection_for,
 )
 from sync_pipeline.assets.reporting import (
+    FIRST_REASONS,
+    MAX_NAMED_RECORDS,
+    MAX_REASONS,
     OWNERS,
     LedgerView,
     failed_records_check,
@@ -32,7 +35,7 @@ from sync_pipeline.assets.stock_history_io import stock_history_io_manager
 from sync_pipeline.ledger import Kind, Ledger
 from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
-from sync_pipeline.processes.model import AssetDeclaration, SyncProcess
+from sync_pipeline.processes.model import AssetDeclaration, ReportCheck, SyncProcess
 from sync_pipeline.processes.registry import PROCESSES
 from sync_pipeline.processes.selection import ByNames, Delta, Everything, Selection, Window
 from sync_pipeline.processes.stock import SNAPSHOT
@@ -79,7 +82,8 @@ def release_finished_runs(instance: dg.DagsterInstance, store: Ledger, own_run_i
 
 
 def materialize(context: dg.AssetExecutionContext, report: SyncReport,
-                metadata: dict[str, object] | None = None, value: object = None) -> Iterator[object]:
+                metadata: dict[str, object] | None = None, value: object = None,
+                checks: tuple[ReportCheck, ...] = ()) -> Iterator[object]:
     """The materialization; with a `value`, as an Output, which the asset's IO manager stores.
 
     A partition whose run refused records fails instead, once every record was tried (its check an
@@ -92,6 +96,20 @@ def materialize(context: dg.AssetExecutionContext, report: SyncReport,
         raise refused_records_failure(report, context.asset_key.to_user_string(), context.partition_key, full)
     yield dg.MaterializeResult(metadata=full) if value is None else dg.Output(value, metadata=full)
     yield failed_records_check(report, context.asset_key)
+    for check in checks:
+        yield report_check(check, report, context.asset_key)
+
+
+def report_check(check: ReportCheck, report: SyncReport, asset_key: dg.AssetKey) -> dg.AssetCheckResult:
+    """A process's own warning check, from the records its report lists under the check's detail."""
+    listed: dict[str, object] = report.details.get(check.detail) or {}
+    records = list(listed)
+    named = ", ".join(records[:MAX_NAMED_RECORDS]) + (f", … ({len(records)})" if len(records) > MAX_NAMED_RECORDS else "")
+    return dg.AssetCheckResult(
+        asset_key=asset_key, check_name=check.name, passed=not records, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"failed": len(records), "records": named,
+                  FIRST_REASONS: dg.MetadataValue.json([check.reason(r, listed[r]) for r in records[:MAX_REASONS]])},
+        description=f"{len(records)} {check.listed}" if records else f"no {check.listed}")
 
 
 def stock_cycle_rows(context: dg.AssetExecutionContext, result: runner.ProcessRun) -> object:
@@ -118,7 +136,9 @@ def _asset_options(process: SyncProcess, declaration: AssetDeclaration) -> dict[
     description = (f"{declaration.description}\n\nReads: {process.source}. Writes: {process.target}. "
                    f"One record: {process.record_key}.")
     return dict(name=declaration.key, group_name=declaration.group, kinds=set(declaration.kinds), owners=OWNERS,
-                deps=list(declaration.deps), check_specs=[no_failed_records_spec(declaration.key)],
+                deps=list(declaration.deps), check_specs=[no_failed_records_spec(declaration.key), *(
+                    dg.AssetCheckSpec(name=c.name, asset=declaration.key, description=c.description)
+                    for c in declaration.checks)],
                 pool=declaration.pool, description=description)
 
 
@@ -147,7 +167,7 @@ def process_asset(process: SyncProcess) -> dg.AssetsDefinition:
                                 operator=operator)
         rows = stock_cycle_rows(context, result)
         metadata = {"read": dg.MetadataValue.text(described(selection, operator)), **outputs_metadata(context, result)}
-        yield from materialize(context, result.report, metadata, rows)
+        yield from materialize(context, result.report, metadata, rows, process.asset.checks)
 
     return _asset
 
@@ -177,7 +197,7 @@ def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.Asse
             metadata["window"] = dg.MetadataValue.text(f"{start.isoformat()} to {end.isoformat()} "
                                                        "(UTC, end excluded)")
         rows = stock_cycle_rows(context, result)
-        yield from materialize(context, result.report, metadata, rows)
+        yield from materialize(context, result.report, metadata, rows, declaration.checks)
 
     return _asset
 

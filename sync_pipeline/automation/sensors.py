@@ -111,7 +111,8 @@ def wms_shipped_sensor(job: Job, notifier: Notifier, sent_status: int, interval_
     @dg.sensor(name="wms_shipped_orders", job=job, minimum_interval_seconds=interval_seconds,
                default_status=dg.DefaultSensorStatus.RUNNING,
                description=f"Starts {job.name} when the warehouse ships an order (status number "
-                           f"{sent_status} or above); looks every {interval_seconds} s "
+                           f"{sent_status} up to {LAST_SHIPPED_STATUS}: 800 Returned and 1000 Cancelled are not "
+                           f"shipments); looks every {interval_seconds} s "
                            "(SYNC_SENSOR_INTERVAL_SECONDS).")
     def _sensor(context: dg.SensorEvaluationContext, wms: WmsResource) -> dg.RunRequest | dg.SkipReason:
         cursor = ShippedCursor.from_json(context.cursor)

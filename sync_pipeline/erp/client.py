@@ -31,6 +31,7 @@ from sync_pipeline.erp.models import (
     ErpModel,
     InvoiceOrder,
     InvoiceRow,
+    OrderShipment,
     OrderStatus,
     Product,
 )
@@ -186,6 +187,22 @@ class ErpClient:
         state = OrderStatus.parse(status)
         return self._save_invoice(order_id, {"OrderStatus": state.value}, field="OrderStatus")
 
+    def report_shipment(self, order_id: int, shipment: OrderShipment) -> RecordError | None:
+        """Write a shipment to its order in one SaveInvoices: status, free-text fields, delivered rows.
+
+        Rows go as the description has it for changing rows of a saved order: RowId with ChangeState
+        Edit and only QuantityDelivered and QuantityRest, so the rows' products, prices and the rows not
+        named are left as they are.
+        """
+        state = OrderStatus.parse(shipment.status)
+        changes: dict[str, Any] = {"OrderStatus": state.value, **shipment.texts}
+        if shipment.rows:
+            changes["InvoiceRows"] = {"InvoiceRow": [
+                {"RowId": require_set("RowId", row.RowId), "ChangeState": "Edit",
+                 "QuantityDelivered": require_set("QuantityDelivered", row.QuantityDelivered),
+                 "QuantityRest": require_set("QuantityRest", row.QuantityRest)} for row in shipment.rows]}
+        return self._save_invoice(order_id, changes, field="OrderStatus")
+
     def _save_invoice(self, order_id: int, changes: dict[str, Any], field: str) -> RecordError | None:
         """Save `changes` to one order, at most once.
 
@@ -213,7 +230,7 @@ class ErpClient:
             searchParams={"OrderIds": {"int": [order_id]}},
             invoiceReturnProperties=string_array(["OrderId", *changes]),
             rowReturnProperties=string_array(ROW_RETURN_PROPERTIES))
-        return any(all(_plain(getattr(order, name, None)) == value for name, value in changes.items())
+        return any(all(_holds(getattr(order, name, None), value) for name, value in changes.items())
                    for order in found)
 
     # -- companies ---------------------------------------------------------------------------
@@ -274,6 +291,17 @@ def changed_after(since: datetime | None) -> datetime:
     if since is None:
         return FAR_PAST
     return require_utc(since, "since") - CURSOR_STEP_BACK
+
+
+def _holds(current: Any, sent: Any) -> bool:
+    """Whether a field read back holds what was sent; sent rows ({"InvoiceRow": [...]}) by RowId, each
+    holding its sent values (ChangeState is an instruction, not a value)."""
+    if isinstance(sent, dict) and "InvoiceRow" in sent:
+        rows = {row.RowId: row for row in current or []}
+        return all(row["RowId"] in rows and all(_plain(getattr(rows[row["RowId"]], name, None)) == value
+                                                for name, value in row.items() if name != "ChangeState")
+                   for row in sent["InvoiceRow"])
+    return bool(_plain(current) == sent)
 
 
 def _plain(value: Any) -> Any:

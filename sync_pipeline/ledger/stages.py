@@ -18,6 +18,7 @@ class Stage(StrEnum):
     CREATED_IN_WMS = "created_in_wms"  # the WMS confirmed the push (this machine's clock)
     SHIPPED = "shipped"  # the WMS's ShippedTime
     REPORTED = "reported"  # the ERP confirmed the shipped status (this machine's clock)
+    RETURNED = "returned"  # the WMS's ReturnInDate of the order's first return order whose goods came in
 
 
 def stage_of(value: str | Stage) -> Stage:

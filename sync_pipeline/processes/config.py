@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from sync_pipeline.mapping.extra import ExtraField
 from sync_pipeline.mapping.variants import VariantRule
+from sync_pipeline.sync.cancellations import CancelOptions
 from sync_pipeline.sync.orders import OrderOptions
+from sync_pipeline.sync.shipment import ShipmentOptions
 
 if TYPE_CHECKING:
     from sync_pipeline.settings import Settings
@@ -26,7 +28,11 @@ class ProcessConfig:
     sync_suppliers: bool = False
     sync_stock: bool = True
     sync_report_shipped: bool = True
+    sync_returns: bool = True
+    sync_cancellations: bool = True
     orders: OrderOptions = OrderOptions()
+    cancellations: CancelOptions = CancelOptions()
+    shipment: ShipmentOptions = ShipmentOptions()
     extra: tuple[ExtraField, ...] = ()
     variants: VariantRule | None = None  # SYNC_VARIATIONS on: how variants are named
     stock_basis: Basis = "physical"
@@ -39,11 +45,19 @@ class ProcessConfig:
         return cls(
             sync_articles=settings.sync_articles, sync_orders=settings.sync_orders,
             sync_suppliers=settings.sync_suppliers, sync_stock=settings.sync_stock,
-            sync_report_shipped=settings.sync_report_shipped,
+            sync_report_shipped=settings.sync_report_shipped, sync_returns=settings.sync_returns,
             orders=OrderOptions(pull_status=settings.sync_order_status,
                                 imported_status=settings.sync_imported_erp_status,
                                 wms_sent_status=settings.sync_wms_sent_status,
-                                shipped_status=settings.sync_shipped_erp_status),
+                                shipped_status=settings.sync_shipped_erp_status,
+                                customs_area=settings.sync_customs_area,
+                                freight_row_pattern=settings.sync_freight_row_pattern,
+                                way_of_delivery_names=settings.sync_way_of_delivery_names),
+            sync_cancellations=settings.sync_cancellations,
+            cancellations=CancelOptions(cancel_statuses=settings.sync_cancel_erp_statuses,
+                                        cancelled_status=settings.sync_wms_cancelled_erp_status),
+            shipment=ShipmentOptions(tracking_field=settings.sync_tracking_field,
+                                     report_delivered=settings.sync_report_delivered),
             extra=settings.extra_fields_for(),
             variants=(VariantRule(settings.sync_variant_separator, settings.sync_variant_parts)
                       if settings.sync_variations else None),

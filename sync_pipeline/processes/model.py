@@ -25,6 +25,19 @@ FULL_SWEEP_EVERY = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
+class ReportCheck:
+    """A warning check of the asset beside no_failed_records: it fails when the run's report lists records
+    under `detail` (a dict: record -> what of it), which went through but need a person's eye. Each run
+    lists only what it wrote, so a record is alerted once (by the check-failure alert)."""
+
+    name: str
+    detail: str
+    description: str
+    listed: str  # what the check's result says of the listed records: "order(s) shipped short"
+    reason: Callable[[str, Any], str]  # (record, its detail) -> the sentence an alert quotes
+
+
+@dataclass(frozen=True)
 class AssetDeclaration:
     """The process's Dagster asset: key, group, what it needs first, and what the UI says of it."""
 
@@ -34,6 +47,7 @@ class AssetDeclaration:
     deps: tuple[str, ...] = ()
     kinds: frozenset[str] = SOAP_KINDS
     pool: str | None = ONGOING_WRITES
+    checks: tuple[ReportCheck, ...] = ()
 
 
 @dataclass(frozen=True)

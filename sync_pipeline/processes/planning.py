@@ -18,11 +18,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterator, Mapping
 
-from sync_pipeline.erp.models import Company, InvoiceOrder, OrderStatus, Product
+from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
 from sync_pipeline.processes.protocols import Erp, Wms
 from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.wms.back_to_back import Finished
-from sync_pipeline.wms.models import InventoryLine, WmsOrder, WriteResult
+from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder, WriteResult
 from sync_pipeline.wms.write_calls import WriteCall
 
 WMS = "Ongoing WMS"
@@ -81,6 +81,10 @@ class PlanningWms:
         return self._wms.orders(status_from=status_from, status_to=status_to, changed_since=changed_since,
                                 order_numbers=order_numbers)
 
+    def return_orders(self, order_numbers: Iterable[str] | None = None,
+                      returned_since: datetime | None = None) -> list[ReturnOrder]:
+        return self._wms.return_orders(order_numbers=order_numbers, returned_since=returned_since)
+
     def back_to_back(self, *, window: int = 4) -> PlannedInTurn:
         return PlannedInTurn(self)
 
@@ -106,6 +110,11 @@ class PlanningWms:
     def process_order(self, order: Mapping[str, Any]) -> WriteResult:
         number = str(order["OrderInfo"]["GoodsOwnerOrderNumber"])
         self.plan.add(PlannedWrite(WMS, "ProcessOrder", number, self._order_now(number), plain(order)))
+        return WriteResult(success=True, key=number)
+
+    def remove_order(self, number: str, delivery_date: datetime) -> WriteResult:
+        after = {"OrderOperation": "Remove", "DeliveryDate": plain(delivery_date)}
+        self.plan.add(PlannedWrite(WMS, "ProcessOrder", number, self._order_now(number), after))
         return WriteResult(success=True, key=number)
 
     def _order_now(self, number: str) -> dict[str, Any] | None:
@@ -179,6 +188,19 @@ class PlanningErp:
         current = next(iter(self._erp.orders([order_id])), None)
         before = None if current is None else {"OrderStatus": plain(current.OrderStatus)}
         self.plan.add(PlannedWrite(ERP, "SaveInvoices", str(order_id), before, {"OrderStatus": plain(status)}))
+        return None
+
+    def report_shipment(self, order_id: int, shipment: OrderShipment) -> RecordError | None:
+        current = next(iter(self._erp.orders([order_id])), None)
+        rows = {row.RowId: row for row in current.InvoiceRows} if current is not None else {}
+        before = None if current is None else {
+            "OrderStatus": plain(current.OrderStatus), **{name: getattr(current, name, None) for name in shipment.texts},
+            "InvoiceRows": [{"RowId": row.RowId, "QuantityDelivered": plain(rows[row.RowId].QuantityDelivered),
+                             "QuantityRest": plain(rows[row.RowId].QuantityRest)}
+                            for row in shipment.rows if row.RowId in rows]}
+        after = {"OrderStatus": plain(shipment.status), **shipment.texts,
+                 "InvoiceRows": [plain(row.model_dump()) for row in shipment.rows]}
+        self.plan.add(PlannedWrite(ERP, "SaveInvoices", str(order_id), plain(before), plain(after)))
         return None
 
 

@@ -11,10 +11,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping, Protocol, runtime_checkable
 
-from sync_pipeline.erp.models import Company, InvoiceOrder, OrderStatus, Product
+from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
 from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.wms.back_to_back import Finished
-from sync_pipeline.wms.models import InventoryLine, WmsOrder, WriteResult
+from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder, WriteResult
 from sync_pipeline.wms.write_calls import WriteCall
 
 
@@ -41,6 +41,8 @@ class ErpWriter(Protocol):
 
     def set_order_status(self, order_id: int, status: OrderStatus | str) -> RecordError | None: ...
 
+    def report_shipment(self, order_id: int, shipment: OrderShipment) -> RecordError | None: ...
+
 
 @runtime_checkable
 class Erp(ErpReader, ErpWriter, Protocol):
@@ -54,6 +56,9 @@ class WmsReader(Protocol):
     def orders(self, status_from: int | None = None, status_to: int | None = None,
                changed_since: datetime | None = None,
                order_numbers: Iterable[str] | None = None) -> Iterable[WmsOrder]: ...
+
+    def return_orders(self, order_numbers: Iterable[str] | None = None,
+                      returned_since: datetime | None = None) -> list[ReturnOrder]: ...
 
 
 class WriteQueue(Protocol):
@@ -74,6 +79,8 @@ class WmsWriter(Protocol):
     def process_article(self, article: Mapping[str, Any]) -> WriteResult: ...
 
     def process_order(self, order: Mapping[str, Any]) -> WriteResult: ...
+
+    def remove_order(self, number: str, delivery_date: datetime) -> WriteResult: ...
 
     def back_to_back(self, *, window: int = ...) -> WriteQueue: ...
 

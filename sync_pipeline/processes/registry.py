@@ -6,13 +6,15 @@ Adding a process: one module declaring its SyncProcess, and one line here.
 from __future__ import annotations
 
 from sync_pipeline.processes.articles import ARTICLES
+from sync_pipeline.processes.cancellations import CANCELLATIONS
 from sync_pipeline.processes.model import SyncProcess
 from sync_pipeline.processes.orders import ORDERS
+from sync_pipeline.processes.returns import RETURNS
 from sync_pipeline.processes.shipped import SHIPPED
 from sync_pipeline.processes.stock import STOCK
 from sync_pipeline.processes.suppliers import SUPPLIERS
 
-PROCESSES: tuple[SyncProcess, ...] = (ARTICLES, SUPPLIERS, ORDERS, SHIPPED, STOCK)
+PROCESSES: tuple[SyncProcess, ...] = (ARTICLES, SUPPLIERS, ORDERS, CANCELLATIONS, SHIPPED, RETURNS, STOCK)
 
 
 def process_named(name: str) -> SyncProcess:

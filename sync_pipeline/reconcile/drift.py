@@ -12,6 +12,10 @@ Categories (each counted only while its process is switched on):
 - stock_differences: the balances differ (the stock process's own comparison, stock/diff.py); with
   the kept stock cycles (with_standings), since when each has differed and the last cycle's figures.
 
+Returns are shown, not counted (returns): the warehouse's return orders of ERP orders, per order and
+row, and the orders at WMS status 800 (Returned) without one read. An order at 800 is a return, not a
+shipment: neither "shipped, not reported" nor "Sent in the ERP, not shipped" while it is there.
+
 A change younger than the grace period is *in transit*, not drift, while it is actually in flight:
 the next cycle (or sensor) is still to carry it over. It is counted apart and not held against the
 threshold: a product or order whose DateChanged is within the grace period and whose version (or a
@@ -37,8 +41,11 @@ from sync_pipeline.stock.diff import compare
 from sync_pipeline.stock.frames import erp_frame, wms_frame
 from sync_pipeline.stock.history import Standing
 from sync_pipeline.stock.quantity import from_units
+from sync_pipeline.sync.returns import RETURNED_STATUS, return_rows
+from sync_pipeline.sync.shipped import LAST_SHIPPED_STATUS as SHIPPED_UP_TO
 
 LAST_SHIPPED_STATUS = 999  # WMS statuses from 1000 on are cancellations
+RETURNS_PROCESS = "returns"  # shown when this process is on (processes/returns.py), never counted
 
 CATEGORIES: dict[str, str] = {
     "articles_only_in_erp": "Articles only in 24SevenOffice (no warehouse article)",
@@ -56,7 +63,7 @@ PROCESS_OF = {
     "shipped_not_reported": "shipped", "erp_shipped_not_in_wms": "orders",
     "stock_differences": "stock",
 }
-ALL_PROCESSES = frozenset(PROCESS_OF.values())
+ALL_PROCESSES = frozenset(PROCESS_OF.values()) | {RETURNS_PROCESS}
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ class Systems:
     order_errors: Mapping[str, str] = field(default_factory=dict)  # the ledger's last failure per order key
     # The ledger's entries, by (kind, key), of the records whose change is recent (products, orders).
     ledger_entries: Mapping[tuple[str, str], LedgerEntry] = field(default_factory=dict)
+    returns: list = field(default_factory=list)  # the WMS's return orders (ReturnOrder) of ERP orders
 
 
 @dataclass
@@ -96,6 +104,7 @@ class Drift:
     rows: dict[str, list[dict[str, Any]]]  # category -> drifting records, largest (or oldest) first
     in_transit: dict[str, int]  # category -> records changed within the grace period (not counted)
     held: list[dict[str, Any]] = field(default_factory=list)  # stock differences held for orders in flight
+    returns: list[dict[str, Any]] = field(default_factory=list)  # return order rows, shown and not counted
 
     def counts(self) -> dict[str, int]:
         return {name: len(self.rows[name]) for name in self.categories}
@@ -132,6 +141,8 @@ def compare_systems(systems: Systems, options: DriftOptions, settled_before: dat
         _orders(systems, options, note, drift.categories)
     if options.on("stock"):
         _stock(systems, options, note, drift)
+    if options.on(RETURNS_PROCESS):
+        drift.returns = _returns(systems)
     for name in drift.categories:
         drift.rows[name].sort(key=_ORDERING[name])
     return drift
@@ -168,6 +179,8 @@ def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]
                                             "wms_order_id": wms_order.OrderId})
             continue
         erp_status = service_text(erp_order.OrderStatus)
+        if _came_back(wms_order):
+            continue  # shipped once, so Sent in the ERP is right, and no shipment to report now
         if _is_shipped(wms_order, options):
             if "shipped_not_reported" in categories and erp_status != shipped:
                 note("shipped_not_reported", {"order": number, "wms_status": wms_order.OrderStatusNumber,
@@ -177,6 +190,20 @@ def _orders(systems: Systems, options: DriftOptions, note, categories: list[str]
             note("erp_shipped_not_in_wms", {"order": number, "erp_status": erp_status,
                                             "wms_status": wms_order.OrderStatusNumber,
                                             "erp_changed": erp_order.DateChanged})
+
+
+def _returns(systems: Systems) -> list[dict[str, Any]]:
+    """Each return order row of an ERP order, and each ERP order at WMS status 800 without a return order read."""
+    status = {str(i): service_text(o.OrderStatus) for i, o in systems.erp_orders.items()}
+    returns = [r for r in systems.returns if r.OrderNumber in status]
+    rows = return_rows(sorted(returns, key=lambda r: (len(r.OrderNumber), r.OrderNumber, r.ReturnOrderId)), status)
+    with_return = {r.OrderNumber for r in returns}
+    for number, wms_order in sorted(systems.wms_orders.items(), key=lambda item: (len(item[0]), item[0])):
+        if _came_back(wms_order) and number in status and number not in with_return:
+            rows.append({"order": number, "return_order": None, "return_status": f"order at WMS status "
+                         f"{wms_order.OrderStatusNumber}, no return order read", "returned_at": None,
+                         "erp_status": status[number]})
+    return rows
 
 
 def _stock(systems: Systems, options: DriftOptions, note, drift: Drift) -> None:
@@ -254,7 +281,13 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _is_shipped(wms_order, options: DriftOptions) -> bool:
-    return options.wms_sent_status <= wms_order.OrderStatusNumber <= LAST_SHIPPED_STATUS
+    """As the shipped process reads them (sync/shipped.py): from the sent status up to before 800 Returned."""
+    return options.wms_sent_status <= wms_order.OrderStatusNumber <= SHIPPED_UP_TO
+
+
+def _came_back(wms_order) -> bool:
+    """At 800 Returned (or a warehouse's own status after it, before the cancellations): a return."""
+    return RETURNED_STATUS <= wms_order.OrderStatusNumber <= LAST_SHIPPED_STATUS
 
 
 def _quantity(units: int | None) -> str | None:

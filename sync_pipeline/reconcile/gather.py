@@ -7,6 +7,8 @@ Reads only; writes nothing anywhere. What it reads, per process switched on:
 - orders: every ERP order in the pull status; the orders the ledger has as pushed or in flight;
   the WMS orders changed in the last ORDER_LOOKBACK, and any expected order by its number; every
   ERP order a WMS order names.
+- returns: the WMS's return orders whose goods came in within ORDER_LOOKBACK and those of the WMS orders
+  read at status 800 (Returned), with the ERP orders they name.
 - the ledger's entries of those orders and of the products changed within the grace period: whether a
   recent change was already written (so it is not in transit) and why an order last failed.
 """
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta
 from sync_pipeline.ledger import Kind, State
 from sync_pipeline.erp.models import service_text
 from sync_pipeline.reconcile.drift import DriftOptions, Systems
+from sync_pipeline.sync.returns import RETURNED_STATUS
 from sync_pipeline.sync.stock import IN_FLIGHT_ORDER_STATES
 
 ORDER_LOOKBACK = timedelta(days=7)  # WMS orders changed this long ago or more are looked up only by number
@@ -43,7 +46,8 @@ def read_systems(erp, wms, ledger, options: DriftOptions, *, now: datetime, grac
                       if o.APIException is None}
         wms_orders = {o.GoodsOwnerOrderNumber: o for o in wms.orders(changed_since=now - ORDER_LOOKBACK)
                       if o.GoodsOwnerOrderNumber}
-    named = {int(n) for n in wms_orders if n.isdigit()}
+    returns = _returns(wms, wms_orders, since=now - ORDER_LOOKBACK) if options.on("returns") else []
+    named = {int(n) for n in [*wms_orders, *(r.OrderNumber for r in returns if r.OrderNumber)] if n.isdigit()}
     wanted = sorted((pushed | in_flight | named) - erp_orders.keys())
     if wanted:
         erp_orders.update((o.OrderId, o) for o in erp.orders(wanted) if o.APIException is None)
@@ -64,7 +68,16 @@ def read_systems(erp, wms, ledger, options: DriftOptions, *, now: datetime, grac
             entries.update(((kind, key), entry) for key, entry in ledger.entries(kind, recent_products).items())
     return Systems(products=products, inventory=inventory, erp_orders=erp_orders, expected_in_wms=frozenset(expected),
                    wms_orders=wms_orders, in_flight_orders=frozenset(in_flight), stock_changed_recently=recent_stock,
-                   order_errors=failures, ledger_entries=entries)
+                   order_errors=failures, ledger_entries=entries, returns=returns)
+
+
+def _returns(wms, wms_orders, *, since: datetime) -> list:
+    """Return orders whose goods came in since `since`, and every one of the orders at status 800, once each."""
+    found = {r.ReturnOrderId: r for r in wms.return_orders(returned_since=since)}
+    returned = sorted(n for n, o in wms_orders.items() if o.OrderStatusNumber == RETURNED_STATUS)
+    for start in range(0, len(returned), NUMBERS_PER_QUERY):
+        found.update((r.ReturnOrderId, r) for r in wms.return_orders(order_numbers=returned[start:start + NUMBERS_PER_QUERY]))
+    return [found[key] for key in sorted(found)]
 
 
 def _order_ids(keys) -> set[int]:

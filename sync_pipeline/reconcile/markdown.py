@@ -26,6 +26,10 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
                           ("difference", "Difference (WMS − ERP)"), ("differs_since", "Differs since (stock cycles)"),
                           ("last_cycle", "Last stock cycle")],
 }
+RETURN_COLUMNS = [("order", "Order"), ("erp_status", "ERP status"), ("return_order", "Return order"),
+                  ("return_status", "Return status"), ("returned_at", "Goods in (UTC)"), ("article", "Article"),
+                  ("row", "Row"), ("picked", "Picked"), ("to_be_returned", "To be returned"),
+                  ("returned", "Returned"), ("cause", "Cause")]
 SHORT_NAMES = {
     "articles_only_in_erp": "Articles only ERP",
     "articles_only_in_wms": "Articles only WMS",
@@ -50,6 +54,11 @@ def drift_markdown(drift: Drift, *, threshold: int, grace_minutes: int, at: date
     if drift.held:
         lines += ["", f"**Stock differences held for orders between the systems** (not counted): {len(drift.held)}",
                   "", _rows_table(COLUMNS["stock_differences"], drift.held)]
+    if drift.returns:
+        orders = len({row["order"] for row in drift.returns})
+        lines += ["", f"**Returns in the warehouse** (not counted): {len(drift.returns)} row(s) of {orders} order(s); "
+                  "an order at WMS status 800 (Returned) is a return, not a shipment",
+                  "", _rows_table(RETURN_COLUMNS, drift.returns)]
     return "\n".join(lines) + "\n"
 
 

@@ -29,7 +29,6 @@ from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.gate import Gate, no_gate, version_of
 from sync_pipeline.sync.orders import FIRST_LOCKED_STATUS, OrderOptions
 from sync_pipeline.sync.report import SyncReport
-from sync_pipeline.sync.shipped import LAST_SHIPPED_STATUS
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 from sync_pipeline.wms.held import Holding
 
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
     from sync_pipeline.processes.protocols import Erp, Wms
     from sync_pipeline.wms.models import WmsOrder
 
-FIRST_CANCELLED_STATUS = LAST_SHIPPED_STATUS + 1  # 1000 Cancelled, and a warehouse's own cancel statuses above
+FIRST_CANCELLED_STATUS = 1000  # Cancelled, and a warehouse's own cancel statuses above (800 is Returned: shipped)
 CLOCK_SKEW = timedelta(minutes=1)
 TOO_LATE = "too late to cancel: ship or intercept"
 DELETED = "deleted"
@@ -164,12 +163,9 @@ def _too_late(writer: RecordWriter, key: str, reason: str, held: WmsOrder, versi
 def _mark_in_erp(erp: Erp, cancelled: list[WmsOrder], orders: OrderOptions, options: CancelOptions, gate: Gate,
                  report: SyncReport) -> None:
     """Mark in the ERP the orders the warehouse cancelled that the ERP still has as live; report each once."""
-    by_key = {o.GoodsOwnerOrderNumber: o for o in cancelled if o.GoodsOwnerOrderNumber}
-    for order in cancelled:
-        if not (order.GoodsOwnerOrderNumber or "").isdigit():
-            report.fail(RecordError(key=order.GoodsOwnerOrderNumber or f"WMS order {order.OrderId}",
-                                    field="GoodsOwnerOrderNumber", message="not an ERP order number"))
-    numbers = sorted((n for n in by_key if n.isdigit()), key=int)
+    # An order number that is no ERP order id was not pushed by this integration: not ours to mark.
+    by_key = {number: o for o in cancelled if (number := o.GoodsOwnerOrderNumber or "").isdigit()}
+    numbers = sorted(by_key, key=int)
     if not numbers:
         return
     admission = gate.admit({number: None for number in numbers})

@@ -6,6 +6,7 @@ after a timeout, an overlapping run) updates the same WMS order and never create
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -13,8 +14,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.mapping import ExtraField, map_order, needs_company, order_key
+from sync_pipeline.mapping.order import DeliveryNames, left_out_rows
 from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, Window, in_window, unseen
+from sync_pipeline.sync.customs import CustomsCheck
 from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
@@ -34,6 +37,8 @@ FIRST_LOCKED_STATUS = 300  # from Released on, the warehouse refuses changes to 
 PUSH_STAGES = (State.PENDING.value, State.ERROR.value)  # a failure at these stages retries the push
 FIRST_BATCH = 50  # orders read before the first write: enough to keep the writes going while the rest is read
 WRITES_QUEUED = 32  # writes waiting for the WMS at most: about as many as are written while a batch is read
+ROWS_LEFT_OUT = "rows_left_out"  # report detail: order -> its rows without a product, not sent as lines
+FREIGHT_AS_DELIVERY = "way_of_delivery_from_freight_row"  # report detail: order -> the freight text used
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,14 @@ class OrderOptions:
     imported_status: str | None = None  # ERP status to set once the WMS has the order; None = off
     wms_sent_status: int = 450
     shipped_status: str = "OrderState_Sent"
+    customs_area: frozenset[str] = frozenset()  # SYNC_CUSTOMS_AREA: export orders wait for customs data (sync/customs.py)
+    # A row without a product whose text matches (case-insensitive regular expression) is a freight
+    # row: its text becomes the way of delivery of an order without one. None = off.
+    freight_row_pattern: str | None = None
+    way_of_delivery_names: DeliveryNames = "erp"  # whose names ways of delivery keep: the ERP's or the warehouse's
+
+    def freight_rows(self) -> re.Pattern[str] | None:
+        return re.compile(self.freight_row_pattern, re.IGNORECASE) if self.freight_row_pattern else None
 
 
 def push_orders(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
@@ -106,19 +119,27 @@ class _Pusher:
         self.erp, self.wms, self.options, self.extra = erp, wms, options, extra
         self.gate, self.progress = gate, progress
         self.writer = RecordWriter(gate, report)
+        self.customs = CustomsCheck(erp, wms, options.customs_area)
+        self.freight_rows = options.freight_rows()
+        self.delivery_names = options.way_of_delivery_names
 
     def push(self, orders: list[InvoiceOrder], writes: WriteQueue) -> None:
         """Push the orders the gate admits, oldest change first; the ends that come in meanwhile are recorded."""
         orders = admit_records(self.gate, orders, order_key, self.writer.report, self.progress)
         companies = _contact_fallbacks(self.erp, orders)
         existing = _existing_orders(self.wms, orders)
+        self.customs.read(orders)
         for order in orders:
             held = existing.get(order_key(order))
             wms_status = held.OrderStatusNumber if held is not None else None
-            payload = _to_push(self.writer, order, held, companies.get(order.CustomerId), self.extra)
+            payload = _to_push(self.writer, order, held, companies.get(order.CustomerId), self.extra,
+                               self.freight_rows, self.delivery_names)
+            if not isinstance(payload, Outcome) and self.customs.holds(self.writer, order, payload):
+                payload = Outcome.FAILED  # an export order waits for customs data; the ledger's retry re-checks it
             if isinstance(payload, Outcome):
                 self._moved_past(order, _imported(self.erp, self.writer, order, payload, self.options))
             else:
+                _note_rows_left_out(self.writer.report, order, payload)
                 writes.submit((order, payload, wms_status), order_write(payload))
             self.finish(writes.finished())
 
@@ -134,7 +155,8 @@ class _Pusher:
 
 
 def _to_push(writer: RecordWriter, order: InvoiceOrder, held: WmsOrder | None, company: Company | None,
-             extra: Sequence[ExtraField]) -> dict[str, Any] | Outcome:
+             extra: Sequence[ExtraField], freight_rows: re.Pattern[str] | None = None,
+             delivery_names: DeliveryNames = "erp") -> dict[str, Any] | Outcome:
     """The WMS order to push, or the outcome of an order that is not pushed (failed or unchanged).
 
     held: the order as the warehouse has it (None: it has not)."""
@@ -146,11 +168,23 @@ def _to_push(writer: RecordWriter, order: InvoiceOrder, held: WmsOrder | None, c
     if held is not None and held.OrderStatusNumber >= FIRST_LOCKED_STATUS:
         writer.report.unchanged += 1  # the warehouse is already working on it: nothing may change now
         return Outcome.LOCKED
-    payload = map_order(order, company=company, extra=extra)
+    payload = map_order(order, company=company, extra=extra, freight_rows=freight_rows,
+                        delivery_names=delivery_names)
     if isinstance(payload, RecordError):
         writer.fail(key, payload, version=version)
         return Outcome.FAILED
     return payload if writer.needs_write(key, payload, order_holding(payload, held)) else Outcome.UNCHANGED
+
+
+def _note_rows_left_out(report: SyncReport, order: InvoiceOrder, payload: dict[str, Any]) -> None:
+    """List in the report the rows of an order being sent that are not lines (and a freight text used)."""
+    key = order_key(order)
+    left_out = left_out_rows(order)
+    if left_out:
+        report.details.setdefault(ROWS_LEFT_OUT, {})[key] = left_out
+    way = payload["OrderInfo"].get("WayOfDelivery")
+    if way and not (order.DeliveryMethod and order.DeliveryMethod.Description):
+        report.details.setdefault(FREIGHT_AS_DELIVERY, {})[key] = way
 
 
 def _pushed(erp: Erp, wms: Wms, writer: RecordWriter, end: Finished[PushToken], options: OrderOptions) -> Outcome:

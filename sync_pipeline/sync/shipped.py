@@ -1,6 +1,8 @@
-"""Shipped orders reported back: orders the WMS shipped -> the shipped status in 24SevenOffice.
+"""Shipped orders reported back: orders the WMS shipped -> 24SevenOffice, in one SaveInvoices per order:
+the shipped status, the waybills and carrier appended to a text field, each row's delivered quantity.
 
-A shipped order is reported once: an ERP order that already has the shipped status is skipped.
+A shipped order is reported once: an ERP order already holding all of it is not written (sync/shipment.py
+compares), and the ledger skips an order it has reported. Returned orders (800) are not shipments.
 """
 
 from __future__ import annotations
@@ -8,30 +10,38 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Sequence
 
-from sync_pipeline.erp.models import service_text
 from sync_pipeline.ledger import Kind, Stage, State
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.gate import Gate, no_gate
 from sync_pipeline.sync.orders import OrderOptions
 from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.sync.shipment import ShipmentOptions, ShipmentPlan, plan_shipment
 from sync_pipeline.sync.writer import Outcome, RecordWriter
 from sync_pipeline.wms.held import Holding
+from sync_pipeline.wms.models import WmsOrder
 
 if TYPE_CHECKING:
     from sync_pipeline.processes.protocols import Erp, Wms
 
-LAST_SHIPPED_STATUS = 999  # 1000 and above are cancellations
+# Shipped: the sent status up to 799. 800 is Returned (goods came back: not a shipment, see the returns
+# process), 1000 and above are cancellations.
+LAST_SHIPPED_STATUS = 799
+# Report details (the run's metadata): per order what was written, and the rows shipped short.
+SHIPMENTS = "shipments"
+SHORT_SHIPMENTS = "short_shipments"
+LINES_WITHOUT_ROW = "lines_without_row"
 CLOCK_SKEW = timedelta(minutes=1)
 
 
-def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None) -> SyncReport:
-    """Set the ERP status of every order the WMS shipped since the cursor, exactly once per order.
+def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
+                   shipment: ShipmentOptions = ShipmentOptions()) -> SyncReport:
+    """Write the shipment of every order the WMS shipped since the cursor to its ERP order, exactly once.
 
     The cursor is the local time the read began, less a minute for clock skew between the two
     machines: orders read again are harmless. The ledger marks each order shipped, then reported
-    once the ERP confirmed its status; an order reported before, or already in the shipped status
-    in the ERP, is not written again.
+    once the ERP confirmed the write; an order reported before, or whose ERP order holds the shipment
+    already (status, waybills, delivered rows), is not written again.
     """
     gate = gate or no_gate(Kind.ORDER)
     started = datetime.now(timezone.utc)
@@ -39,18 +49,21 @@ def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOpti
     shipped = list(wms.orders(status_from=options.wms_sent_status, status_to=LAST_SHIPPED_STATUS,
                               changed_since=cursor.moment if cursor else None))
     numbers = {n for n in (o.GoodsOwnerOrderNumber for o in shipped) if n is not None and n.isdigit()}
-    shipped_at = {o.GoodsOwnerOrderNumber: o.ShippedTime for o in shipped if o.GoodsOwnerOrderNumber is not None}
+    found = {o.GoodsOwnerOrderNumber: o for o in shipped if o.GoodsOwnerOrderNumber is not None}
     for order in shipped:
         if order.GoodsOwnerOrderNumber not in numbers:
             report.fail(RecordError(key=order.GoodsOwnerOrderNumber or f"WMS order {order.OrderId}",
                                     field="GoodsOwnerOrderNumber", message="not an ERP order number"))
-    numbers |= set(gate.due_retries([State.SHIPPED.value]))
-    _report_numbers(erp, numbers, options, gate, report, shipped_at)
+    retries = set(gate.due_retries([State.SHIPPED.value])) - numbers
+    if retries:  # shipped in an earlier read: their parcels and picked lines are read again
+        found.update({o.GoodsOwnerOrderNumber: o for o in wms.orders(order_numbers=sorted(retries, key=int))
+                      if o.GoodsOwnerOrderNumber is not None})
+    _report_numbers(erp, numbers | retries, options, gate, report, found, shipment)
     return report
 
 
 def report_shipped_by_id(erp: Erp, wms: Wms, ids: Sequence[int], options: OrderOptions, *,
-                         gate: Gate | None = None) -> SyncReport:
+                         gate: Gate | None = None, shipment: ShipmentOptions = ShipmentOptions()) -> SyncReport:
     """Report these orders shipped now, if the WMS shipped them: an operator's re-drive of one order."""
     gate = gate or no_gate(Kind.ORDER)
     report = SyncReport("shipped")
@@ -65,15 +78,16 @@ def report_shipped_by_id(erp: Erp, wms: Wms, ids: Sequence[int], options: OrderO
                                     message=f"not shipped in the WMS ({status}): nothing to report"))
         else:
             numbers.add(number)
-    _report_numbers(erp, numbers, options, gate, report, {n: o.ShippedTime for n, o in found.items()})
+    _report_numbers(erp, numbers, options, gate, report, found, shipment)
     return report
 
 
 def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Gate, report: SyncReport,
-                    shipped_at: dict[str, datetime | None]) -> None:
-    """Set the shipped status of these ERP orders (ledger keys) that were not reported before.
+                    shipped: dict[str, WmsOrder], shipment: ShipmentOptions) -> None:
+    """Write the shipment of these ERP orders (ledger keys) that were not reported before.
 
-    shipped_at: the WMS's ShippedTime of the orders read from it (kept as their stage time).
+    shipped: the orders as read from the WMS (their ShippedTime kept as the stage time; parcels, carrier
+    and picked lines written).
     """
     admission = gate.admit({number: None for number in sorted(numbers, key=int)})
     report.note_admission(admission)
@@ -84,20 +98,34 @@ def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Ga
             report.unchanged += 1  # reported before, read again in the overlap: no write at all
             continue
         gate.advance(number, State.SHIPPED.value)
-        gate.reached(number, {Stage.SHIPPED: shipped_at.get(number)})
+        wms_order = shipped.get(number)
+        gate.reached(number, {Stage.SHIPPED: wms_order.ShippedTime if wms_order is not None else None})
         to_report.append(int(number))
     current = {o.OrderId: o for o in erp.orders(to_report)} if to_report else {}
     for order_id in to_report:
+        key = str(order_id)
         erp_order = current.get(order_id)
         if erp_order is None:
-            writer.fail(str(order_id), RecordError(key=str(order_id),
-                                                   message="shipped in the WMS but not found in 24SevenOffice"))
-        elif service_text(erp_order.OrderStatus) == service_text(options.shipped_status):
-            gate.succeeded(str(order_id), state=State.REPORTED.value)
-            gate.reached(str(order_id), {Stage.REPORTED: erp_order.DateChanged})  # set before: its last change
+            writer.fail(key, RecordError(key=key, message="shipped in the WMS but not found in 24SevenOffice"))
+            continue
+        plan = plan_shipment(erp_order, shipped.get(key), options.shipped_status, shipment)
+        if plan.write is None:  # the ERP holds the shipment already (written before, or by hand)
+            gate.succeeded(key, state=State.REPORTED.value)
+            gate.reached(key, {Stage.REPORTED: erp_order.DateChanged})  # set before: its last change
             report.unchanged += 1
-        elif writer.write(str(order_id), str(order_id), {"OrderStatus": service_text(options.shipped_status)},
-                          lambda: erp.set_order_status(order_id, options.shipped_status),
-                          state=State.REPORTED.value, holding=Holding.DIFFERS) is Outcome.WRITTEN:  # as just read
-            gate.reached(str(order_id), {Stage.REPORTED: datetime.now(timezone.utc)})
+            continue
+        write = plan.write
+        if writer.write(key, key, write.model_dump(mode="json"), lambda: erp.report_shipment(order_id, write),
+                        state=State.REPORTED.value, holding=Holding.DIFFERS) is Outcome.WRITTEN:  # as just read
+            gate.reached(key, {Stage.REPORTED: datetime.now(timezone.utc)})
             report.updated += 1
+            _show(report, key, plan, len(write.rows))
+
+
+def _show(report: SyncReport, key: str, plan: ShipmentPlan, rows_written: int) -> None:
+    """What was written to the order, in the run's metadata; a short shipment once, in the run that wrote it."""
+    report.details.setdefault(SHIPMENTS, {})[key] = {**plan.tracking, "rows_delivered": rows_written}
+    if plan.short:
+        report.details.setdefault(SHORT_SHIPMENTS, {})[key] = plan.short
+    if plan.unmatched_lines:
+        report.details.setdefault(LINES_WITHOUT_ROW, {})[key] = plan.unmatched_lines

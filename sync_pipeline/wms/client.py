@@ -1,4 +1,4 @@
-"""The Ongoing WMS client the pipeline uses: article and order writes, stock and order reads.
+"""The Ongoing WMS client the pipeline uses: article and order writes, stock, order and return order reads.
 
 Every call has the connection's timeout and goes through call_with_retry: faults worth
 repeating (timeouts, dropped connections, 5xx, "Timeout expired" while another write runs,
@@ -26,20 +26,23 @@ from sync_pipeline.soap.direct import DirectPost, Reply
 from sync_pipeline.soap.errors import AuthenticationError, SyncError, TerminalError, classify
 from sync_pipeline.soap.fast_reply import ReplyReader, raw_reply
 from sync_pipeline.soap.unknown import UnknownElements
-from sync_pipeline.soap.values import require_utc
+from sync_pipeline.soap.values import require_utc, string_array
 from sync_pipeline.wms import payloads
 from sync_pipeline.wms.back_to_back import BackToBack
 from sync_pipeline.wms.connection import WmsConnection
 from sync_pipeline.wms.fast_inventory import InventoryReplies
 from sync_pipeline.wms.models import (
     InventoryLine,
+    ReturnOrder,
+    ReturnOrdersRefused,
     WmsOrder,
     WriteResult,
     inventory_lines,
     orders_of,
+    return_orders_of,
 )
 from sync_pipeline.wms.paging import walk_pages
-from sync_pipeline.wms.write_calls import WriteCall, article_write, order_write
+from sync_pipeline.wms.write_calls import WriteCall, article_write, order_removal, order_write
 from sync_pipeline.wms.write_lock import goods_owner_write_lock
 
 T = TypeVar("T")
@@ -80,6 +83,13 @@ class WmsClient:
     def process_order(self, order: Mapping[str, Any]) -> WriteResult:
         """Create or update one customer order by GoodsOwnerOrderNumber."""
         return self._write(order_write(order))
+
+    def remove_order(self, number: str, delivery_date: datetime) -> WriteResult:
+        """Cancel one customer order by GoodsOwnerOrderNumber (refused once the warehouse began picking).
+
+        delivery_date: the order's own, which the description requires in every OrderInfo.
+        """
+        return self._write(order_removal(number, delivery_date))
 
     def back_to_back(self, *, window: int = 4) -> BackToBack[Any]:
         """Writes posted one after another by a thread of their own (see back_to_back.py).
@@ -145,6 +155,28 @@ class WmsClient:
             return orders_of(serialize_object(self._read("GetOrdersByQuery", query=query), dict))
 
         return walk_pages(page, lambda order: order.OrderId)
+
+    def return_orders(
+        self,
+        order_numbers: Iterable[str] | None = None,
+        returned_since: datetime | None = None,
+    ) -> list[ReturnOrder]:
+        """Return orders matching every given filter: of these customer orders (GoodsOwnerOrderNumber),
+        whose goods came back at or after `returned_since`. The service has no paging: one call."""
+        numbers = list(order_numbers) if order_numbers is not None else None
+        if numbers == []:
+            return []
+        query: dict[str, Any] = {}  # a filter left out is not sent: the description has them all optional
+        if numbers is not None:
+            query["CustomerOrderNumbersToGet"] = string_array(numbers)
+        if returned_since is not None:
+            query["GoodsReturnedFromDate"] = require_utc(returned_since, "returned_since")
+        result = serialize_object(self._read("GetReturnOrdersByQuery", ReturnOrdersQuery=query), dict)
+        try:
+            return return_orders_of(result)
+        except ReturnOrdersRefused as refused:
+            kind = AuthenticationError if "LogonError" in str(refused) else TerminalError
+            raise kind(f"GetReturnOrdersByQuery refused: {refused}") from refused
 
     # -- calling -----------------------------------------------------------------------------
 

@@ -95,6 +95,10 @@ class InventoryLine(WmsModel):
     Weight: Decimal | None = None
     MainSupplierNumber: str | None = None
     MainSupplierName: str | None = None
+    # Customs data (sync/customs.py): HS code, country of origin, and Price, the article's customs value.
+    StatisticsNumber: str | None = None
+    CountryOfOriginCode: str | None = None
+    Price: Decimal | None = None
     NumberOfItems: Decimal
     NumberOfBookedItems: Decimal
     SellableNumberOfItems: Decimal
@@ -113,6 +117,9 @@ class InventoryLine(WmsModel):
             Weight=article.get("Weight"),
             MainSupplierNumber=article.get("MainSupplierNumber"),
             MainSupplierName=article.get("MainSupplierName"),
+            StatisticsNumber=article.get("StatisticsNumber"),
+            CountryOfOriginCode=article.get("CountryOfOriginCode"),
+            Price=article.get("Price"),
             NumberOfItems=_decimal(line.get("NumberOfItemsDecimal")),
             NumberOfBookedItems=_decimal(line.get("NumberOfBookedItemsDecimal")),
             SellableNumberOfItems=_decimal(line.get("SellableNumberOfItems")),
@@ -123,7 +130,8 @@ class InventoryLine(WmsModel):
 # element and what it reads of it). The fast path (wms/fast_inventory.py) reads these and no others.
 INVENTORY_LINE_ELEMENTS: dict[str, Any] = {
     "Article": {"SystemId": None, "ArticleNumber": None, "ProductCode": None, "Name": None, "Description": None,
-                "BarCode": None, "Weight": None, "MainSupplierNumber": None, "MainSupplierName": None},
+                "BarCode": None, "Weight": None, "MainSupplierNumber": None, "MainSupplierName": None,
+                "StatisticsNumber": None, "CountryOfOriginCode": None, "Price": None},
     "NumberOfItemsDecimal": None, "NumberOfBookedItemsDecimal": None, "SellableNumberOfItems": None,
 }
 
@@ -208,6 +216,7 @@ class WmsOrder(WmsModel):
     InvoiceAddress: OrderInvoiceAddress | None = None
     Lines: list[PickedLine] = []
     Tracking: list[TrackingInfo] = []
+    Carrier: str | None = None  # who carries it: the booked Transporter, else the order's way of delivery
 
     @property
     def waybills(self) -> list[str]:
@@ -232,7 +241,17 @@ class WmsOrder(WmsModel):
             InvoiceAddress=OrderInvoiceAddress.from_reply(consignee.get("InvoiceAddress")),
             Lines=[PickedLine.from_reply(line) for line in _items(order.get("PickedOrderLines"), "PickedOrderLine")],
             Tracking=[TrackingInfo.from_reply(t) for t in _items(order.get("Tracking"), "OrderTrackingInfo")],
+            Carrier=_carrier(order.get("Transporter") or {}, info),
         )
+
+
+def _carrier(transporter: Mapping[str, Any], info: Mapping[str, Any]) -> str | None:
+    """The transporter the warehouse booked (its name, else its code), else the way of delivery ordered."""
+    for value in (transporter.get("TransporterName"), transporter.get("Name"), transporter.get("Code"),
+                  info.get("WayOfDeliveryTypeName"), info.get("WayOfDelivery"), info.get("WayOfDeliveryTypeCode")):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 class OrderStatus(WmsModel):
@@ -293,3 +312,88 @@ def orders_of(result: Mapping[str, Any] | None) -> list[WmsOrder]:
 def order_statuses_of(result: Mapping[str, Any] | None) -> list[OrderStatus]:
     statuses = _keyed(_array_in(result, "OrderStatuses", "OrderStatus"), "OrderStatus", "OrderStatusId")
     return [OrderStatus.from_reply(s) for s in statuses]
+
+
+class ReturnLine(WmsModel):
+    """One row of a return order: what was picked, announced to come back, and came back, and why.
+
+    The cause is the row's own, else the return order's (Ongoing gives either or both)."""
+
+    ReturnOrderLineId: int
+    ArticleNumber: str | None = None
+    ArticleName: str | None = None
+    ExternalOrderLineCode: str | None = None
+    PickedNumberOfItems: Decimal
+    ToBeReturnedNumberOfItems: Decimal
+    ReturnedNumberOfItems: Decimal
+    ReturnCauseCode: str | None = None
+    ReturnCauseName: str | None = None
+
+    @classmethod
+    def from_reply(cls, line: Mapping[str, Any]) -> "ReturnLine":
+        return cls(
+            ReturnOrderLineId=line["ReturnOrderLineId"],
+            ArticleNumber=line.get("ArticleNumber"),
+            ArticleName=line.get("ArticleName"),
+            ExternalOrderLineCode=line.get("ExternalOrderLineCode"),
+            PickedNumberOfItems=_decimal(line.get("PickedNumberOfItems")),
+            ToBeReturnedNumberOfItems=_decimal(line.get("ToBeReturnedNumberOfItems")),
+            ReturnedNumberOfItems=_decimal(line.get("ReturnedNumberOfItems")),
+            ReturnCauseCode=line.get("ReturnCauseCode") or None,
+            ReturnCauseName=line.get("ReturnCauseName") or None,
+        )
+
+
+class ReturnOrder(WmsModel):
+    """A return order (GetReturnOrdersByQuery's ReturnOrderInfo): goods of a customer order coming back.
+
+    OrderNumber is the customer order's GoodsOwnerOrderNumber (our ERP order id); ReturnInDate is when
+    the goods came in (None while they are only announced)."""
+
+    ReturnOrderId: int
+    OrderId: int | None = None
+    OrderNumber: str | None = None
+    ReturnOrderNumber: str | None = None
+    ReturnInDate: datetime | None = None
+    ReturnOrderStatusId: int | None = None
+    ReturnOrderStatusText: str | None = None
+    ReturnCauseCode: str | None = None
+    ReturnCauseName: str | None = None
+    ReturnOrderComment: str | None = None
+    Lines: list[ReturnLine] = []
+
+    @classmethod
+    def from_reply(cls, data: Mapping[str, Any]) -> "ReturnOrder":
+        return cls(
+            ReturnOrderId=data["ReturnOrderId"],
+            OrderId=data.get("OrderId"),
+            OrderNumber=data.get("OrderNumber") or None,
+            ReturnOrderNumber=data.get("ReturnOrderNumber") or None,
+            ReturnInDate=utc_or_none(data.get("ReturnInDate")),
+            ReturnOrderStatusId=data.get("ReturnOrderStatusId"),
+            ReturnOrderStatusText=data.get("ReturnOrderStatusText") or None,
+            ReturnCauseCode=data.get("ReturnCauseCode") or None,
+            ReturnCauseName=data.get("ReturnCauseName") or None,
+            ReturnOrderComment=data.get("ReturnOrderComment") or None,
+            Lines=[ReturnLine.from_reply(line) for line in _keyed(
+                _items(data.get("ReturnOrderLines"), "ReturnOrderLineInfo"), "ReturnOrderLineInfo", "ReturnOrderLineId")],
+        )
+
+    def cause_of(self, line: ReturnLine) -> str | None:
+        """The row's cause as people read it: its name (or code), else the return order's."""
+        return (line.ReturnCauseName or line.ReturnCauseCode or self.ReturnCauseName or self.ReturnCauseCode)
+
+
+class ReturnOrdersRefused(Exception):
+    """GetReturnOrdersByQuery answered Success=false: the errors it gave, as one message."""
+
+
+def return_orders_of(result: Mapping[str, Any] | None) -> list[ReturnOrder]:
+    """The return orders of a GetReturnOrdersByQueryResult; a result with Success=false raises
+    ReturnOrdersRefused with its GetReturnOrdersErrors (a LogonError among them: wrong credentials)."""
+    if result and result.get("Success") is False:
+        errors = unwrap_array(result.get("GetReturnOrdersErrors"), "GetReturnOrdersError")
+        raise ReturnOrdersRefused("; ".join(f"{e.get('ErrorType')}: {e.get('Message') or 'no message'}"
+                                            for e in errors) or "Success=false without errors")
+    records = _keyed(_array_in(result, "ReturnOrders", "ReturnOrderInfo"), "ReturnOrderInfo", "ReturnOrderId")
+    return [ReturnOrder.from_reply(record) for record in records]

@@ -99,8 +99,15 @@ def test_after_changes_the_dry_run_plans_exactly_the_writes_the_next_cycle_makes
     assert renamed["before"]["ArticleName"] != "Kaffe mørk"
     assert by_write[("ProcessArticle", "SKU-1025")]["change"] == "create"
     assert by_write[("ProcessOrder", "8")]["before"] is None
-    status = by_write[("SaveInvoices", "1")]
-    assert (status["before"], status["after"]) == ({"OrderStatus": "Confirmed"}, {"OrderStatus": "OrderState_Sent"})
+    shipped = by_write[("SaveInvoices", "1")]  # status, tracking line and delivered rows in one write
+    text = "Takk for handelen! Bytterett 30 dager."
+    assert shipped["before"] == {"OrderStatus": "Confirmed", "InvoiceText": text,
+                                 "InvoiceRows": [{"RowId": 1}, {"RowId": 2}, {"RowId": 3}]}
+    assert shipped["after"] == {
+        "OrderStatus": "OrderState_Sent", "InvoiceText": f"{text}\nTracking: W-1 (Posten Norge – Pakke til hentested)",
+        "InvoiceRows": [{"RowId": 1, "QuantityDelivered": "4", "QuantityRest": "0"},
+                        {"RowId": 2, "QuantityDelivered": "2", "QuantityRest": "0"},
+                        {"RowId": 3, "QuantityDelivered": "1", "QuantityRest": "0"}]}
     stock = by_write[("SetStockQuantity", "5")]
     assert (stock["before"]["Stock"], stock["after"]) == ("25", {"Stock": "77"})
 

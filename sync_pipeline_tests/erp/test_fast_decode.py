@@ -291,13 +291,14 @@ def test_unmodelled_elements_with_a_value_are_kept_as_extras(decoders):
             '<InvoiceRow><RowId>1</RowId><VatRate>25</VatRate><DiscountRate>-79228162514264337593543950335'
             "</DiscountRate></InvoiceRow>"],
     }, ORDER_ORDER).replace("<OrderId>7</OrderId>", "<OrderId>7</OrderId><PaymentTime>14</PaymentTime>"
-                            "<InvoiceText>Takk</InvoiceText><CustomerReferenceNo/><Currency><Symbol>NOK</Symbol>"
+                            "<InvoiceText>Takk</InvoiceText><OCR>4711</OCR><CustomerReferenceNo/><Currency><Symbol>NOK</Symbol>"
                             "<Colour>x</Colour><Rate>-79228162514264337593543950335</Rate></Currency>"))
     # inside an extra too, unknown elements are skipped and known ones read in any order
     (order,) = assert_fast_and_identical(decoders["GetInvoices"], content, {"Currency.Colour": 1})
-    assert list(order.model_extra.items()) == [("PaymentTime", 14), ("IncludeVAT", True), ("InvoiceText", "Takk"),
+    assert list(order.model_extra.items()) == [("PaymentTime", 14), ("IncludeVAT", True), ("OCR", "4711"),
                                                ("Currency", {"Symbol": "NOK"})]  # in the schema's order
-    assert order.PaymentTime == 14 and order.InvoiceText == "Takk" and not hasattr(order, "CustomerReferenceNo")
+    assert order.PaymentTime == 14 and order.OCR == "4711" and not hasattr(order, "CustomerReferenceNo")
+    assert order.InvoiceText == "Takk"  # modelled: the shipped process appends tracking to it
     assert order.InvoiceRows[0].model_extra == {"VatRate": Decimal("25")}  # the "not set" DiscountRate is left out
 
 

@@ -14,9 +14,10 @@ MIN = timedelta(minutes=1)
 
 
 def order(confirmed: datetime, in_wms: timedelta | None = None, shipped: timedelta | None = None,
-          reported: timedelta | None = None) -> dict:
+          reported: timedelta | None = None, returned: timedelta | None = None) -> dict:
     times = {Stage.CONFIRMED: confirmed}
-    for stage, after in ((Stage.CREATED_IN_WMS, in_wms), (Stage.SHIPPED, shipped), (Stage.REPORTED, reported)):
+    for stage, after in ((Stage.CREATED_IN_WMS, in_wms), (Stage.SHIPPED, shipped), (Stage.REPORTED, reported),
+                         (Stage.RETURNED, returned)):
         if after is not None:
             times[stage] = confirmed + after
     return times
@@ -35,13 +36,15 @@ def test_nearest_rank_percentiles(values, p50, p95):
 
 def test_each_transition_counts_the_orders_that_reached_both_stages():
     times = {
-        "1": order(DAY + 60 * MIN, in_wms=2 * MIN, shipped=120 * MIN, reported=121 * MIN),
+        "1": order(DAY + 60 * MIN, in_wms=2 * MIN, shipped=120 * MIN, reported=121 * MIN, returned=3000 * MIN),
         "2": order(DAY + 60 * MIN, in_wms=4 * MIN),
         "3": {Stage.SHIPPED: DAY, Stage.REPORTED: DAY + 3 * MIN},  # confirmed before the ledger kept times
     }
     figures = latency.recent(times, DAY)
     assert {name: f.count for name, f in figures.items()} == {
-        "confirmed_to_wms": 2, "confirmed_to_shipped": 1, "confirmed_to_sent": 1, "shipped_to_sent": 2}
+        "confirmed_to_wms": 2, "confirmed_to_shipped": 1, "confirmed_to_sent": 1, "shipped_to_sent": 2,
+        "shipped_to_returned": 1}
+    assert figures["shipped_to_returned"].p95 == (3000 - 120) * 60.0
     assert figures["confirmed_to_wms"].p95 == 240.0 and figures["confirmed_to_wms"].p50 == 120.0
     assert [s.key for s in figures["shipped_to_sent"].slowest] == ["3", "1"]
 
@@ -65,9 +68,10 @@ def test_a_clock_ahead_counts_as_zero():
 
 
 def test_only_the_integrations_own_stages_are_held_against_the_target():
-    times = {"1": order(DAY, in_wms=5 * MIN, shipped=600 * MIN, reported=602 * MIN)}
+    times = {"1": order(DAY, in_wms=5 * MIN, shipped=600 * MIN, reported=602 * MIN, returned=9000 * MIN)}
     figures = latency.recent(times, DAY)
-    assert latency.over_target(figures, 60 * 60) == [], "ten hours in the warehouse is not the integration's"
+    assert latency.over_target(figures, 60 * 60) == [], "ten hours in the warehouse (or days until a return) " \
+        "are not the integration's"
     assert [t.name for t in latency.over_target(figures, 4 * 60)] == ["confirmed_to_wms"]
     assert [t.name for t in latency.over_target(figures, 60)] == ["confirmed_to_wms", "shipped_to_sent"]
     assert latency.over_target(latency.recent({}, DAY), 1) == [], "no orders, nothing over"

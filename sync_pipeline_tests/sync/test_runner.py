@@ -36,7 +36,7 @@ def writes(*admins: Admin) -> list[str]:
 
 def test_the_registry_names_each_process_once_with_its_asset() -> None:
     names = [p.name for p in PROCESSES]
-    assert names == ["articles", "suppliers", "orders", "shipped", "stock"]
+    assert names == ["articles", "suppliers", "orders", "cancellations", "shipped", "returns", "stock"]
     assert len({p.asset.key for p in PROCESSES}) == len(PROCESSES)
     assert process_of_asset("orders_resync") is process_named("orders")
     assert process_of_asset("drift_report") is None

@@ -262,14 +262,28 @@ def test_unknown_and_reordered_elements_are_read_on_both_paths(replies, content,
     record = assert_fast_and_identical(replies, content, notes)[0]
     expected = by_zeep(replies, envelope(line()))[0]
     name = None if "urn:other" in content.decode() else expected.ArticleName
-    assert record.model_dump() == {**expected.model_dump(), "ArticleName": name}
+    customs = {"StatisticsNumber": "6301"} if "<StatisticsNumber>6301<" in content.decode() else {}  # read out of place too
+    assert record.model_dump() == {**expected.model_dump(), "ArticleName": name, **customs}
+
+
+@pytest.mark.parametrize("hs_code, origin", [("6301.40", "se"), (NIL, NIL), ("", ""), (OMIT, "NO")])
+def test_the_customs_elements_are_read_on_both_paths(replies, hs_code, origin):
+    """HS code, country of origin and the article's value (Price): what the customs hold checks (sync/customs.py)."""
+    customs = element("StatisticsNumber", hs_code) + element("CountryOfOriginCode", origin)
+    (record,) = assert_fast_and_identical(replies, envelope(line().replace("<IsStockArticle>",
+                                                                           customs + "<IsStockArticle>")))
+    assert record.Price == Decimal("149.00")
+    if hs_code == "6301.40":
+        assert (record.StatisticsNumber, record.CountryOfOriginCode) == ("6301.40", "se")
+    if hs_code is NIL or hs_code is OMIT:
+        assert record.StatisticsNumber is None
 
 
 @pytest.mark.parametrize("content, zeeps_ending", [
     (envelope(line().replace("<Name>Pledd</Name>", "<Name>Pledd</Name><Name>Pute</Name>")), "XMLParseError"),
     (envelope(line().replace("<NumberOfItems>7</NumberOfItems>", "")), "XMLParseError"),  # required one missing
     (envelope(line().replace("<Name>", '<Name xmlns="">')), "records"),    # unqualified: zeep matches the name
-    (envelope(line({"Price": "n/a"})), "InvalidOperation"),       # a decimal the model never reads: zeep raises
+    (envelope(line({"Price": "n/a"})), "InvalidOperation"),       # a decimal that is not one: zeep raises
     (envelope(line(NumberOfItemsDecimal="12,5")), "InvalidOperation"),
     (envelope(line(SellableNumberOfItems="NaN")), "ValidationError"),                     # the model refuses it
     (envelope(line(NumberOfItems="7.5")), "records"),              # an int zeep cannot read: logged, None

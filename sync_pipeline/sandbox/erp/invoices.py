@@ -1,4 +1,12 @@
-"""InvoiceService: GetOrderSyncList, GetInvoices and SaveInvoices over the sandbox's orders."""
+"""InvoiceService: GetOrderSyncList, GetInvoices and SaveInvoices over the sandbox's orders.
+
+SaveInvoices on a saved order: the fields sent change, the others are kept. Its rows follow each row's
+ChangeState (the description's Add, Edit, Delete, None): Edit changes the fields sent of the row with that
+RowId (an unknown RowId refuses the order), Delete removes it, Add appends a row, None leaves it; rows
+sent all without a ChangeState (or None) replace the order's rows, as a new order's do. ChangeState is an
+instruction, never kept. QuantityDelivered and QuantityRest are stored as sent: the description does not
+say the service derives one from the other.
+"""
 
 from __future__ import annotations
 
@@ -144,6 +152,7 @@ class Orders(Repository):
             change = from_soap(self.shape, item)
         except InvalidRecord as error:
             return _refused(order_id, str(error))
+        existing = None
         if order_id is not None:
             existing = self.get(order_id)
             if existing is None:
@@ -152,8 +161,36 @@ class Orders(Repository):
                 return _refused(order_id, INVOICED_ORDER_LOCKED)
         elif "CustomerId" not in change:
             return _refused(None, "CustomerId is required to create an order")
+        if "InvoiceRows" in change:
+            try:
+                change["InvoiceRows"] = _rows_after(existing, change["InvoiceRows"])
+            except InvalidRecord as error:
+                return _refused(order_id, str(error))
         saved = self.upsert([change])[0]
         return to_reply(self.shape, saved)
+
+
+def _rows_after(existing: Document | None, sent: list[Document]) -> list[Document]:
+    """The order's rows after a save sending `sent` (see the module's docstring)."""
+    states = [row.pop("ChangeState", "None") for row in sent]
+    if existing is None or all(state == "None" for state in states):
+        return sent
+    rows = [dict(row) for row in existing.get("InvoiceRows") or []]
+    for position, (row, state) in enumerate(zip(sent, states)):
+        if state == "Add":
+            rows.append(row)
+            continue
+        if state == "None":
+            continue
+        index = next((i for i, kept in enumerate(rows) if "RowId" in row and kept.get("RowId") == row["RowId"]), None)
+        if index is None:
+            raise InvalidRecord(f"InvoiceRows[{position}].RowId",
+                                f"no row with RowId {row.get('RowId')} to {state.lower()} in this order")
+        if state == "Edit":
+            rows[index] = {**rows[index], **row}
+        else:
+            del rows[index]
+    return rows
 
 
 def _totals(rows: list[Document]) -> dict[str, str]:

@@ -2,8 +2,9 @@
 
 POST stock                       {"ArticleNumber": "SKU-1001", "NumberOfItems": 12} or a list of them:
                                  sets physical stock (allowed before the article exists).
-POST orders/<number>/status      {"OrderStatusNumber": 450, "WayBill": "..."}: moves an order on
-                                 (450 Sent ships it: ShippedTime, picked quantities, stock withdrawn).
+POST orders/<number>/status      {"OrderStatusNumber": 450, "WayBill": "...", "Parcels": [...],
+                                 "Transporter": {...}, "Picked": {...}}: moves an order on (450 Sent ships
+                                 it: ShippedTime, picked quantities, stock withdrawn); see _set_status.
 POST demo                        loads the demo stock (as --seed-demo does).
 """
 
@@ -23,7 +24,9 @@ from sync_pipeline.sandbox.wms.writes import WriteInProgress
 
 ORDER_STATUS_ROUTE = re.compile(r"orders/(?P<number>[^/]+)/status")
 STOCK_FIELDS = {"ArticleNumber", "NumberOfItems"}
-STATUS_FIELDS = {"OrderStatusNumber", "WayBill"}
+STATUS_FIELDS = {"OrderStatusNumber", "WayBill", "Parcels", "Transporter", "Picked"}
+PARCEL_FIELDS = {"Waybill", "TrackingUrl"}
+TRANSPORTER_FIELDS = {"Code", "Name", "ServiceCode"}
 
 
 class WmsAdmin:
@@ -59,8 +62,13 @@ class WmsAdmin:
         return {"stock": [stock_summary(stock) for stock in saved]}
 
     def _set_status(self, number: str, body: Any) -> dict[str, Any]:
+        """{"OrderStatusNumber": 450, "WayBill": "WB-1", "Parcels": ["WB-2", {"Waybill": "WB-3", "TrackingUrl":
+        "…"}], "Transporter": {"Code": "PN", "Name": "PostNord"}, "Picked": {"2": 1}}: all but the status
+        optional. Parcels are the order's further waybills (one tracking entry each); Picked, by
+        ExternalOrderLineCode, what was picked of the lines not picked in full (a short pick)."""
         if not isinstance(body, dict) or set(body) - STATUS_FIELDS or "OrderStatusNumber" not in body:
-            raise AdminError('expected {"OrderStatusNumber": <int>, "WayBill": <optional string>}')
+            raise AdminError('expected {"OrderStatusNumber": <int>, "WayBill": <optional string>, "Parcels": '
+                             '<optional list>, "Transporter": <optional object>, "Picked": <optional object>}')
         status, waybill = body["OrderStatusNumber"], body.get("WayBill")
         if not isinstance(status, int) or isinstance(status, bool):
             raise AdminError(f"OrderStatusNumber must be an integer, got {status!r}")
@@ -68,12 +76,53 @@ class WmsAdmin:
             raise AdminError(f"unknown order status {status}; known: {sorted(statuses.STANDARD_STATUSES)}")
         if waybill is not None and not isinstance(waybill, str):
             raise AdminError(f"WayBill must be a string, got {waybill!r}")
+        parcels = [_parcel(parcel, position) for position, parcel in enumerate(body.get("Parcels") or [], start=1)]
+        transporter = _transporter(body.get("Transporter"))
+        picked = _picked(body.get("Picked"))
         with self._write():
             try:
-                order = self._orders.set_status(number, status, waybill)
+                order = self._orders.set_status(number, status, waybill, parcels=parcels, transporter=transporter,
+                                                picked=picked)
             except UnknownOrder as exc:
                 raise AdminError(str(exc), 404) from exc
+            except ValueError as exc:
+                raise AdminError(str(exc)) from exc
         return order_summary(order)
+
+
+def _parcel(parcel: Any, position: int) -> dict[str, str]:
+    if isinstance(parcel, str):
+        parcel = {"Waybill": parcel}
+    if not isinstance(parcel, dict) or set(parcel) - PARCEL_FIELDS or not isinstance(parcel.get("Waybill"), str) \
+            or not parcel["Waybill"].strip() or not all(isinstance(v, str) for v in parcel.values()):
+        raise AdminError(f"parcel {position}: expected a waybill or {{\"Waybill\": <string>, \"TrackingUrl\": "
+                         f"<optional string>}}, got {parcel!r}")
+    return {**parcel, "Waybill": parcel["Waybill"].strip()}
+
+
+def _transporter(transporter: Any) -> dict[str, str] | None:
+    if transporter is None:
+        return None
+    if not isinstance(transporter, dict) or not transporter or set(transporter) - TRANSPORTER_FIELDS \
+            or not all(isinstance(v, str) for v in transporter.values()):
+        raise AdminError(f"Transporter: expected {{\"Code\", \"Name\", \"ServiceCode\"}} strings, got {transporter!r}")
+    return dict(transporter)
+
+
+def _picked(picked: Any) -> dict[str, Decimal]:
+    if picked is None:
+        return {}
+    if not isinstance(picked, dict):
+        raise AdminError(f"Picked: expected {{\"<ExternalOrderLineCode>\": <items picked>}}, got {picked!r}")
+    quantities = {}
+    for code, quantity in picked.items():
+        if isinstance(quantity, bool) or not isinstance(quantity, (int, float, str)):
+            raise AdminError(f"Picked[{code}]: must be a number, got {quantity!r}")
+        try:
+            quantities[str(code)] = Decimal(str(quantity))
+        except InvalidOperation as exc:
+            raise AdminError(f"Picked[{code}]: must be a number, got {quantity!r}") from exc
+    return quantities
 
 
 def _stock_entry(entry: Any, position: int) -> tuple[str, Decimal]:
@@ -108,4 +157,7 @@ def order_summary(order: dict[str, Any]) -> dict[str, Any]:
     return {"GoodsOwnerOrderNumber": order["GoodsOwnerOrderNumber"], "OrderId": order["OrderId"],
             "OrderStatusNumber": order["OrderStatusNumber"],
             "OrderStatusText": statuses.name_of(order["OrderStatusNumber"]),
-            "ShippedTime": order.get("ShippedTime"), "WayBill": order.get("WayBill")}
+            "ShippedTime": order.get("ShippedTime"), "WayBill": order.get("WayBill"),
+            "Tracking": [t["Waybill"] for t in order.get("Tracking", [])],
+            "Picked": {str(line.get("ExternalOrderLineCode")): str(line["PickedNumberOfItems"])
+                       for line in order["Lines"]}}

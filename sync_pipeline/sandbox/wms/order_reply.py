@@ -37,12 +37,15 @@ def order(order: Document, articles_by_id: Mapping[int, Document],
         "ExternalSystemId": 0,
         "Warehouse": WAREHOUSE_INFO,
         "Tracking": {"OrderTrackingInfo": [
-            {"TrackingUrl": TRACKING_URL.format(t["Waybill"]), "Waybill": t["Waybill"],
+            {"TrackingUrl": t.get("TrackingUrl") or TRACKING_URL.format(t["Waybill"]), "Waybill": t["Waybill"],
              "Created": to_datetime(t["Created"]), "IsReturn": False}
             for t in order.get("Tracking", [])]},
     }
-    contract = order.get("TransporterContract")
-    if contract:
+    contract, booked = order.get("TransporterContract"), order.get("Transporter")
+    if booked:  # the transporter the warehouse booked when it shipped
+        reply["Transporter"] = {"Id": 0, "Code": booked.get("Code"), "ServiceCode": booked.get("ServiceCode"),
+                                "Name": booked.get("Name"), "TransporterName": booked.get("Name")}
+    elif contract:
         reply["Transporter"] = {"Id": 0, "Code": contract.get("TransporterCode"),
                                 "ServiceCode": contract.get("TransporterServiceCode")}
     return reply

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import unquote
 
+from sync_pipeline.sandbox.server import AdminError
 from sync_pipeline.sandbox.soap import RequestContext, SoapFault, SoapService
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline.sandbox.values import utc_now
@@ -20,6 +23,7 @@ from sync_pipeline.sandbox.wms.inventory_query import select_inventory
 from sync_pipeline.sandbox.wms.order_query import select_orders
 from sync_pipeline.sandbox.wms.orders import OrderBook
 from sync_pipeline.sandbox.wms.results import Refused, refused_result
+from sync_pipeline.sandbox.wms.returns import ReturnBook
 from sync_pipeline.sandbox.wms.suppliers import SupplierRegistry
 from sync_pipeline.sandbox.wms.values import text
 from sync_pipeline.sandbox.wms.writes import WriteGuard, WriteInProgress
@@ -28,7 +32,9 @@ ONGOING_WSDL = Path(__file__).resolve().parents[2] / "wms" / "wsdl" / "ongoing.w
 WAREHOUSE = "sandbox"  # the service lives at /<warehouse>/service.asmx
 # The reply elements that are records, where the fault unknown_elements adds elements.
 RECORDS = ("InventoryLine", "Article", "Order", "OrderInfo", "Consignee", "PickedOrderLine", "OrderTrackingInfo",
-           "OrderStatus", "ProcessArticleResult", "ProcessOrderResult", "UpdateOrderResult")
+           "OrderStatus", "ProcessArticleResult", "ProcessOrderResult", "UpdateOrderResult", "ReturnOrderInfo",
+           "ReturnOrderLineInfo")
+RETURNS_ROUTE = re.compile(r"orders/(?P<number>[^/]+)/returns")
 
 Reply = dict[str, Any]
 
@@ -48,6 +54,7 @@ class WmsSandbox:
         self.suppliers = SupplierRegistry(store)
         self.articles = ArticleRegistry(store, self.suppliers, self.inventory, now)
         self.orders = OrderBook(store, self.articles, self.inventory, now)
+        self.returns = ReturnBook(store, self.orders, self.inventory, now)
         self._admin = WmsAdmin(self.orders, self.inventory, self._write, self.seed_demo)
         handlers = {
             "ProcessArticle": self.process_article,
@@ -56,12 +63,20 @@ class WmsSandbox:
             "GetOrderStatuses": self.get_order_statuses,
             "GetOrdersByQuery": self.get_orders_by_query,
             "GetInventoryByQuery": self.get_inventory_by_query,
+            "GetReturnOrdersByQuery": self.get_return_orders_by_query,
         }
         self.services = {f"/{warehouse}/service.asmx": SoapService(ONGOING_WSDL, handlers, RECORDS, fit_replies=True)}
 
     # -- SandboxSystem ---------------------------------------------------------------------------
 
     def admin(self, method: str, path: str, body: Any) -> Any:
+        returning = RETURNS_ROUTE.fullmatch(path)
+        if method == "POST" and returning:
+            try:
+                with self._write():
+                    return self.returns.stage(unquote(returning["number"]), body)
+            except WriteInProgress as exc:
+                raise AdminError(str(exc), 409) from exc
         return self._admin.handle(method, path, body)
 
     def reset(self) -> None:
@@ -70,7 +85,8 @@ class WmsSandbox:
     def state(self) -> dict[str, Any]:
         with self.store.lock:
             return {"articles": self.articles.all(), "suppliers": self.suppliers.all(),
-                    "orders": self.orders.all(), "stock": [stock_summary(s) for s in self.inventory.all()]}
+                    "orders": self.orders.all(), "stock": [stock_summary(s) for s in self.inventory.all()],
+                    "returns": self.returns.all()}
 
     def expire_sessions(self) -> None:
         """Ongoing has no sessions: every call carries its credentials."""
@@ -156,6 +172,11 @@ class WmsSandbox:
                  for article, line_stock in selected]
         return {"GetInventoryByQueryResult": {"InventoryLines": {"InventoryLine": lines},
                                               "GoodsOwnerId": replies.GOODS_OWNER_ID}}
+
+    def get_return_orders_by_query(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
+        self.credentials.check(values)
+        return {"GetReturnOrdersByQueryResult": {"Success": True, "ReturnOrders": {
+            "ReturnOrderInfo": self.returns.query(values.get("ReturnOrdersQuery") or {})}}}
 
 
 def written(result: dict[str, Any]) -> str:

@@ -42,7 +42,10 @@ def test_every_element_of_a_saved_order_is_kept_and_read_back(erp: ErpClient, er
     assert result.APIException is None
     properties, rows = list(Orders.shape.fields), list(Orders.row_shape.fields)
     (read,) = erp.invoices_by(properties, rows, OrderIds={"int": [1]})
-    assert contained(written, serialize_object(read, dict)) == []
+    kept = {**written, "InvoiceRows": {"InvoiceRow": [  # a row's ChangeState says what to do with it: not kept
+        {name: value for name, value in row.items() if name != "ChangeState"}
+        for row in written["InvoiceRows"]["InvoiceRow"]]}}
+    assert contained(kept, serialize_object(read, dict)) == []
 
 
 def test_demo_products_carry_costs_vat_and_the_suppliers_codes(demo: ErpClient) -> None:

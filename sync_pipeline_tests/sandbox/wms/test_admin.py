@@ -68,7 +68,7 @@ def test_state_lists_articles_suppliers_orders_and_stock(ongoing: Ongoing, wms_a
 
     state = wms_admin.get("state")
 
-    assert set(state) == {"articles", "suppliers", "orders", "stock"}
+    assert set(state) == {"articles", "suppliers", "orders", "stock", "returns"}
     assert [o["GoodsOwnerOrderNumber"] for o in state["orders"]] == ["1001"]
     (stock,) = state["stock"]
     assert {key: stock[key] for key in ("ArticleNumber", "NumberOfItems", "NumberOfBookedItems",
@@ -82,7 +82,7 @@ def test_reset_forgets_everything(ongoing: Ongoing, wms_admin: Admin) -> None:
 
     wms_admin.post("reset")
 
-    assert wms_admin.get("state") == {"articles": [], "suppliers": [], "orders": [], "stock": []}
+    assert wms_admin.get("state") == {"articles": [], "suppliers": [], "orders": [], "stock": [], "returns": []}
     assert ongoing.inventory() == []
 
 
