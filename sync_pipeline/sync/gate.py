@@ -94,9 +94,11 @@ class Gate:
         """
         if self.resend or holding.needs_write:
             return False
-        if holding is Holding.SAME:
-            return True
         entry = self._entries.get(key)
+        if holding is Holding.SAME:
+            # Written again if its last attempt failed (the write may have landed before the reply was lost):
+            # the write is idempotent, and its success is what clears the failure from the ledger.
+            return entry is None or not entry.failing
         return entry is not None and entry.unchanged(payload_hash(payload))
 
     def state(self, key: str) -> str | None:
