@@ -68,7 +68,7 @@ def drift_report(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsRe
 def _figures(drift: Drift) -> dict[str, int]:
     """The numbers kept per run (plotted by the UI, and read back for the history table)."""
     return {"drift_total": drift.total, **drift.counts(), "in_transit": drift.total_in_transit,
-            "held_for_orders_in_flight": len(drift.held),
+            "held_for_orders_in_flight": len(drift.held), "orders_held_for_customs": len(drift.customs_held),
             "orders_with_returns": len({row["order"] for row in drift.returns})}
 
 

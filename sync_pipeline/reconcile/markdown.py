@@ -54,6 +54,10 @@ def drift_markdown(drift: Drift, *, threshold: int, grace_minutes: int, at: date
     if drift.held:
         lines += ["", f"**Stock differences held for orders between the systems** (not counted): {len(drift.held)}",
                   "", _rows_table(COLUMNS["stock_differences"], drift.held)]
+    if drift.customs_held:
+        lines += ["", f"**Orders held for customs** (not counted: released by themselves once the articles' customs "
+                  f"data is there): {len(drift.customs_held)}", "", _rows_table(COLUMNS["orders_only_in_erp"],
+                                                                               drift.customs_held)]
     if drift.returns:
         orders = len({row["order"] for row in drift.returns})
         lines += ["", f"**Returns in the warehouse** (not counted): {len(drift.returns)} row(s) of {orders} order(s); "

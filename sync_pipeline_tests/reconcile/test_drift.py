@@ -79,6 +79,14 @@ def test_orders_missing_on_either_side_name_the_ledger_failure():
     assert keys(drift, "orders_only_in_wms") == ["77", "WEB-5"], "a cancelled WMS order is not drift"
 
 
+def test_an_order_held_for_customs_is_listed_apart_not_counted():
+    held = "held for customs: order 3 goes to US; SKU-1 lacks an HS code"
+    drift = compare(erp_orders={1: erp_order(1), 2: erp_order(2, "OrderState_Sent"), 3: erp_order(3)},
+                    expected_in_wms=frozenset({1, 3}), order_errors={"3": held})
+    assert drift.rows["orders_only_in_erp"] == [] and drift.total == 0
+    assert [row["order"] for row in drift.customs_held] == [3] and drift.customs_held[0]["last_failure"] == held
+
+
 def test_status_mismatches_both_ways():
     drift = compare(erp_orders={1: erp_order(1, "OrderState_Sent"), 2: erp_order(2)},
                     wms_orders={"1": wms_order("1", 300), "2": wms_order("2", 450, EARLIER)},
