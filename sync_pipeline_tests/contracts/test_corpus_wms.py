@@ -90,6 +90,8 @@ def inventory_line(line: Mapping[str, Any]) -> InventoryLine:
                          Description=article_class.get("Description"), BarCode=article_class.get("BarCode"),
                          Weight=article_class.get("Weight"), MainSupplierNumber=article_class.get("MainSupplierNumber"),
                          MainSupplierName=article_class.get("MainSupplierName"),
+                         StatisticsNumber=article_class.get("StatisticsNumber"),
+                         CountryOfOriginCode=article_class.get("CountryOfOriginCode"), Price=article_class.get("Price"),
                          NumberOfItems=_decimal(line.get("NumberOfItemsDecimal")),
                          NumberOfBookedItems=_decimal(line.get("NumberOfBookedItemsDecimal")),
                          SellableNumberOfItems=_decimal(line.get("SellableNumberOfItems")))
@@ -118,7 +120,14 @@ def wms_order(held: Mapping[str, Any]) -> WmsOrder:
                for line in _items(held.get("PickedOrderLines"), "PickedOrderLine")],
         Tracking=[TrackingInfo(Waybill=info.get("Waybill"), TrackingUrl=info.get("TrackingUrl"),
                                Created=_utc(info.get("Created")), IsReturn=bool(info.get("IsReturn")))
-                  for info in _items(held.get("Tracking"), "OrderTrackingInfo")])
+                  for info in _items(held.get("Tracking"), "OrderTrackingInfo")],
+        Carrier=_first_text((held.get("Transporter") or {}).get(name) for name in ("TransporterName", "Name", "Code"))
+        or _first_text(info.get(name) for name in ("WayOfDeliveryTypeName", "WayOfDelivery", "WayOfDeliveryTypeCode")))
+
+
+def _first_text(values: Any) -> str | None:
+    """The first value with text: the booked transporter's names, else the order's way of delivery."""
+    return next((value.strip() for value in values if isinstance(value, str) and value.strip()), None)
 
 
 def order_status(held: Mapping[str, Any]) -> OrderStatus:
