@@ -45,8 +45,8 @@ DESCRIPTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "sync_pipeline/wms/wsdl/ongoing.wsdl": (
         "ongoing/ongoing-wsi-service-2024.wsdl",
         ("ProcessArticle", "ProcessOrder", "UpdateOrder", "GetInventoryByQuery", "GetOrdersByQuery",
-         "GetOrderStatuses", "GetReturnOrdersByQuery"),
-        "Ongoing WMS WSI service: article and order writes, stock, order and return order reads"),
+         "GetOrderStatuses", "GetReturnOrdersByQuery", "GetInventoryChanges", "SetInventoryChangesToReported"),
+        "Ongoing WMS WSI service: article and order writes, stock and its change feed, order and return order reads"),
 }
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True, remove_comments=True)

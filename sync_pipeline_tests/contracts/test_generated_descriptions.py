@@ -17,6 +17,7 @@ from sync_pipeline_tests.contracts import compare as cmp
 from sync_pipeline_tests.contracts.real import ONGOING_2017, PROJECT_ROOT, REAL_WSDL, contracts_dir, real_wsdl
 
 OURS = sorted(REAL_WSDL)
+ONLY_IN_2024 = ("SetInventoryChangesToReported",)
 
 
 def _generator() -> ModuleType:
@@ -60,10 +61,15 @@ def test_every_type_we_have_holds_all_of_the_real_types_elements(ours: Path) -> 
 
 def test_the_2017_description_has_nothing_for_our_operations_that_ours_lacks(tmp_path: Path) -> None:
     real, operations, purpose = GENERATOR.DESCRIPTIONS["sync_pipeline/wms/wsdl/ongoing.wsdl"]
+    # The 2017 description has the change feed's read but not its marking (SetInventoryChangesToReported
+    # came later): a service that old is read through the full inventory walk (docs/operations.md).
+    in_2017 = tuple(name for name in operations if name not in ONLY_IN_2024)
     from_2017 = tmp_path / "ongoing-2017.wsdl"
-    from_2017.write_bytes(GENERATOR.generate(contracts_dir() / ONGOING_2017, operations, purpose, ONGOING_2017))
+    from_2017.write_bytes(GENERATOR.generate(contracts_dir() / ONGOING_2017, in_2017, purpose, ONGOING_2017))
     ours = PROJECT_ROOT / "sync_pipeline" / "wms" / "wsdl" / "ongoing.wsdl"
-    assert cmp.load(from_2017).operations.keys() == cmp.load(ours).operations.keys()
+    assert cmp.load(from_2017).operations.keys() == cmp.load(ours).operations.keys() - set(ONLY_IN_2024)
+    with pytest.raises(KeyError, match="SetInventoryChangesToReported"):
+        GENERATOR.generate(contracts_dir() / ONGOING_2017, operations, purpose, ONGOING_2017)
     assert cmp.missing_in(from_2017, ours) == []
     # and the 2024 description really is the larger one (the reason we follow it)
     assert "InventoryLine.SellableNumberOfItems" in cmp.missing_in(ours, from_2017)

@@ -239,6 +239,11 @@ SAMPLE_REQUESTS: dict[Path, dict[str, dict[str, Any]]] = {
             },
         },
         "GetOrderStatuses": dict(CREDENTIALS),
+        "GetInventoryChanges": {
+            **CREDENTIALS,
+            "query": {"FromDate": None, "ToDate": None, "InventoryId": None, "UnReported": True, "ToTime": None},
+        },
+        "SetInventoryChangesToReported": {**CREDENTIALS, "Operation": {"ArticleSystemId": 501, "InventoryId": 7}},
         "GetReturnOrdersByQuery": {
             **CREDENTIALS,
             "ReturnOrdersQuery": {"CustomerOrderNumbersToGet": {"string": ["10042"]}, "GoodsReturnedFromDate": T0},
@@ -381,6 +386,15 @@ SAMPLE_REPLIES: dict[Path, dict[str, dict[str, Any]]] = {
             }
         },
         "UpdateOrder": {"UpdateOrderResult": {"Success": True, "OrderId": 77}},
+        "GetInventoryChanges": {"GetInventoryChangesResult": {"GoodsOwnerId": 1, "InventoryChangeLines": {
+            "InventoryChangeLine": [{"Article": _article_class(),
+                                     "InventoryChangesNumberOfItems": Decimal("-2"),
+                                     "InventoryTransactions": {"InventoryTransaction": [{
+                                         "InventoryChangesNumberOfItems": Decimal("-2"), "InventoryTime": T0,
+                                         "InventoryId": 7, "LocationIsLocked": False, "ExpiryDate": None,
+                                         "ByInventoryCountTask": False, "WarehouseId": 1,
+                                         "LocationIsLockedForSale": False}]}}]}}},
+        "SetInventoryChangesToReported": {"SetInventoryChangesToReportedResult": {"Success": True}},
         "GetReturnOrdersByQuery": {"GetReturnOrdersByQueryResult": {"Success": True, "ReturnOrders": {"ReturnOrderInfo": [{
             "OrderId": 77, "OrderNumber": "10042", "ReturnOrderId": 5, "ReturnOrderNumber": "R-10042",
             "ReturnInDate": T0, "ReturnCauseCode": "DMG", "ReturnCauseName": "Damaged", "ReturnCauseId": 3,

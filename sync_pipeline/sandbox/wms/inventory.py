@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline.sandbox.views import View
 from sync_pipeline.sandbox.wms import statuses
+from sync_pipeline.sandbox.wms.inventory_changes import InventoryChanges
 
 KIND = "stock"
 ZERO = Decimal(0)
@@ -35,6 +36,7 @@ class Inventory:
     def __init__(self, store: Store, now: Callable[[], datetime]):
         self._store = store
         self._now = now
+        self.changes = InventoryChanges(store, now)  # every change of physical stock, until reported
 
     def get(self, article_number: str) -> dict[str, Any] | None:
         return self._store.get(KIND, article_number)
@@ -60,6 +62,7 @@ class Inventory:
             stock = self._current(article_number)
             if quantity > physical_of(stock):
                 stock["LastInDate"] = self._now()
+            self.changes.record(article_number, quantity - physical_of(stock))
             stock["NumberOfItems"] = quantity
             return self._save(stock)
 
@@ -82,7 +85,9 @@ class Inventory:
         """Shipped items leave physical stock, which never goes below zero (no shortages modelled)."""
         with self._store.lock:
             stock = self._current(article_number)
-            stock["NumberOfItems"] = max(physical_of(stock) - quantity, ZERO)
+            left = max(physical_of(stock) - quantity, ZERO)
+            self.changes.record(article_number, left - physical_of(stock))
+            stock["NumberOfItems"] = left
             self._save(stock)
 
     def touch(self, article_number: str) -> None:
@@ -95,6 +100,7 @@ class Inventory:
             stock = self._current(old_number)
             self._store.delete(KIND, old_number)
             stock["ArticleNumber"] = new_number
+            self.changes.rename(old_number, new_number)
             self._save(stock)
 
 

@@ -24,7 +24,8 @@ def test_the_service_description_is_served_with_the_sandbox_address(wms_server: 
     assert address.get("location") == f"{wms_server.url}/sandbox/service.asmx"
     operations = {op.get("name") for op in document.iterfind(f"{{{WSDL_NS}}}portType/{{{WSDL_NS}}}operation")}
     assert operations == {"ProcessArticle", "ProcessOrder", "UpdateOrder", "GetOrderStatuses",
-                          "GetOrdersByQuery", "GetInventoryByQuery", "GetReturnOrdersByQuery"}
+                          "GetOrdersByQuery", "GetInventoryByQuery", "GetReturnOrdersByQuery",
+                          "GetInventoryChanges", "SetInventoryChangesToReported"}
     # and a client can be built from it
     client = zeep.Client(f"{wms_server.url}/sandbox/service.asmx?WSDL")
     assert client.service.GetOrderStatuses(UserName="demo", Password="demo-password", GoodsOwnerCode="DEMO")
