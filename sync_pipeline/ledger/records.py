@@ -17,6 +17,7 @@ from sync_pipeline.ledger.part import LedgerPart
 from sync_pipeline.ledger.rows import (as_int, checked_text, chunks, digest_of, entry_from_row, insert_missing,
                                        locked_row, update_entry)
 from sync_pipeline.ledger.schema import FIELD_LENGTH, VERSION_LENGTH, WMS_ID_LENGTH, entries
+from sync_pipeline.ledger.stage_times import StageTimesGiven, insert_stages
 from sync_pipeline.soap.errors import RecordError
 
 
@@ -114,11 +115,12 @@ class Records(LedgerPart):
     def record_success(self, kind: Kind | str, key: str | int, payload: Any = None, *,
                        payload_hash: str | None = None, source_version: str | None = None,
                        wms_id: str | int | None = None, state: State | str | None = None,
-                       now: datetime | None = None) -> LedgerEntry:
+                       stages: StageTimesGiven | None = None, now: datetime | None = None) -> LedgerEntry:
         """The target confirmed this record: remember what was sent, clear failures and retries.
 
         `state` (default: the kind's first confirmed stage) only moves the record forward: an order
-        already shipped stays shipped when an overlapping push confirms it again.
+        already shipped stays shipped when an overlapping push confirms it again. `stages`: the stage
+        times the record reached (as record_stages), in the same transaction: one per record written.
         """
         kind, key, now = kind_of(kind), key_of(key), self._now(now)
         wanted = state_of(kind, state or SUCCESS_STATE[kind])
@@ -138,13 +140,16 @@ class Records(LedgerPart):
                 values["source_version"] = checked_text(source_version, "source version", VERSION_LENGTH)
             if wms_id is not None:
                 values["wms_id"] = checked_text(str(wms_id), "WMS id", WMS_ID_LENGTH)
+            if stages:
+                insert_stages(connection, kind, key, stages, now, self._now)
             return update_entry(connection, kind, key, values)
 
     @patient(repeatable=False)
     def record_failure(self, kind: Kind | str, key: str | int, error: RecordError | str, *,
                        retryable: bool | None = None, field: str | None = None,
                        source_version: str | None = None, payload: Any = None, payload_hash: str | None = None,
-                       not_before: datetime | None = None, now: datetime | None = None) -> LedgerEntry:
+                       not_before: datetime | None = None, state: State | str | None = None,
+                       stages: StageTimesGiven | None = None, now: datetime | None = None) -> LedgerEntry:
         """An attempt failed: count it and schedule the next one, or dead-letter the record.
 
         retryable (default: the RecordError's own flag; False for a plain message): a retryable
@@ -153,7 +158,9 @@ class Records(LedgerPart):
         A new source_version counts attempts from 1 again: the record changed, it gets a fresh
         chance. payload: what was attempted; if it differs from what was last confirmed, the
         target may now hold either, so the next write goes out whatever it is (the confirmed hash
-        is cleared). not_before: retry no earlier (e.g. a quarantine's end).
+        is cleared). not_before: retry no earlier (e.g. a quarantine's end). state: the stage the
+        record had reached before this attempt (moves it forward only, as mark: an order shipped in the
+        WMS whose report failed is `shipped`); stages: its stage times; both in the same transaction.
         """
         kind, key, now = kind_of(kind), key_of(key), self._now(now)
         if isinstance(error, RecordError):
@@ -163,8 +170,12 @@ class Records(LedgerPart):
             message = str(error)
         retryable = bool(retryable)
         digest = digest_of(payload, payload_hash)
+        reached = state_of(kind, state) if state is not None else None
+        if reached is State.ERROR:
+            raise LedgerError("state is the stage the record reached before it failed, not error")
         with connected(self.engine, transaction=True) as connection:
             row = locked_row(connection, kind, key, now)
+            stage = reached if reached is not None and rank(kind, reached) > rank(kind, row.state) else row.state
             new_version = source_version is not None and source_version != row.source_version
             attempts = 1 if new_version else row.attempts + 1
             dead = not retryable or self.backoff.exhausted(attempts)
@@ -174,7 +185,7 @@ class Records(LedgerPart):
                 if not_before is not None and self._now(not_before) > next_attempt:
                     next_attempt = self._now(not_before)
             values: dict[str, Any] = {
-                "state": State.ERROR if rank(kind, row.state) <= 0 else row.state,
+                "state": State.ERROR if rank(kind, stage) <= 0 else stage,
                 "last_error": self._redact(message or "failed (no reason given)"),
                 "error_field": checked_text(field, "field", FIELD_LENGTH) if field else None,
                 "retryable": retryable, "attempts": attempts, "next_attempt_at": next_attempt, "dead": dead,
@@ -184,6 +195,8 @@ class Records(LedgerPart):
                 values["payload_hash"] = None
             if source_version is not None:
                 values["source_version"] = checked_text(source_version, "source version", VERSION_LENGTH)
+            if stages:
+                insert_stages(connection, kind, key, stages, now, self._now)
             return update_entry(connection, kind, key, values)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Mapping
+from typing import Callable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from sync_pipeline.ledger.engine import connected, patient
 from sync_pipeline.ledger.model import Kind, key_of, kind_of
@@ -15,22 +15,32 @@ from sync_pipeline.ledger.schema import stage_times
 from sync_pipeline.ledger.stages import Stage, stage_of
 
 
+StageTimesGiven = Mapping[Stage, datetime | None] | Mapping[str, datetime | None]
+
+
+def insert_stages(connection: Connection, kind: Kind, key: str, times: StageTimesGiven, now: datetime,
+                  utc: Callable[[datetime], datetime]) -> None:
+    """Stage times inside the caller's transaction: a record's outcome carries them (Records.record_success)."""
+    rows = [{"kind": kind.value, "key": key, "stage": stage_of(stage).value, "at": utc(at),
+             "recorded_at": now} for stage, at in times.items() if at is not None]
+    if rows:
+        statement = insert_into(connection, stage_times).on_conflict_do_nothing(
+            index_elements=[stage_times.c.kind, stage_times.c.key, stage_times.c.stage])
+        connection.execute(statement, rows)
+
+
 class StageTimes(LedgerPart):
     """Recording and reading stage times; a stage keeps its first time."""
 
     @patient
-    def record_stages(self, kind: Kind | str, key: str | int, times: Mapping[Stage, datetime | None] | Mapping[str, datetime | None], *,
+    def record_stages(self, kind: Kind | str, key: str | int, times: StageTimesGiven, *,
                       now: datetime | None = None) -> None:
         """When the record reached each stage (None: unknown, skipped); a stage keeps its first time."""
         kind, key, now = kind_of(kind), key_of(key), self._now(now)
-        rows = [{"kind": kind.value, "key": key, "stage": stage_of(stage).value, "at": self._now(at),
-                 "recorded_at": now} for stage, at in times.items() if at is not None]
-        if not rows:
+        if not any(at is not None for at in times.values()):
             return
         with connected(self.engine, transaction=True) as connection:
-            statement = insert_into(connection, stage_times).on_conflict_do_nothing(
-                index_elements=[stage_times.c.kind, stage_times.c.key, stage_times.c.stage])
-            connection.execute(statement, rows)
+            insert_stages(connection, kind, key, times, now, self._now)
 
     @patient
     def stage_times(self, kind: Kind | str, *, since: datetime | None = None) -> dict[str, dict[Stage, datetime]]:

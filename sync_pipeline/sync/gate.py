@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
 from sync_pipeline.ledger import Kind, Ledger, LedgerEntry, LedgerRun, Stage
 from sync_pipeline.ledger.hashing import payload_hash
@@ -24,6 +24,7 @@ from sync_pipeline.wms.held import Holding
 if TYPE_CHECKING:
     from sync_pipeline.sync.report import SyncReport
 
+StageTimes = Mapping[Stage, datetime | None]
 R = TypeVar("R")
 F = TypeVar("F")
 
@@ -106,15 +107,19 @@ class Gate:
         return entry.state.value if entry is not None else None
 
     def succeeded(self, key: str, payload: Any = None, *, version: str | None = None,
-                  wms_id: str | int | None = None, state: str | None = None) -> None:
+                  wms_id: str | int | None = None, state: str | None = None, stages: StageTimes | None = None) -> None:
+        """The target confirmed the record: its outcome, `state` and `stages` (as `reached`) in one transaction."""
         if self.ledger is not None and not self.planning:
             self._entries[key] = self.ledger.record_success(self.kind, key, payload, source_version=version,
-                                                            wms_id=wms_id, state=state)
+                                                            wms_id=wms_id, state=state, stages=self._held(stages))
 
-    def failed(self, key: str, error: RecordError, *, payload: Any = None, version: str | None = None) -> None:
+    def failed(self, key: str, error: RecordError, *, payload: Any = None, version: str | None = None,
+               state: str | None = None, stages: StageTimes | None = None) -> None:
+        """An attempt failed; `state`: the stage the record reached before it (as `advance`), in one transaction."""
         if self.ledger is not None and not self.planning:
             entry = self.ledger.record_failure(self.kind, key, error, retryable=error.retryable,
-                                               payload=payload, source_version=version)
+                                               payload=payload, source_version=version, state=state,
+                                               stages=self._held(stages))
             self._entries[key] = entry
             self.failure_entries[error] = entry
 
@@ -125,13 +130,16 @@ class Gate:
         due: list[str] = self.ledger.due_retries(self.kind, states=states)  # @patient hides the ledger's types
         return due
 
-    def reached(self, key: str, times: dict[Stage, datetime | None]) -> None:
+    def reached(self, key: str, times: StageTimes) -> None:
         """When the record reached these stages (ledger/stages.py); each keeps its first time.
 
         Only a run holding claims records them: a gate without a run (a dry run) writes nothing.
         """
         if self.ledger is not None and self.run is not None:
             self.ledger.record_stages(self.kind, key, times)
+
+    def _held(self, stages: StageTimes | None) -> StageTimes | None:
+        return stages if self.run is not None else None  # as `reached`: only a run holding claims records them
 
     def advance(self, key: str, state: str) -> None:
         """Move the record forward to `state` (never backwards)."""

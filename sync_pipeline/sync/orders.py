@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from sync_pipeline.erp.models import service_text
@@ -20,7 +19,7 @@ from sync_pipeline.sync.cursor import Cursor, CursorBuilder, Window, in_window, 
 from sync_pipeline.sync.customs import CustomsCheck
 from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
-from sync_pipeline.sync.writer import Outcome, RecordWriter
+from sync_pipeline.sync.writer import Outcome, Progress, RecordWriter
 from sync_pipeline.wms.back_to_back import Finished
 from sync_pipeline.wms.held import order_holding
 from sync_pipeline.wms.write_calls import order_write
@@ -203,10 +202,10 @@ def _pushed(erp: Erp, wms: Wms, writer: RecordWriter, end: Finished[PushToken], 
         writer.report.unchanged += 1
         return Outcome.LOCKED
     outcome = writer.record(key, key, payload, result, error, version=version_of(order.DateChanged),
-                            wms_id=lambda written: written.order_id)
+                            wms_id=lambda written: written.order_id,  # stage times in the same transaction
+                            progress=Progress(if_written={Stage.CONFIRMED: order.DateChanged},
+                                              written=Stage.CREATED_IN_WMS))
     if outcome is Outcome.WRITTEN:
-        writer.gate.reached(key, {Stage.CONFIRMED: order.DateChanged,
-                                  Stage.CREATED_IN_WMS: datetime.now(timezone.utc)})
         if wms_status is None:
             writer.report.created += 1
         else:

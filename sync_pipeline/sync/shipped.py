@@ -7,6 +7,7 @@ compares), and the ledger skips an order it has reported. Returned orders (800) 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Sequence
 
@@ -17,7 +18,7 @@ from sync_pipeline.sync.gate import Gate, no_gate
 from sync_pipeline.sync.orders import OrderOptions
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.shipment import ShipmentOptions, ShipmentPlan, plan_shipment
-from sync_pipeline.sync.writer import Outcome, RecordWriter
+from sync_pipeline.sync.writer import Outcome, Progress, RecordWriter
 from sync_pipeline.wms.held import Holding
 from sync_pipeline.wms.models import WmsOrder
 
@@ -39,8 +40,8 @@ def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOpti
     """Write the shipment of every order the WMS shipped since the cursor to its ERP order, exactly once.
 
     The cursor is the local time the read began, less a minute for clock skew between the two
-    machines: orders read again are harmless. The ledger marks each order shipped, then reported
-    once the ERP confirmed the write; an order reported before, or whose ERP order holds the shipment
+    machines: orders read again are harmless. The ledger records each order reported once the ERP
+    confirmed the write (shipped, with the WMS's time, if the write failed: a retry reads it again); an order reported before, or whose ERP order holds the shipment
     already (status, waybills, delivered rows), is not written again.
     """
     gate = gate or no_gate(Kind.ORDER)
@@ -97,27 +98,29 @@ def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Ga
         if gate.state(number) == State.REPORTED.value and not gate.verify:
             report.unchanged += 1  # reported before, read again in the overlap: no write at all
             continue
-        gate.advance(number, State.SHIPPED.value)
-        wms_order = shipped.get(number)
-        gate.reached(number, {Stage.SHIPPED: wms_order.ShippedTime if wms_order is not None else None})
         to_report.append(int(number))
     current = {o.OrderId: o for o in erp.orders(to_report)} if to_report else {}
     for order_id in to_report:
         key = str(order_id)
+        wms_order = shipped.get(key)
+        # Shipped, with the WMS's time, is recorded with the order's outcome: one ledger transaction per order.
+        progress = Progress(reached=State.SHIPPED.value,
+                            stages={Stage.SHIPPED: wms_order.ShippedTime if wms_order is not None else None})
         erp_order = current.get(order_id)
         if erp_order is None:
-            writer.fail(key, RecordError(key=key, message="shipped in the WMS but not found in 24SevenOffice"))
+            writer.fail(key, RecordError(key=key, message="shipped in the WMS but not found in 24SevenOffice"),
+                        progress=progress)
             continue
-        plan = plan_shipment(erp_order, shipped.get(key), options.shipped_status, shipment)
+        plan = plan_shipment(erp_order, wms_order, options.shipped_status, shipment)
         if plan.write is None:  # the ERP holds the shipment already (written before, or by hand)
-            gate.succeeded(key, state=State.REPORTED.value)
-            gate.reached(key, {Stage.REPORTED: erp_order.DateChanged})  # set before: its last change
+            gate.succeeded(key, state=State.REPORTED.value,  # reported before: at the ERP order's last change
+                           stages={**progress.stages, Stage.REPORTED: erp_order.DateChanged})
             report.unchanged += 1
             continue
         write = plan.write
         if writer.write(key, key, write.model_dump(mode="json"), lambda: erp.report_shipment(order_id, write),
-                        state=State.REPORTED.value, holding=Holding.DIFFERS) is Outcome.WRITTEN:  # as just read
-            gate.reached(key, {Stage.REPORTED: datetime.now(timezone.utc)})
+                        state=State.REPORTED.value, holding=Holding.DIFFERS,  # as just read
+                        progress=replace(progress, written=Stage.REPORTED)) is Outcome.WRITTEN:
             report.updated += 1
             _show(report, key, plan, len(write.rows))
 

@@ -8,11 +8,15 @@ tried stay for the next run, and the cursor is not moved past them).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, Callable
 
+from sync_pipeline.ledger import Stage
 from sync_pipeline.soap.errors import AuthenticationError, RecordError, RetryableError, SyncError
-from sync_pipeline.sync.gate import Gate
+from sync_pipeline.sync.gate import Gate, StageTimes
 from sync_pipeline.sync.refused_field import field_named_in
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.wms.held import Holding
@@ -23,6 +27,29 @@ class Outcome(Enum):
     UNCHANGED = "unchanged"
     LOCKED = "locked"  # left as it is: the target may not change it now (an order the warehouse works on)
     FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a record got, recorded with its outcome in the same ledger transaction (one per record).
+
+    reached: the state it had reached before this write, kept if the write fails (an order shipped in
+    the WMS whose report failed stays shipped). stages: stage times known already, recorded with either
+    outcome. if_written: stage times recorded only with a success. written: the stage the confirmed
+    write itself is, timed when the confirmation arrives.
+    """
+
+    reached: str | None = None
+    stages: StageTimes = dataclass_field(default_factory=dict)
+    if_written: StageTimes = dataclass_field(default_factory=dict)
+    written: Stage | None = None
+
+    def on_success(self) -> StageTimes:
+        moment = {self.written: datetime.now(timezone.utc)} if self.written is not None else {}
+        return {**self.stages, **self.if_written, **moment}
+
+
+NO_PROGRESS = Progress()
 
 
 class BatchAborted(RetryableError):
@@ -37,11 +64,13 @@ class RecordWriter:
 
     def write(self, key: str, label: str, payload: Any, send: Callable[[], Any], *, version: str | None = None,
               state: str | None = None, wms_id: Callable[[Any], Any] | None = None,
-              check_unchanged: bool = True, holding: Holding = Holding.UNREAD) -> Outcome:
+              check_unchanged: bool = True, holding: Holding = Holding.UNREAD,
+              progress: Progress = NO_PROGRESS) -> Outcome:
         """Send `payload` unless the target already holds it; `label` names the record for operators.
 
         holding: how the target holds it, as read (wms/held.py). check_unchanged=False for writes whose
-        need was established otherwise (stock: the comparison).
+        need was established otherwise (stock: the comparison). progress: stage and times recorded with
+        the outcome.
         """
         if check_unchanged and not self.needs_write(key, payload, holding):
             return Outcome.UNCHANGED
@@ -49,7 +78,8 @@ class RecordWriter:
             result, error = send(), None
         except SyncError as exc:
             result, error = None, exc
-        return self.record(key, label, payload, result, error, version=version, state=state, wms_id=wms_id)
+        return self.record(key, label, payload, result, error, version=version, state=state, wms_id=wms_id,
+                           progress=progress)
 
     def needs_write(self, key: str, payload: Any, holding: Holding = Holding.UNREAD) -> bool:
         """False (and counted unchanged) when the target already holds exactly this payload."""
@@ -60,13 +90,13 @@ class RecordWriter:
 
     def record(self, key: str, label: str, payload: Any, result: Any, error: SyncError | None, *,
                version: str | None = None, state: str | None = None,
-               wms_id: Callable[[Any], Any] | None = None) -> Outcome:
+               wms_id: Callable[[Any], Any] | None = None, progress: Progress = NO_PROGRESS) -> Outcome:
         """The outcome of a write that was sent: its result, or the error its send raised."""
         if isinstance(error, AuthenticationError):
             raise error
         if error is not None:
             self.fail(key, RecordError(key=label, message=str(error), retryable=error.retryable),
-                      payload=payload, version=version)
+                      payload=payload, version=version, progress=progress)
             self._count_streak(error)
             return Outcome.FAILED
         self._in_a_row = 0
@@ -74,16 +104,19 @@ class RecordWriter:
         if refused is not None:
             field = refused.field or field_named_in(refused.message, payload)
             self.fail(key, RecordError(key=label, message=refused.message, field=field,
-                                       retryable=refused.retryable), payload=payload, version=version)
+                                       retryable=refused.retryable), payload=payload, version=version,
+                      progress=progress)
             return Outcome.FAILED
-        self.gate.succeeded(key, payload, version=version, state=state,
+        self.gate.succeeded(key, payload, version=version, state=state, stages=progress.on_success(),
                             wms_id=wms_id(result) if wms_id is not None else None)
         return Outcome.WRITTEN
 
-    def fail(self, key: str, error: RecordError, *, payload: Any = None, version: str | None = None) -> None:
+    def fail(self, key: str, error: RecordError, *, payload: Any = None, version: str | None = None,
+             progress: Progress = NO_PROGRESS) -> None:
         """A record that did not go through: reported to the operator, recorded for retry or dead letter."""
         self.report.fail(error)
-        self.gate.failed(key, error, payload=payload, version=version)
+        self.gate.failed(key, error, payload=payload, version=version, state=progress.reached,
+                         stages=progress.stages)
 
     def _count_streak(self, exc: SyncError) -> None:
         if not exc.retryable:
