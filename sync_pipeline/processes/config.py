@@ -36,6 +36,7 @@ class ProcessConfig:
     extra: tuple[ExtraField, ...] = ()
     variants: VariantRule | None = None  # SYNC_VARIATIONS on: how variants are named
     stock_basis: Basis = "physical"
+    stock_change_feed: bool = False  # SYNC_STOCK_CHANGE_FEED
 
     def switched_on(self, switch: str) -> bool:
         return bool(getattr(self, switch))
@@ -62,4 +63,5 @@ class ProcessConfig:
             variants=(VariantRule(settings.sync_variant_separator, settings.sync_variant_parts)
                       if settings.sync_variations else None),
             stock_basis=settings.sync_stock_basis,
+            stock_change_feed=settings.sync_stock_change_feed,
         )

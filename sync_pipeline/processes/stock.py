@@ -1,6 +1,8 @@
 """Stock balances: Ongoing WMS stock -> 24SevenOffice product stock, where they differ (sync/stock.py).
 
-Stock is compared in full every time: a delta, everything and a day's window read the same.
+A delta cycle compares only the articles in Ongoing's change feed when SYNC_STOCK_CHANGE_FEED is on
+(and the basis is physical stock: bookings, which move sellable stock, are not in the feed); otherwise,
+and always for everything, a day's window and named products, stock is compared in full.
 """
 
 from __future__ import annotations
@@ -11,16 +13,21 @@ from sync_pipeline.processes.model import AssetDeclaration, Step, SyncProcess
 from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, Window, ids_of
 from sync_pipeline.stock.diff import compare
 from sync_pipeline.sync.report import SyncReport
-from sync_pipeline.sync.stock import in_flight_products, sync_stock
+from sync_pipeline.sync.stock import in_flight_products, sync_stock, sync_stock_changes
 
 STOCK_KINDS = frozenset({"pandas", "24sevenoffice", "ongoing"})
 SNAPSHOT = "snapshot"  # Step.outputs: the StockSnapshot of the comparison
 
 
 def run(step: Step, selection: Selection) -> SyncReport:
-    only = ids_of(selection) if isinstance(selection, ByKeys) else None
-    report, snapshot = sync_stock(step.erp, step.wms, basis=step.config.stock_basis, gate=step.gate,
-                                  held_products=in_flight_products(step.erp, step.gate.ledger), product_ids=only)
+    held = in_flight_products(step.erp, step.gate.ledger)
+    if isinstance(selection, Delta) and step.config.stock_change_feed and step.config.stock_basis == "physical":
+        report, snapshot = sync_stock_changes(step.erp, step.wms, basis=step.config.stock_basis, gate=step.gate,
+                                              held_products=held)
+    else:
+        only = ids_of(selection) if isinstance(selection, ByKeys) else None
+        report, snapshot = sync_stock(step.erp, step.wms, basis=step.config.stock_basis, gate=step.gate,
+                                      held_products=held, product_ids=only)
     step.outputs[SNAPSHOT] = snapshot
     return report
 

@@ -5,6 +5,12 @@ Two guards keep a write from doing harm:
   is no longer what the comparison saw was changed in between and is left for the next cycle;
 - orders in flight: an article on an order that is between the systems (not yet in the WMS, or
   shipped there but not yet reported to the ERP) is held, so its stock does not flap.
+
+sync_stock_changes is the cycle fed by Ongoing's change feed: only the articles with unreported
+stock changes are compared, and their changes are marked reported only once the comparison has
+concluded for them (equal, or the ERP write recorded). A run that dies before marking reads the same
+changes again next time; an article held, changed in the ERP meanwhile or failing keeps its changes
+unreported, so it is compared again too.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from sync_pipeline.ledger import Kind, State
-from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.stock.diff import StockComparison, compare
 from sync_pipeline.stock.frames import Basis, erp_frame, wms_frame
 from sync_pipeline.stock.history import StockFrames
@@ -69,6 +75,38 @@ def sync_stock(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | No
             report.updated += 1
     return report, StockSnapshot.from_comparison(comparison, basis=basis,
                                                  frames=StockFrames(wms, erp_stock, comparison))
+
+
+def sync_stock_changes(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | None = None,
+                       held_products: Iterable[int] = ()) -> tuple[SyncReport, StockSnapshot]:
+    """Compare the articles in the WMS change feed only; mark their changes reported once concluded."""
+    changes = wms.inventory_changes()
+    product_ids = sorted({int(c.ProductCode) for c in changes if c.ProductCode and c.ProductCode.isdigit()})
+    report, snapshot = sync_stock(erp, wms, basis, gate=gate, held_products=held_products, product_ids=product_ids)
+    unsettled = _unsettled_keys(report)
+    settled = [c for c in changes if not ({c.ArticleNumber, c.ProductCode} & unsettled)]
+    reported, left = 0, []
+    for change in settled:
+        try:
+            for inventory_id in change.InventoryIds:
+                wms.set_inventory_changes_to_reported(change.ArticleSystemId, inventory_id)
+            reported += 1
+        except SyncError as error:  # left unreported: the next cycle compares the article again
+            left.append(f"{change.ArticleNumber}: {error}")
+    report.details["stock_changes_read"] = len(changes)
+    report.details["stock_changes_reported"] = reported
+    if left:
+        report.details["stock_changes_left_unreported"] = left
+    return report, snapshot
+
+
+def _unsettled_keys(report: SyncReport) -> set[str | None]:
+    """Product ids and article numbers the comparison did not conclude on: failed, held, skipped."""
+    keys: set[str | None] = {failure.key for failure in report.failures}
+    for name, value in report.details.items():
+        if name != "earlier_failures_settled" and isinstance(value, list):
+            keys |= {str(entry) for entry in value}
+    return keys
 
 
 def in_flight_products(erp: Erp, ledger: Ledger | None) -> set[int]:

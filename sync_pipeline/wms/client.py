@@ -131,7 +131,8 @@ class WmsClient:
                                                         dict))
             return self._read_fast(self._inventory_replies, GetInventoryQuery=query)
 
-        return walk_pages(page, lambda line: line.ArticleSystemId)
+        lines = walk_pages(page, lambda line: line.ArticleSystemId)
+        return lines if numbers is None else _until_all_read(lines, set(numbers))
 
     def inventory_changes(self) -> list[InventoryChange]:
         """The goods owner's stock changes not yet marked reported, one entry per article (GetInventoryChanges)."""
@@ -261,6 +262,16 @@ class WmsClient:
             if refused is not error:
                 raise refused from error
             raise
+
+
+def _until_all_read(lines: Iterator[InventoryLine], wanted: set[str]) -> Iterator[InventoryLine]:
+    """The lines of the articles asked for by number, ending the walk once each has come (article numbers
+    are unique per goods owner): a read of a few articles costs one page, not one more to find the end."""
+    for line in lines:
+        yield line
+        wanted.discard(line.ArticleNumber or "")
+        if not wanted:
+            return
 
 
 def _credentials_refused(error: SyncError) -> SyncError:

@@ -405,6 +405,7 @@ class InventoryChange(WmsModel):
 
     ArticleSystemId: int
     ArticleNumber: str | None = None
+    ProductCode: str | None = None  # the ERP product id for the articles the pipeline writes
     NumberOfItems: Decimal
     InventoryIds: tuple[int, ...]
 
@@ -413,7 +414,7 @@ class InventoryChange(WmsModel):
         article = line.get("Article") or {}
         transactions = _items(line.get("InventoryTransactions"), "InventoryTransaction")
         return cls(ArticleSystemId=article["SystemId"], ArticleNumber=article.get("ArticleNumber"),
-                   NumberOfItems=_decimal(line.get("InventoryChangesNumberOfItems")),
+                   ProductCode=article.get("ProductCode"), NumberOfItems=_decimal(line.get("InventoryChangesNumberOfItems")),
                    InventoryIds=tuple(sorted({int(t["InventoryId"]) for t in transactions
                                               if t.get("InventoryId") is not None})))
 
