@@ -38,6 +38,12 @@ class InventoryChanges:
         self._store.put(KIND, inventory_id, {"InventoryId": inventory_id, "ArticleNumber": article_number,
                                               "NumberOfItems": delta, "InventoryTime": self._now()})
 
+    def report_all(self) -> None:
+        """Every change reported (seeding: a feed as a first full comparison leaves it)."""
+        with self._store.lock:
+            for change in list(self._store.all(KIND)):
+                self._store.delete(KIND, change["InventoryId"])
+
     def rename(self, old_number: str, new_number: str) -> None:
         for change in list(self._store.all(KIND)):
             if change["ArticleNumber"] == old_number:
