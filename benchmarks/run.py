@@ -36,6 +36,8 @@ from benchmarks import (  # noqa: E402
     pf5_freshness,
     pf6_budget,
     pf7_memory,
+    pf10_stock_changes,
+    pf12_ledger,
 )
 
 
@@ -53,11 +55,16 @@ class Scale:
     pf6_catalogue: int
     pf6_cycles: int
     pf7_articles: int
+    pf10_large: int = 5_000
+    pf10_small: int = 500
+    pf12_records: int = 10
 
 
 FULL = Scale(pf1_articles=50_000, pf2_articles=1_000_000, pf3_products=50_000, pf4_orders=500,
              pf5_orders=16, pf5_interval=30, pf5_window=240.0,
-             pf6_orders=2_000, pf6_changes=2_500, pf6_catalogue=50_000, pf6_cycles=96, pf7_articles=100_000)
+             pf6_orders=2_000, pf6_changes=2_500, pf6_catalogue=50_000, pf6_cycles=96, pf7_articles=100_000,
+             pf10_large=50_000, pf10_small=5_000,
+             pf12_records=50)
 QUICK = Scale(pf1_articles=2_000, pf2_articles=100_000, pf3_products=2_000, pf4_orders=40,
               pf5_orders=4, pf5_interval=2, pf5_window=3.0,
               pf6_orders=40, pf6_changes=50, pf6_catalogue=100, pf6_cycles=4, pf7_articles=5_000)
@@ -72,6 +79,8 @@ def measures(scale: Scale) -> dict[str, Callable[[], str]]:
         "PF5": lambda: pf5_freshness.run(scale.pf5_orders, scale.pf5_interval, scale.pf5_window),
         "PF6": lambda: pf6_budget.run(scale.pf6_orders, scale.pf6_changes, scale.pf6_catalogue, scale.pf6_cycles),
         "PF7": lambda: pf7_memory.run(scale.pf7_articles),
+        "PF10": lambda: pf10_stock_changes.run(scale.pf10_large, scale.pf10_small),
+        "PF12": lambda: pf12_ledger.run(scale.pf12_records),
     }
 
 
