@@ -6,7 +6,16 @@ marked reported once the comparison concluded for them, and an article left for 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from sync_pipeline.erp import ErpClient
+from sync_pipeline.ledger import Kind, Ledger, sqlite_url
+from sync_pipeline.processes import runner
+from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.registry import process_named
+from sync_pipeline.processes.selection import Delta, Everything, Selection
 from sync_pipeline.sync.articles import sync_articles
 from sync_pipeline.sync.stock import sync_stock, sync_stock_changes
 from sync_pipeline.wms import WmsClient
@@ -73,3 +82,21 @@ def test_no_change_costs_one_warehouse_call_and_no_erp_read(
     assert (report.updated, report.unchanged) == (0, 0)
     assert wms_admin.get("calls")["counts"] == {"GetInventoryChanges": 1}
     assert calls(erp_admin, "GetProducts") == 0
+
+
+@pytest.mark.parametrize("feed, selection, reads_the_feed", [
+    (True, Delta(), True), (True, Everything(), False), (False, Delta(), False)])
+def test_the_stock_process_reads_the_feed_on_a_delta_only_when_switched_on(
+        erp: ErpClient, wms: WmsClient, erp_admin: Admin, wms_admin: Admin, tmp_path: Path,
+        feed: bool, selection: Selection, reads_the_feed: bool) -> None:
+    settled_catalogue(erp, wms, erp_admin, wms_admin)
+    wms_admin.post("stock", {"ArticleNumber": "ART-4", "NumberOfItems": 1})
+    ledger = Ledger(sqlite_url(tmp_path / "ledger.sqlite"))
+
+    result = runner.run(process_named("stock"), selection, erp=erp, wms=wms, ledger=ledger,
+                        config=ProcessConfig(stock_change_feed=feed), run_id="r1")
+
+    assert result.report.updated == 1 and erp_stock(erp_admin)["ART-4"] == 1
+    assert ledger.get(Kind.STOCK, "4") is not None  # the write is recorded in the ledger
+    assert (calls(wms_admin, "GetInventoryChanges") == 1) is reads_the_feed
+    assert (wms.inventory_changes() == []) is reads_the_feed  # marked reported only by the feed's cycle
