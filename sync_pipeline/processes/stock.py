@@ -36,7 +36,8 @@ STOCK = SyncProcess(
     name="stock",
     kind=Kind.STOCK,
     record_key="the ERP product id",
-    source="Ongoing WMS stock (GetInventoryByQuery) and 24SevenOffice products (GetProducts)",
+    source=("Ongoing WMS stock (GetInventoryByQuery; on a delta with the change feed on, only the articles in "
+            "GetInventoryChanges) and 24SevenOffice products (GetProducts)"),
     target="24SevenOffice product stock (SetStockQuantity), only where the balances differ",
     mapper=compare,
     run=run,
