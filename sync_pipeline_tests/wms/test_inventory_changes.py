@@ -8,6 +8,7 @@ import pytest
 
 from sync_pipeline.soap.errors import TerminalError
 from sync_pipeline.wms import WmsClient
+from sync_pipeline.wms.models import inventory_changes_of
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.wms.samples import article, order
 
@@ -52,3 +53,14 @@ def test_marking_an_unknown_change_is_refused_by_name(client: WmsClient, wms_adm
     with pytest.raises(TerminalError, match="ArticleNotFound"):
         client.set_inventory_changes_to_reported(999_999, change.InventoryIds[0])
     assert client.inventory_changes() == [change]  # still unreported
+
+
+def test_a_change_line_without_its_article_id_is_skipped_and_the_rest_read(caplog) -> None:
+    result = {"GoodsOwnerId": 1, "InventoryChangeLines": {"InventoryChangeLine": [
+        {"Article": {"SystemId": None, "ArticleNumber": "SKU-9"}, "InventoryChangesNumberOfItems": Decimal(1)},
+        {"Article": {"SystemId": 5, "ArticleNumber": "SKU-5", "ProductCode": "5"},
+         "InventoryChangesNumberOfItems": Decimal(-2),
+         "InventoryTransactions": {"InventoryTransaction": [{"InventoryId": 8}, {"InventoryId": None}]}}]}}
+    (change,) = inventory_changes_of(result)
+    assert (change.ArticleNumber, change.ProductCode, change.InventoryIds) == ("SKU-5", "5", (8,))
+    assert "without Article.SystemId" in caplog.text
