@@ -12,6 +12,7 @@ from sync_pipeline.sandbox.store import Store
 from sync_pipeline_tests.tiers import mark_slow_tests
 
 
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     mark_slow_tests(items)
 
@@ -59,3 +60,19 @@ def erp_admin(erp_server: SandboxServer) -> Admin:
 @pytest.fixture
 def wms_admin(wms_server: SandboxServer) -> Admin:
     return Admin(wms_server.url)
+
+
+@pytest.fixture(autouse=True)
+def no_dagster_state_storage_left_over() -> Iterator[None]:
+    """Each test starts with no Dagster definitions-state storage set.
+
+    Entering a DagsterInstance (`with instance:`, instance_for_test) sets it in a context variable that
+    disposing the instance does not reset (Dagster 1.13). A later test that loads definitions outside an
+    instance of its own then reaches the earlier test's instance; once that is garbage-collected the load
+    fails ("Attempted to resolve undefined DagsterInstance weakref"), depending on which tests ran before.
+    """
+    from dagster._core.storage.defs_state.base import set_defs_state_storage
+
+    with set_defs_state_storage(None):
+        yield
+
