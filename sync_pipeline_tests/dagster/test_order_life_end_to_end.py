@@ -10,15 +10,13 @@ cancelled in the ERP before picking, order 4 after.
 
 from __future__ import annotations
 
-import time
-
 import dagster as dg
 import pytest
 
 from sync_pipeline_tests.dagster.conftest import Sensors, Stack, Webhook, materialization_metadata
+from sync_pipeline_tests.dagster.test_customs_hold_alerts import PRICE, retries_due
 
 EXPORTS = {"3", "5"}
-PRICE_AS_CUSTOMS_VALUE = '[{"map": "article", "target": "Price", "source": "Price"}]'
 
 
 def wms_orders(stack: Stack) -> dict[str, dict]:
@@ -31,11 +29,6 @@ def erp_orders(stack: Stack) -> dict[int, dict]:
 
 def alerts_about(webhook: Webhook, asset: str) -> list[str]:
     return [posted["json"]["text"] for posted in webhook.received if f"{asset}:" in posted["json"]["text"]]
-
-
-def retries_due() -> None:
-    """Held orders are retried SYNC_RETRY_MAX_SECONDS (1 s) after the run that held them."""
-    time.sleep(1.05)
 
 
 @pytest.fixture
@@ -106,7 +99,7 @@ def test_every_branch_of_an_orders_life_is_shown_and_alerted_once(merchant: Stac
 
     # The merchant maps the product price to the articles' customs value and resyncs the articles by hand:
     # the held export orders are released by the next cycle, with no one touching them.
-    monkeypatch.setenv("SYNC_EXTRA_FIELDS", PRICE_AS_CUSTOMS_VALUE)
+    monkeypatch.setenv("SYNC_EXTRA_FIELDS", PRICE)
     from sync_pipeline.definitions import build_definitions
 
     resync = build_definitions().resolve_implicit_global_asset_job_def().execute_in_process(
