@@ -9,6 +9,7 @@ from sync_pipeline.assets.dry_run import dry_run_plan
 from sync_pipeline.assets.failed_records import failed_records, failed_records_sensor
 from sync_pipeline.assets.latency import order_latency
 from sync_pipeline.assets.process_assets import PROCESS_ASSETS, RESYNC_ASSETS
+from sync_pipeline.automation.engine import engine_executor
 from sync_pipeline.automation.jobs import build_jobs
 from sync_pipeline.automation.reconcile import reconcile_job, reconcile_schedule
 from sync_pipeline.automation.schedules import nightly_resync_schedule, sync_schedule
@@ -60,9 +61,7 @@ def build_definitions() -> dg.Definitions:
         schedules=schedules,
         sensors=sensors,
         resources=resources_from_env(settings),
-        # One process per run, its steps in turn: the steps run one after another anyway (articles
-        # before orders, one writer per goods owner), and they share one ERP login instead of one each.
-        executor=dg.in_process_executor,
+        executor=engine_executor(settings),
     )
 
 

@@ -168,6 +168,12 @@ class Settings(BaseSettings):
     sync_alert_email_smtp_type: Literal["SSL", "STARTTLS"] = "SSL"
     sync_alert_email_smtp_user: str | None = None  # default: the sender address
     sync_alert_email_smtp_password: SecretStr | None = None
+    # Many merchants in one deployment (docs/tenants.md): a YAML file listing each merchant's logins and
+    # settings; None: these variables are the one merchant.
+    sync_tenants_file: Path | None = None
+    # The distributed engine (docs/deploy.md): a Celery broker (redis://...) runs each step on Celery
+    # workers (dagster-celery); None: steps run in the run's own process.
+    sync_celery_broker_url: SecretStr | None = None  # a broker URL may carry a password
     # The sync ledger's database (docs/ledger.md); None: sync_ledger.sqlite under DAGSTER_HOME.
     sync_ledger_url: SecretStr | None = None  # a PostgreSQL URL carries its password
     # Where each stock cycle's rows are kept (stock/history.py); None: the ledger's PostgreSQL, else files.
