@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -17,6 +18,7 @@ import dagster as dg
 
 from sync_pipeline.erp import ErpClient, ErpConnection
 from sync_pipeline.ledger import BackoffPolicy, Ledger, resolve_url
+from sync_pipeline.ledger.engine import DEFAULT_FILE_NAME, DEFAULT_SCHEMA, sqlite_url
 from sync_pipeline.ledger.backoff import DEFAULT_ATTEMPTS, DEFAULT_BASE_SECONDS, DEFAULT_MAX_SECONDS
 from sync_pipeline.mapping.extra import erp_return_properties
 from sync_pipeline.soap.transport import DEFAULT_MAX_REPLY_MB, MB
@@ -78,7 +80,7 @@ class WmsResource(dg.ConfigurableResource):
 
 
 SECRET_VARIABLES = ("SO24_PASSWORD", "ONGOING_PASSWORD")
-_ledgers: dict[tuple[str, BackoffPolicy], Ledger] = {}
+_ledgers: dict[tuple[str, str, BackoffPolicy], Ledger] = {}
 _ledgers_lock = threading.Lock()
 
 
@@ -96,46 +98,77 @@ class LedgerResource(dg.ConfigurableResource):
     retry_max_seconds: int = DEFAULT_MAX_SECONDS
     retry_attempts: int = DEFAULT_ATTEMPTS
 
-    def ledger(self, home: str | None = None) -> Ledger:
-        url = resolve_url(self.url, {"DAGSTER_HOME": home} if home else None)
+    def ledger(self, home: str | None = None, schema: str = DEFAULT_SCHEMA,
+               file_name: str = DEFAULT_FILE_NAME) -> Ledger:
+        """The ledger; `schema` (PostgreSQL) and `file_name` (SQLite) keep each merchant's apart."""
+        url = merchant_url(resolve_url(self.url, {"DAGSTER_HOME": home} if home else None), file_name)
         backoff = BackoffPolicy.in_seconds(self.retry_base_seconds, self.retry_max_seconds, self.retry_attempts)
         with _ledgers_lock:
-            if (url, backoff) not in _ledgers:
+            if (url, schema, backoff) not in _ledgers:
                 secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
-                _ledgers[url, backoff] = Ledger(url, backoff=backoff, secrets=[s for s in secrets if s])
-            return _ledgers[url, backoff]
+                _ledgers[url, schema, backoff] = Ledger(url, schema=schema, backoff=backoff,
+                                                        secrets=[s for s in secrets if s])
+            return _ledgers[url, schema, backoff]
 
 
-def resources_from_env(settings: Settings) -> dict[str, Any]:
+def merchant_url(url: str, file_name: str) -> str:
+    """A SQLite ledger's URL with the merchant's own file beside the configured one (PostgreSQL: unchanged)."""
+    if file_name == DEFAULT_FILE_NAME or not url.startswith("sqlite"):
+        return url
+    return sqlite_url(Path(url.split("///", 1)[1]).with_name(file_name))
+
+
+def erp_resource(settings: Settings, password: Any) -> ErpResource:
+    return ErpResource(
+        base_url=settings.so24_base_url,
+        application_id=str(settings.so24_application_id),
+        username=settings.so24_username,
+        password=password,
+        identity_id=str(settings.so24_identity_id) if settings.so24_identity_id else None,
+        max_reply_mb=settings.sync_max_reply_mb,
+        extra_properties={record: list(names) for record, names
+                          in erp_return_properties(settings.sync_extra_fields).items()},
+    )
+
+
+def wms_resource(settings: Settings, password: Any) -> WmsResource:
+    return WmsResource(
+        base_url=settings.ongoing_base_url,
+        goods_owner_code=settings.ongoing_goods_owner_code,
+        username=settings.ongoing_username,
+        password=password,
+        max_reply_mb=settings.sync_max_reply_mb,
+    )
+
+
+def ledger_resource(settings: Settings, url: Any = None) -> LedgerResource:
+    """The ledger resource; `url` None: SYNC_LEDGER_URL by reference when set (the UI shows its name only)."""
+    return LedgerResource(
+        url=url if url is not None else dg.EnvVar("SYNC_LEDGER_URL") if settings.sync_ledger_url else None,
+        retry_base_seconds=settings.sync_retry_base_seconds,
+        retry_max_seconds=settings.sync_retry_max_seconds,
+        retry_attempts=settings.sync_retry_attempts,
+    )
+
+
+def resources_from_env(settings: Settings, merchants: Any = None) -> dict[str, Any]:
     """Secrets as EnvVar, so the UI shows the variable's name and never its value.
 
     The settings were validated already (clear messages per wrong value); the non-secret values
     come from them, with their defaults applied. The settings themselves are the resource "settings":
     assets receive them (dg.ResourceParam[Settings]) instead of reading the environment again.
+    `merchants` (sync_pipeline/tenants): whom the assets serve; default: the environment's one merchant.
     """
+    from sync_pipeline.tenants import Merchants  # tenants builds its clients with this module's resources
+
+    merchants = merchants if merchants is not None else Merchants.single(settings)
+    if merchants.partitioned:  # each merchant's logins are in the tenants file, by reference
+        return {"settings": settings, "merchants": merchants}
+    # One merchant: its connections shown in the UI's resources (passwords by variable name).
     return {
         "settings": settings,
-        "erp": ErpResource(
-            base_url=settings.so24_base_url,
-            application_id=str(settings.so24_application_id),
-            username=settings.so24_username,
-            password=dg.EnvVar("SO24_PASSWORD"),
-            identity_id=str(settings.so24_identity_id) if settings.so24_identity_id else None,
-            max_reply_mb=settings.sync_max_reply_mb,
-            extra_properties={record: list(names) for record, names
-                              in erp_return_properties(settings.sync_extra_fields).items()},
-        ),
-        "wms": WmsResource(
-            base_url=settings.ongoing_base_url,
-            goods_owner_code=settings.ongoing_goods_owner_code,
-            username=settings.ongoing_username,
-            password=dg.EnvVar("ONGOING_PASSWORD"),
-            max_reply_mb=settings.sync_max_reply_mb,
-        ),
-        "ledger": LedgerResource(
-            url=dg.EnvVar("SYNC_LEDGER_URL") if settings.sync_ledger_url else None,
-            retry_base_seconds=settings.sync_retry_base_seconds,
-            retry_max_seconds=settings.sync_retry_max_seconds,
-            retry_attempts=settings.sync_retry_attempts,
-        ),
+        "merchants": merchants,
+        "erp": erp_resource(settings, dg.EnvVar("SO24_PASSWORD")),
+        "wms": wms_resource(settings, dg.EnvVar("ONGOING_PASSWORD")),
+        "ledger": ledger_resource(settings),
     }

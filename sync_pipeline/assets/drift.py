@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
-from sync_pipeline.assets.history import HISTORY_RUNS, recent_metadata
+from sync_pipeline.assets.history import HISTORY_RUNS, merchant_partition, recent_metadata
+from sync_pipeline.assets.merchant_scope import merchant_of
 from sync_pipeline.assets.reporting import OWNERS, SOAP_KINDS
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.registry import PROCESSES
@@ -12,9 +13,8 @@ from sync_pipeline.reconcile.drift import (CATEGORIES, Drift, DriftOptions, comp
                                            with_standings)
 from sync_pipeline.reconcile.gather import read_systems
 from sync_pipeline.reconcile.markdown import drift_history_markdown, drift_markdown
-from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
 from sync_pipeline.settings import Settings
-from sync_pipeline.stock.history import database_of, store_for
+from sync_pipeline.tenants import Merchants
 
 CHECK = "drift_within_threshold"
 
@@ -43,18 +43,20 @@ def drift_options(settings: Settings) -> DriftOptions:
         "are still in flight are in transit and not counted. Keeps the counts of recent runs."
     ),
 )
-def drift_report(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
-                 settings: dg.ResourceParam[Settings]):
+def drift_report(context: dg.AssetExecutionContext, merchants: dg.ResourceParam[Merchants]):
+    merchant = merchant_of(context, merchants)
+    settings = merchant.settings
     now = datetime.now(timezone.utc)
     grace = timedelta(minutes=settings.sync_drift_grace_minutes)
     options = drift_options(settings)
-    systems = read_systems(erp.client(), wms.client(), ledger.ledger(home=context.instance.root_directory), options,
-                           now=now, grace=grace)
+    systems = read_systems(merchant.erp(), merchant.wms(), merchant.ledger(home=context.instance.root_directory),
+                           options, now=now, grace=grace)
     drift = compare_systems(systems, options, settled_before=now - grace)
-    history = store_for(database_of(settings), context.instance.root_directory)
+    history = merchant.stock_history(context.instance.root_directory)
     with_standings(drift, history.standings(stock_articles(drift)))
     figures = _figures(drift)
-    runs = [(now, figures), *recent_metadata(context.instance, context.asset_key, HISTORY_RUNS - 1)]
+    runs = [(now, figures), *recent_metadata(context.instance, context.asset_key, HISTORY_RUNS - 1,
+                                             merchant_partition(context))]
     yield dg.MaterializeResult(metadata={
         **{name: dg.MetadataValue.int(value) for name, value in figures.items()},
         "drift": dg.MetadataValue.md(drift_markdown(drift, threshold=settings.sync_drift_threshold,

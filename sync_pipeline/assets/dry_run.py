@@ -6,6 +6,7 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field
 
+from sync_pipeline.assets.merchant_scope import merchant_of
 from sync_pipeline.assets.reporting import OWNERS, cell, failures_markdown
 from sync_pipeline.ledger import Ledger
 from sync_pipeline.processes import runner
@@ -14,8 +15,7 @@ from sync_pipeline.processes.planning import Plan, PlannedWrite, PlanningErp, Pl
 from sync_pipeline.processes.protocols import Erp, Wms
 from sync_pipeline.processes.registry import PROCESSES
 from sync_pipeline.processes.selection import Delta, Everything, Selection
-from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
-from sync_pipeline.settings import Settings
+from sync_pipeline.tenants import Merchants
 from sync_pipeline.sync.report import SyncReport
 
 MAX_PLAN_ROWS = 500
@@ -58,12 +58,12 @@ def plan_cycle(context: dg.AssetExecutionContext, config: ProcessConfig, erp: Er
         "Run it before going live, after changing a mapping, and before a resync."
     ),
 )
-def dry_run_plan(context: dg.AssetExecutionContext, config: DryRunConfig, erp: ErpResource, wms: WmsResource,
-                 ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
-    store = ledger.ledger(home=context.instance.root_directory)
+def dry_run_plan(context: dg.AssetExecutionContext, config: DryRunConfig, merchants: dg.ResourceParam[Merchants]):
+    merchant = merchant_of(context, merchants)
+    store = merchant.ledger(home=context.instance.root_directory)
     selection: Selection = Delta() if config.read == "changes" else Everything()
-    plan, reports = plan_cycle(context, ProcessConfig.from_settings(settings), erp.client(), wms.client(), store,
-                               selection)
+    plan, reports = plan_cycle(context, ProcessConfig.from_settings(merchant.settings), merchant.erp(), merchant.wms(),
+                               store, selection)
     writes = plan.writes
     context.log.info(f"dry run: {len(writes)} write(s) planned, none made")
     return dg.MaterializeResult(metadata={

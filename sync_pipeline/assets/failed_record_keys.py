@@ -40,9 +40,22 @@ def partition_key(kind: Kind, key: str, name: str | None = None, episode: int = 
     return base if episode == 1 else f"{base} #{episode}"
 
 
+def merchant_prefixed(merchant: str | None, key: str) -> str:
+    """With a tenants file each key starts with the merchant's: `acme/order:1002`."""
+    return key if merchant is None else f"{merchant}/{key}"
+
+
+def split_merchant(partition: str) -> tuple[str | None, str]:
+    """(the merchant a key names or None, the key without it)."""
+    head, slash, rest = partition.partition("/")
+    if slash and ":" not in head:
+        return head, rest
+    return None, partition
+
+
 def record_of(partition: str) -> Record | None:
     """The record a partition key names; None for a key this module did not make."""
-    base = _EPISODE.sub("", partition)
+    base = _EPISODE.sub("", split_merchant(partition)[1])
     kind_text, _, rest = base.partition(":")
     kind = next((kind for kind in KINDS if kind.value == kind_text), None)
     if kind is None:

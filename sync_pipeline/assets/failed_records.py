@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from sync_pipeline.assets.failed_record_keys import ID_NOUNS, KINDS, partition_key, record_of
+from sync_pipeline.assets.failed_record_keys import (ID_NOUNS, KINDS, merchant_prefixed, partition_key, record_of,
+                                                     split_merchant)
 from sync_pipeline.assets.redrive import RedriveRefused, redrive
 from sync_pipeline.assets.reporting import OWNERS
 from sync_pipeline.ledger import Kind
 from sync_pipeline.processes.model import ONGOING_WRITES, SOAP_KINDS
-from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
-from sync_pipeline.settings import Settings
+from sync_pipeline.tenants import Merchant, Merchants
 from sync_pipeline.soap.errors import SyncError
 
 FAILED_RECORDS = dg.DynamicPartitionsDefinition(name="failed_records")
@@ -40,14 +40,18 @@ RecordId = tuple[Kind, str]  # a record as the ledger keys it: its kind and ERP 
                 "sensor failed_records_partitions). Select partitions and Materialize: each record is sent again "
                 "through its process, and nothing else. A partition whose record is healed is removed.",
 )
-def failed_records(context: dg.AssetExecutionContext, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
-                   settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+def failed_records(context: dg.AssetExecutionContext, merchants: dg.ResourceParam[Merchants]) -> dg.MaterializeResult:
+    merchant_key, _ = split_merchant(context.partition_key)
     record = record_of(context.partition_key)
     if record is None:
         raise RedriveRefused(f"partition {context.partition_key!r} names no record: the sensor {SENSOR_NAME} "
                              "makes them as kind:name (product id), e.g. 'article:SKU-1003 (product 3)' or "
                              "'order:1002'")
-    return dg.MaterializeResult(metadata=redrive(context, record, erp, wms, ledger, settings))
+    try:
+        merchant = merchants.get(merchant_key)
+    except KeyError as unknown:
+        raise RedriveRefused(f"partition {context.partition_key!r}: {unknown.args[0]}") from None
+    return dg.MaterializeResult(metadata=redrive(context, record, merchant))
 
 
 @dataclass
@@ -57,6 +61,7 @@ class PartitionChanges:
     add: list[str] = field(default_factory=list)
     delete: list[str] = field(default_factory=list)
     unnamed: int = 0  # failing records left for the next tick: their names could not be read
+    failing: int = 0  # failing records in the ledger(s) looked at
 
     def requests(self) -> list[dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest]:
         requests: list[dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest] = []
@@ -86,7 +91,8 @@ def needing_names(failing: Iterable[RecordId], kept: Collection[RecordId]) -> li
 
 
 def partition_changes(failing: Collection[RecordId], existing: Sequence[str], materialized: Collection[str],
-                      names: Mapping[RecordId, str | None], busy: Collection[str] = ()) -> PartitionChanges:
+                      names: Mapping[RecordId, str | None], busy: Collection[str] = (),
+                      merchant: str | None = None) -> PartitionChanges:
     """Partitions for the failing records and none for the others. `names`: what the ERP calls each new
     one (kinds with names; a record missing from it waits for the next tick). `busy`: partitions with a
     run queued or in progress, removed only once it ended (a run of a removed partition would fail)."""
@@ -97,7 +103,7 @@ def partition_changes(failing: Collection[RecordId], existing: Sequence[str], ma
             changes.unnamed += 1
             continue
         episode = 1
-        while (key := partition_key(*record, names.get(record), episode)) in materialized:
+        while (key := merchant_prefixed(merchant, partition_key(*record, names.get(record), episode))) in materialized:
             episode += 1
         changes.add.append(key)
     return changes
@@ -123,31 +129,50 @@ def failed_records_sensor(interval_seconds: int = 30) -> dg.SensorDefinition:
                description="Keeps the partitions of failed_records in step with the sync ledger: one per failing "
                            f"record, removed once it is healed; looks every {interval_seconds} s "
                            "(SYNC_SENSOR_INTERVAL_SECONDS). Starts no runs.")
-    def _sensor(context: dg.SensorEvaluationContext, ledger: LedgerResource, erp: ErpResource) -> dg.SensorResult:
-        store = ledger.ledger(home=context.instance.root_directory)
-        failing = {(kind, key) for kind in KINDS for key in store.failing(kind)}
-        existing = list(context.instance.get_dynamic_partitions(FAILED_RECORDS.name))
+    def _sensor(context: dg.SensorEvaluationContext, merchants: dg.ResourceParam[Merchants]) -> dg.SensorResult:
+        every = list(context.instance.get_dynamic_partitions(FAILED_RECORDS.name))
         materialized = context.instance.get_materialized_partitions(ASSET_KEY)
-        unnamed = [record for record in needing_names(failing, kept_partitions(failing, existing, materialized))
-                   if record[0] in ID_NOUNS]
-        names: dict[RecordId, str | None] = {}
-        if unnamed:
-            try:
-                names = erp_names(erp.client(), unnamed)
-            except SyncError:
-                # Named next time: a key without the name would change once the ERP answers.
-                context.log.warning(f"24SevenOffice did not answer for the names of {len(unnamed)} failing "
-                                    "record(s); their partitions wait for the next look")
-        statuses = context.instance.get_status_by_partition(ASSET_KEY, existing, FAILED_RECORDS) or {}
+        statuses = context.instance.get_status_by_partition(ASSET_KEY, every, FAILED_RECORDS) or {}
         busy = {key for key, status in statuses.items() if status is dg.AssetPartitionStatus.IN_PROGRESS}
-        changes = partition_changes(failing, existing, materialized, names, busy)
+        changes, failing = PartitionChanges(), 0
+        for merchant in merchants:
+            existing = [key for key in every if split_merchant(key)[0] == merchant.key]
+            found = merchant_changes(context, merchant, existing, materialized, busy)
+            changes.add += found.add
+            changes.delete += found.delete
+            changes.unnamed += found.unnamed
+            failing += found.failing
+        # Keys of merchants no longer in the tenants file go with them.
+        changes.delete += [key for key in every if split_merchant(key)[0] not in {m.key for m in merchants}
+                           and key not in busy]
         if changes.delete:
             context.log.info(f"healed or re-driven, partitions removed: {_shown(changes.delete)}")
         if changes.add:
             context.log.info(f"failing, partitions added: {_shown(changes.add)}")
-        summary = (f"{len(failing)} failing record(s): {len(changes.add)} partition(s) added, "
+        summary = (f"{failing} failing record(s): {len(changes.add)} partition(s) added, "
                    f"{len(changes.delete)} removed" + (f", {changes.unnamed} waiting for their names"
                                                        if changes.unnamed else ""))
         return dg.SensorResult(dynamic_partitions_requests=changes.requests(), skip_reason=summary)
 
     return _sensor
+
+
+def merchant_changes(context: dg.SensorEvaluationContext, merchant: Merchant, existing: Sequence[str],
+                     materialized: Collection[str], busy: Collection[str]) -> PartitionChanges:
+    """The partition changes of one merchant's failing records (its ledger, its ERP for names)."""
+    store = merchant.ledger(home=context.instance.root_directory)
+    failing = {(kind, key) for kind in KINDS for key in store.failing(kind)}
+    unnamed = [record for record in needing_names(failing, kept_partitions(failing, existing, materialized))
+               if record[0] in ID_NOUNS]
+    names: dict[RecordId, str | None] = {}
+    if unnamed:
+        try:
+            names = erp_names(merchant.erp(), unnamed)
+        except SyncError:
+            # Named next time: a key without the name would change once the ERP answers.
+            context.log.warning(f"24SevenOffice{'' if merchant.key is None else ' of ' + merchant.key} did not "
+                                f"answer for the names of {len(unnamed)} failing record(s); their partitions wait "
+                                "for the next look")
+    changes = partition_changes(failing, existing, materialized, names, busy, merchant.key)
+    changes.failing = len(failing)
+    return changes

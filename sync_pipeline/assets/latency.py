@@ -4,11 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
+from sync_pipeline.assets.merchant_scope import merchant_of
 from sync_pipeline.assets.reporting import OWNERS
 from sync_pipeline.ledger import Kind
 from sync_pipeline.reconcile import latency
-from sync_pipeline.resources import LedgerResource
-from sync_pipeline.settings import Settings
+from sync_pipeline.tenants import Merchants
 
 CHECK = "latency_p95_within_target"
 DAYS_SHOWN = 30
@@ -31,10 +31,11 @@ CHECK_WINDOW = timedelta(hours=24)
         "the slowest orders named."
     ),
 )
-def order_latency(context: dg.AssetExecutionContext, ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
-    target = settings.sync_latency_target_minutes * 60
+def order_latency(context: dg.AssetExecutionContext, merchants: dg.ResourceParam[Merchants]):
+    merchant = merchant_of(context, merchants)
+    target = merchant.settings.sync_latency_target_minutes * 60
     now = datetime.now(timezone.utc)
-    times = ledger.ledger(home=context.instance.root_directory).stage_times(Kind.ORDER,
+    times = merchant.ledger(home=context.instance.root_directory).stage_times(Kind.ORDER,
                                                                              since=now - timedelta(days=DAYS_SHOWN))
     days = latency.by_day(times, since=now - timedelta(days=DAYS_SHOWN))
     recent = latency.recent(times, now - CHECK_WINDOW)

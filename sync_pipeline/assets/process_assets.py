@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import dagster as dg
 
 from sync_pipeline.assets.history import stock_drift_metadata
+from sync_pipeline.assets.merchant_scope import daily_partitions, merchant_of
 from sync_pipeline.assets.scope import (
     ProcessRunConfig,
     ResyncConfig,
@@ -39,8 +40,7 @@ from sync_pipeline.processes.model import AssetDeclaration, ReportCheck, SyncPro
 from sync_pipeline.processes.registry import PROCESSES
 from sync_pipeline.processes.selection import ByNames, Delta, Everything, Selection, Window
 from sync_pipeline.processes.stock import SNAPSHOT
-from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
-from sync_pipeline.settings import Settings
+from sync_pipeline.tenants import Merchant, Merchants
 from sync_pipeline.stock.history import cycle_rows
 from sync_pipeline.stock.snapshot import StockSnapshot
 from sync_pipeline.sync.report import SyncReport
@@ -51,13 +51,13 @@ daily = dg.DailyPartitionsDefinition(start_date=RESYNC_START, timezone="UTC", en
 
 
 def run_in_dagster(context: dg.AssetExecutionContext | dg.OpExecutionContext, process: SyncProcess,
-                   selection: Selection, erp: ErpResource, wms: WmsResource, ledger: LedgerResource,
-                   settings: Settings, **options: Any) -> runner.ProcessRun:
-    """The runner, with this run's id and ledger; the skipped reply elements logged, the ledger's view kept."""
-    store = ledger.ledger(home=context.instance.root_directory)
+                   selection: Selection, merchant: Merchant, **options: Any) -> runner.ProcessRun:
+    """The runner for one merchant, with this run's id and the merchant's ledger; the skipped reply elements
+    logged, the ledger's view kept."""
+    store = merchant.ledger(home=context.instance.root_directory)
     release_finished_runs(context.instance, store, context.run.run_id)
-    result = runner.run(process, selection, erp=erp.client(), wms=wms.client(), ledger=store,
-                        config=ProcessConfig.from_settings(settings), run_id=context.run.run_id, **options)
+    result = runner.run(process, selection, erp=merchant.erp(), wms=merchant.wms(), ledger=store,
+                        config=ProcessConfig.from_settings(merchant.settings), run_id=context.run.run_id, **options)
     if result.switched_off is not None:
         context.log.warning(result.report.details[runner.SWITCHED_OFF])
     for message in result.skipped_messages:
@@ -86,12 +86,13 @@ def materialize(context: dg.AssetExecutionContext, report: SyncReport,
                 checks: tuple[ReportCheck, ...] = ()) -> Iterator[object]:
     """The materialization; with a `value`, as an Output, which the asset's IO manager stores.
 
-    A partition whose run refused records fails instead, once every record was tried (its check an
-    error): the partition shows failed until a run of it goes through. A delta run only warns (its
-    check): the next run goes on from its cursor, and the ledger retries the refused records.
+    A day's partition (of a daily resync, or a merchant's day) whose run refused records fails instead,
+    once every record was tried (its check an error): the partition shows failed until a run of it goes
+    through. A delta run only warns (its check), a merchant's as well: the next run goes on from its
+    cursor, and the ledger retries the refused records.
     """
     full = {**report_metadata(report), **(metadata or {})}
-    if context.has_partition_key and report.failed:
+    if context.has_partition_key and daily_partitions(context.assets_def.partitions_def) and report.failed:
         yield failed_records_check(report, context.asset_key, dg.AssetCheckSeverity.ERROR)
         raise refused_records_failure(report, context.asset_key.to_user_string(), context.partition_key, full)
     yield dg.MaterializeResult(metadata=full) if value is None else dg.Output(value, metadata=full)
@@ -132,39 +133,41 @@ def outputs_metadata(context: dg.AssetExecutionContext, result: runner.ProcessRu
     }
 
 
-def _asset_options(process: SyncProcess, declaration: AssetDeclaration) -> dict[str, Any]:
+def _asset_options(process: SyncProcess, declaration: AssetDeclaration, pooled: bool = True) -> dict[str, Any]:
     description = (f"{declaration.description}\n\nReads: {process.source}. Writes: {process.target}. "
                    f"One record: {process.record_key}.")
     return dict(name=declaration.key, group_name=declaration.group, kinds=set(declaration.kinds), owners=OWNERS,
                 deps=list(declaration.deps), check_specs=[no_failed_records_spec(declaration.key), *(
                     dg.AssetCheckSpec(name=c.name, asset=declaration.key, description=c.description)
                     for c in declaration.checks)],
-                pool=declaration.pool, description=description)
+                pool=declaration.pool if pooled else None, description=description)
 
 
-def _asset_decorator(process: SyncProcess, declaration: AssetDeclaration, **options: Any) -> Any:
+def _asset_decorator(process: SyncProcess, declaration: AssetDeclaration, pooled: bool = True, **options: Any) -> Any:
     """dg.asset for a declaration; a stock asset gets StockHistoryIOManager, which appends each cycle's rows."""
     if process.kind is Kind.STOCK:
         options["io_manager_def"] = stock_history_io_manager
     with warnings.catch_warnings():  # io_manager_def is "beta" in Dagster 1.13; it is what keeps the rows here
         warnings.simplefilter("ignore", dg.BetaWarning)
-        return dg.asset(**_asset_options(process, declaration), **options)
+        return dg.asset(**_asset_options(process, declaration, pooled), **options)
 
 
-def process_asset(process: SyncProcess) -> dg.AssetsDefinition:
-    """The process's delta asset: what changed since its cursor, written where the target needs it."""
+def process_asset(process: SyncProcess, pooled: bool = True) -> dg.AssetsDefinition:
+    """The process's delta asset: what changed since its cursor, written where the target needs it.
 
-    @_asset_decorator(process, process.asset)
-    def _asset(context: dg.AssetExecutionContext, config: ProcessRunConfig, erp: ErpResource, wms: WmsResource,
-               ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
+    `pooled`: its writing step takes the one-writer pool (one merchant). With many merchants, runs of one
+    merchant are kept one at a time by the run queue instead (docs/deploy.md): a pool is shared by all."""
+
+    @_asset_decorator(process, process.asset, pooled)
+    def _asset(context: dg.AssetExecutionContext, config: ProcessRunConfig, merchants: dg.ResourceParam[Merchants]):
+        merchant = merchant_of(context, merchants)
         selection, operator = selection_for(config, context.run)
         if isinstance(selection, Everything) and not process.supports(selection):
             selection = Delta()  # a process that reads only its changes
         elif not isinstance(selection, ByNames) and not process.supports(selection):
             raise ScopeRefused(f"the {process.name} process cannot read {described(selection, operator)}: "
                                "name its records, or leave changed_from/changed_before out")
-        result = run_in_dagster(context, process, selection, erp, wms, ledger, settings, resend=config.force,
-                                operator=operator)
+        result = run_in_dagster(context, process, selection, merchant, resend=config.force, operator=operator)
         rows = stock_cycle_rows(context, result)
         metadata = {"read": dg.MetadataValue.text(described(selection, operator)), **outputs_metadata(context, result)}
         yield from materialize(context, result.report, metadata, rows, process.asset.checks)
@@ -176,21 +179,21 @@ def _utc(moment: datetime) -> datetime:
     return datetime.fromtimestamp(moment.timestamp(), tz=timezone.utc)
 
 
-def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.AssetsDefinition:
+def resync_asset(process: SyncProcess, declaration: AssetDeclaration, pooled: bool = True) -> dg.AssetsDefinition:
     """The process's daily-partitioned asset: one UTC day again, each record written where the target does
     not hold it as the source says (`force` in the launchpad: every record of the day). Never reads or moves
     the delta asset's cursor. See docs/operations-partitions.md."""
 
-    @_asset_decorator(process, declaration, partitions_def=daily)
-    def _asset(context: dg.AssetExecutionContext, config: ResyncConfig, erp: ErpResource, wms: WmsResource,
-               ledger: LedgerResource, settings: dg.ResourceParam[Settings]):
+    @_asset_decorator(process, declaration, pooled, partitions_def=daily)
+    def _asset(context: dg.AssetExecutionContext, config: ResyncConfig, merchants: dg.ResourceParam[Merchants]):
+        merchant = merchant_of(context, merchants)
         window = context.partition_time_window
         start, end = _utc(window.start), _utc(window.end)
-        result = run_in_dagster(context, process, Window(start, end), erp, wms, ledger, settings, resend=config.force,
+        result = run_in_dagster(context, process, Window(start, end), merchant, resend=config.force,
                                 operator=not automated(context.run))
         metadata = outputs_metadata(context, result)
         if SNAPSHOT in result.outputs:
-            metadata["day"] = dg.MetadataValue.text(context.partition_key)
+            metadata["day"] = dg.MetadataValue.text(f"{start:%Y-%m-%d}")
             metadata["compared_at"] = dg.MetadataValue.text(
                 datetime.now(timezone.utc).isoformat(timespec="seconds"))
         else:
@@ -202,6 +205,15 @@ def resync_asset(process: SyncProcess, declaration: AssetDeclaration) -> dg.Asse
     return _asset
 
 
-PROCESS_ASSETS: dict[str, dg.AssetsDefinition] = {p.asset.key: process_asset(p) for p in PROCESSES}
-RESYNC_ASSETS: dict[str, dg.AssetsDefinition] = {
-    p.resync.key: resync_asset(p, p.resync) for p in PROCESSES if p.resync is not None}
+def process_assets(pooled: bool = True) -> dict[str, dg.AssetsDefinition]:
+    """Every process's delta asset, by key."""
+    return {p.asset.key: process_asset(p, pooled) for p in PROCESSES}
+
+
+def resync_assets(pooled: bool = True) -> dict[str, dg.AssetsDefinition]:
+    """Every daily resync asset, by key."""
+    return {p.resync.key: resync_asset(p, p.resync, pooled) for p in PROCESSES if p.resync is not None}
+
+
+PROCESS_ASSETS = process_assets()
+RESYNC_ASSETS = resync_assets()

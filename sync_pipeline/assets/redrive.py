@@ -21,10 +21,9 @@ from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.model import SyncProcess
 from sync_pipeline.processes.registry import PROCESSES, process_named
 from sync_pipeline.processes.selection import ByKeys
-from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
-from sync_pipeline.settings import Settings
 from sync_pipeline.sync.shipped import LAST_SHIPPED_STATUS
 from sync_pipeline.sync.report import SyncReport
+from sync_pipeline.tenants import Merchant, Merchants
 
 
 class RedriveConfig(dg.Config):
@@ -32,6 +31,8 @@ class RedriveConfig(dg.Config):
         description="article, order, supplier or stock")
     key: str = Field(description="article or stock: the article number (ERP product No) or the ERP product id; "
                                  "order: the ERP order number (OrderId); supplier: the ERP company id")
+    merchant: str | None = Field(default=None, description="With a tenants file: the merchant's key (its "
+                                                           "partition); left out when there is one merchant")
 
 
 class RedriveRefused(dg.Failure):
@@ -84,12 +85,12 @@ def _entry_text(entry: LedgerEntry | None) -> str:
     return text
 
 
-def redrive(context: dg.OpExecutionContext | dg.AssetExecutionContext, record: Record, erp: ErpResource,
-            wms: WmsResource, ledger: LedgerResource, settings: Settings) -> dict[str, dg.MetadataValue]:
+def redrive(context: dg.OpExecutionContext | dg.AssetExecutionContext, record: Record,
+            merchant: Merchant) -> dict[str, dg.MetadataValue]:
     """Send `record` again through its process; its outcome as metadata. Raises dg.Failure if it failed again."""
-    store = ledger.ledger(home=context.instance.root_directory)
-    process_config = ProcessConfig.from_settings(settings)
-    process = (_order_process(wms.client(), int(record.key), process_config) if record.kind is Kind.ORDER
+    store = merchant.ledger(home=context.instance.root_directory)
+    process_config = ProcessConfig.from_settings(merchant.settings)
+    process = (_order_process(merchant.wms(), int(record.key), process_config) if record.kind is Kind.ORDER
                else _process_of(record.kind))
     off = process.switched_off(process_config)
     if off is not None:
@@ -98,13 +99,13 @@ def redrive(context: dg.OpExecutionContext | dg.AssetExecutionContext, record: R
 
     before = store.get(record.kind, record.key)
     redriven = store.redrive(record.kind, record.key)
-    report = run_in_dagster(context, process, ByKeys((record.key,)), erp, wms, ledger, settings, resend=True,
-                            retries=False).report
+    report = run_in_dagster(context, process, ByKeys((record.key,)), merchant, resend=True, retries=False).report
     after = store.get(record.kind, record.key)
 
     outcome = _outcome(report)
     metadata = {
         "record": dg.MetadataValue.text(f"{record.kind} {record.label}"),
+        **({"merchant": dg.MetadataValue.text(merchant.key)} if merchant.key else {}),
         "outcome": dg.MetadataValue.text(outcome),
         "was_failing": dg.MetadataValue.bool(redriven),
         "ledger_before": dg.MetadataValue.text(_entry_text(before)),
@@ -151,10 +152,14 @@ def _outcome(report: SyncReport) -> str:
     pool="ongoing_writes",
     description="Sends one record again through its process (clearing its dead letter), touching nothing else.",
 )
-def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig, erp: ErpResource, wms: WmsResource,
-                      ledger: LedgerResource, settings: dg.ResourceParam[Settings]) -> dg.Output:
-    record = record_of_config(config, erp.client())
-    return dg.Output(None, metadata=redrive(context, record, erp, wms, ledger, settings))
+def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig,
+                      merchants: dg.ResourceParam[Merchants]) -> dg.Output:
+    try:
+        merchant = merchants.get(config.merchant or None)
+    except KeyError as unknown:
+        raise RedriveRefused(str(unknown.args[0]) + ("" if config.merchant else ": name the merchant")) from None
+    record = record_of_config(config, merchant.erp())
+    return dg.Output(None, metadata=redrive(context, record, merchant))
 
 
 @dg.job(name="redrive_record", description="Re-drive one record by its number: config {kind: article|order|supplier|"

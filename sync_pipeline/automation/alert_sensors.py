@@ -16,10 +16,11 @@ starts from that moment (older runs are not alerted).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 import dagster as dg
 
+from sync_pipeline.assets.merchant_scope import MERCHANT, MERCHANT_TAG
 from sync_pipeline.assets.reporting import FIRST_REASONS
 from sync_pipeline.automation.alerts import Alert, EmailSender, Notifier, SlackSender, SmtpAccount, run_link
 from sync_pipeline.automation.outages import SYSTEMS, Outages, system_of, unreachable
@@ -39,6 +40,21 @@ def job_label(run: dg.DagsterRun) -> str:
 def _subject(run: dg.DagsterRun) -> str:
     label = job_label(run)
     return label[0].upper() + label[1:] if label.startswith("materialization") else f"The job {label}"
+
+
+def run_merchant(tags: Mapping[str, str], merchants: Collection[str] = ()) -> str | None:
+    """The merchant a run served (with a tenants file): its merchant tag, else its merchant partition (a
+    run started from the UI carries only Dagster's partition tags)."""
+    partition = tags.get("dagster/partition")
+    return (tags.get(MERCHANT_TAG) or tags.get(f"dagster/partition/{MERCHANT}")
+            or (partition if partition in merchants else None))
+
+
+def _for(partition: str | None, merchant: str | None) -> str:
+    merchant_part = f" for merchant {merchant}" if merchant else ""
+    if partition and partition != merchant:
+        return f"{merchant_part} (partition {partition})" if merchant else f" for partition {partition}"
+    return merchant_part
 
 
 def run_partition(tags: Mapping[str, str]) -> str | None:
@@ -123,9 +139,9 @@ def _ending(run_id: str, link: str | None) -> str:
 
 
 def run_failure_alert(run: dg.DagsterRun, steps: Sequence[StepFailure], checks: Sequence[FailedCheck],
-                      fallback: str, ui_base_url: str | None) -> Alert:
-    partition = run_partition(run.tags)
-    where = f" for partition {partition}" if partition else ""
+                      fallback: str, ui_base_url: str | None, merchants: Collection[str] = ()) -> Alert:
+    partition, merchant = run_partition(run.tags), run_merchant(run.tags, merchants)
+    where = _for(partition, merchant)
     checks = [check for check in checks if check.asset not in {step.step for step in steps}]  # said by its step
     said = [step.sentence() for step in steps] + [check.sentence for check in checks]
     link = run_link(ui_base_url, run.run_id)
@@ -133,21 +149,22 @@ def run_failure_alert(run: dg.DagsterRun, steps: Sequence[StepFailure], checks: 
     return Alert(kind="run failed", title=f"Sync run failed: {job_label(run)}{where}",
                  text=f"{_subject(run)} failed{where}. {' '.join(said) or fallback.rstrip('.') + '.'} "
                       f"{_ending(run.run_id, link)}",
-                 job=job_label(run), run_id=run.run_id, partition=partition,
+                 job=job_label(run), run_id=run.run_id, partition=partition, merchant=merchant,
                  assets=tuple(sorted(key.to_user_string() for key in run.asset_selection or ())),
                  failed=sum(step.refused for step in refused) if refused else None,
                  reasons=tuple(reason for step in refused for reason in step.reasons), link=link)
 
 
-def checks_failed_alert(run: dg.DagsterRun, checks: Sequence[FailedCheck], ui_base_url: str | None) -> Alert:
-    partition = run_partition(run.tags)
-    where = f" for partition {partition}" if partition else ""
+def checks_failed_alert(run: dg.DagsterRun, checks: Sequence[FailedCheck], ui_base_url: str | None,
+                        merchants: Collection[str] = ()) -> Alert:
+    partition, merchant = run_partition(run.tags), run_merchant(run.tags, merchants)
+    where = _for(partition, merchant)
     link = run_link(ui_base_url, run.run_id)
     counts = [check.failed for check in checks if check.failed is not None]
     return Alert(kind="checks failed", title=f"Sync check failed: {job_label(run)}{where}",
                  text=f"{_subject(run)} went through{where}, but {len(checks)} check(s) failed. "
                       f"{' '.join(check.sentence for check in checks)} {_ending(run.run_id, link)}",
-                 job=job_label(run), run_id=run.run_id, partition=partition,
+                 job=job_label(run), run_id=run.run_id, partition=partition, merchant=merchant,
                  assets=tuple(sorted({check.asset for check in checks})),
                  failed=sum(counts) if counts else None, link=link)
 
@@ -157,7 +174,7 @@ def _seen_by(run: dg.DagsterRun) -> str:
 
 
 def failure_alert_sensor(notifier: Notifier, ui_base_url: str | None = None,
-                         interval_seconds: int = 30) -> dg.SensorDefinition:
+                         interval_seconds: int = 30, merchants: Collection[str] = ()) -> dg.SensorDefinition:
     @dg.run_failure_sensor(name="alert_on_run_failure", minimum_interval_seconds=interval_seconds,
                            default_status=dg.DefaultSensorStatus.RUNNING,
                            description="Alerts (log, webhook, Slack, e-mail as configured) when a run fails, "
@@ -168,7 +185,8 @@ def failure_alert_sensor(notifier: Notifier, ui_base_url: str | None = None,
         steps = [step_failure(event) for event in context.get_step_failure_events()]
         for step in steps:
             if step.unreachable is not None:
-                _send(notifier, outages.down(step.unreachable, _seen_by(run), step.message))
+                _send(notifier, outages.down(step.unreachable, _seen_by(run), step.message,
+                                             merchant=run_merchant(run.tags, merchants)))
         others = [step for step in steps if step.unreachable is None]
         if steps and not others:
             context.log.info(f"run {run.run_id} failed only on a system that could not be reached: "
@@ -176,16 +194,17 @@ def failure_alert_sensor(notifier: Notifier, ui_base_url: str | None = None,
             return
         if any(step.refused for step in others):  # the systems answered: they refused records
             for system in SYSTEMS:
-                _send(notifier, outages.up(system, _seen_by(run)))
+                _send(notifier, outages.up(system, _seen_by(run), merchant=run_merchant(run.tags, merchants)))
         # Without a failed step (the run ended before or between steps) Dagster's own message says why.
         why = (context.failure_event.message or "the run failed").replace(f'"{run.job_name}"', job_label(run))
-        notifier.send(run_failure_alert(run, others, failed_checks(context.instance, run.run_id), why, ui_base_url))
+        notifier.send(run_failure_alert(run, others, failed_checks(context.instance, run.run_id), why, ui_base_url,
+                                        merchants))
 
     return _sensor
 
 
 def check_failure_sensor(notifier: Notifier, ui_base_url: str | None = None,
-                         interval_seconds: int = 30) -> dg.SensorDefinition:
+                         interval_seconds: int = 30, merchants: Collection[str] = ()) -> dg.SensorDefinition:
     @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, name="alert_on_check_failure",
                           minimum_interval_seconds=interval_seconds, default_status=dg.DefaultSensorStatus.RUNNING,
                           description="Alerts (log, webhook, Slack, e-mail as configured) when a run went through "
@@ -194,10 +213,10 @@ def check_failure_sensor(notifier: Notifier, ui_base_url: str | None = None,
     def _sensor(context: dg.RunStatusSensorContext) -> None:
         run, outages = context.dagster_run, Outages(context.instance)
         for system in SYSTEMS:  # the run got through to both systems
-            _send(notifier, outages.up(system, _seen_by(run)))
+            _send(notifier, outages.up(system, _seen_by(run), merchant=run_merchant(run.tags, merchants)))
         checks = failed_checks(context.instance, run.run_id)
         if checks:
-            notifier.send(checks_failed_alert(run, checks, ui_base_url))
+            notifier.send(checks_failed_alert(run, checks, ui_base_url, merchants))
 
     return _sensor
 
@@ -229,6 +248,7 @@ def alert_notifier(settings: Settings, secrets: Callable[[], Iterable[str | None
     return Notifier(settings.alert_webhook_url(), secrets=all_secrets, senders=senders)
 
 
-def alert_sensors(settings: Settings, notifier: Notifier) -> list[dg.SensorDefinition]:
+def alert_sensors(settings: Settings, notifier: Notifier, merchants: Collection[str] = ()) -> list[dg.SensorDefinition]:
     ui, interval = settings.sync_ui_base_url, settings.sync_sensor_interval_seconds
-    return [failure_alert_sensor(notifier, ui, interval), check_failure_sensor(notifier, ui, interval)]
+    return [failure_alert_sensor(notifier, ui, interval, merchants),
+            check_failure_sensor(notifier, ui, interval, merchants)]

@@ -39,6 +39,7 @@ class Alert:
     failed: int | None = None  # records refused, when the alert is about refused records
     reasons: tuple[str, ...] = ()  # the first of them: "record <key>, field <field>: <reason>"
     system: str | None = None  # the system an outage alert is about
+    merchant: str | None = None  # with a tenants file: the merchant's key
     link: str | None = None  # the run in the Dagster UI
 
     def payload(self) -> dict[str, Any]:

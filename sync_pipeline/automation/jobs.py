@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import dagster as dg
 
 from sync_pipeline.assets.redrive import redrive_record_job
 from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.model import SyncProcess
 from sync_pipeline.processes.registry import PROCESSES, process_named
+from sync_pipeline.settings import Settings
 
 
-def enabled_assets(settings) -> list[str]:
-    """The switched-on processes' assets, in the registry's order."""
-    config = ProcessConfig.from_settings(settings)
-    return [p.asset.key for p in PROCESSES if p.switched_off(config) is None]
+def enabled_assets(*settings: Settings) -> list[str]:
+    """The processes' assets switched on for any of these merchants' settings, in the registry's order."""
+    return [p.asset.key for p in _switched_on(settings)]
 
 
-def enabled_resync_assets(settings) -> list[str]:
-    """The switched-on processes' daily resync assets (sync_pipeline/assets/process_assets.py)."""
-    config = ProcessConfig.from_settings(settings)
-    return [p.resync.key for p in PROCESSES if p.resync is not None and p.switched_off(config) is None]
+def enabled_resync_assets(*settings: Settings) -> list[str]:
+    """The daily resync assets (sync_pipeline/assets/process_assets.py) of those processes."""
+    return [p.resync.key for p in _switched_on(settings) if p.resync is not None]
 
 
-def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDefinition]:
-    enabled = enabled_assets(settings)
+def _switched_on(settings: Sequence[Settings]) -> list[SyncProcess]:
+    configs = [ProcessConfig.from_settings(one) for one in settings]
+    return [p for p in PROCESSES if any(p.switched_off(config) is None for config in configs)]
+
+
+def build_jobs(*settings: Settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDefinition]:
+    """The jobs; with many merchants (their settings given), a process's assets are in a job when it is on for
+    any of them (a merchant for whom it is off gets a materialization saying so, nothing written)."""
+    enabled = enabled_assets(*settings)
     articles, orders, shipped = (process_named(name).asset.key for name in ("articles", "orders", "shipped"))
     jobs = {"sync_all": dg.define_asset_job(
         "sync_all", selection=dg.AssetSelection.assets(*enabled) if enabled else dg.AssetSelection.assets(),
@@ -44,7 +53,7 @@ def build_jobs(settings) -> dict[str, dg.UnresolvedAssetJobDefinition | dg.JobDe
         "dry_run", selection=dg.AssetSelection.assets("dry_run_plan"),
         description="The writes one sync_all cycle would make, with before and after, without making any "
                     "(asset dry_run_plan).")
-    resync = enabled_resync_assets(settings)
+    resync = enabled_resync_assets(*settings)
     if resync:
         jobs["resync_day"] = dg.define_asset_job(
             "resync_day", selection=dg.AssetSelection.assets(*resync),

@@ -31,6 +31,11 @@ from sync_pipeline.wms.client import WSDL_PATH as WMS_WSDL
 
 ERP, WMS = "24SevenOffice", "Ongoing WMS"
 SYSTEMS = (ERP, WMS)
+
+
+def merchant_system(system: str, merchant: str | None) -> str:
+    """A merchant's own login to a system: its outage is its own (one merchant's is not another's)."""
+    return system if merchant is None else f"{system} of merchant {merchant}"
 KEY_PREFIX = "sync_pipeline/outage/"
 WSDL = "{http://schemas.xmlsoap.org/wsdl/}"
 
@@ -103,40 +108,44 @@ class Outages:
         text = self._storage.get_cursor_values({KEY_PREFIX + system}).get(KEY_PREFIX + system)
         return Outage.from_json(text) if text else None
 
-    def down(self, system: str, seen_by: str, reason: str, at: datetime | None = None) -> Alert | None:
+    def down(self, system: str, seen_by: str, reason: str, at: datetime | None = None,
+             merchant: str | None = None) -> Alert | None:
+        system = merchant_system(system, merchant)
         if self.current(system) is not None:
             return None
         outage = Outage(since=at or datetime.now(timezone.utc), seen_by=seen_by, reason=reason)
         self._storage.set_cursor_values({KEY_PREFIX + system: outage.to_json()})
-        return Alert(kind="outage started", title=f"{system} unreachable", system=system,
+        return Alert(kind="outage started", title=f"{system} unreachable", system=system, merchant=merchant,
                      text=f"{system} cannot be reached since {_moment(outage.since)}: {seen_by} failed with "
                           f"\"{reason}\". Runs and sensor ticks that need it fail until it answers again, "
                           "and nothing is lost meanwhile; the next alert about it says when it is back.")
 
-    def up(self, system: str, seen_by: str, at: datetime | None = None) -> Alert | None:
+    def up(self, system: str, seen_by: str, at: datetime | None = None, merchant: str | None = None) -> Alert | None:
+        system = merchant_system(system, merchant)
         outage = self.current(system)
         if outage is None:
             return None
         moment = at or datetime.now(timezone.utc)
         self._storage.set_cursor_values({KEY_PREFIX + system: ""})
-        return Alert(kind="outage ended", title=f"{system} reachable again", system=system,
+        return Alert(kind="outage ended", title=f"{system} reachable again", system=system, merchant=merchant,
                      text=f"{system} answers again: {seen_by} reached it at {_moment(moment)}, after "
                           f"{_duration((moment - outage.since).total_seconds())} unreachable (since "
                           f"{_moment(outage.since)}). Runs go on from where they stopped.")
 
 
 @contextmanager
-def watching(instance: dg.DagsterInstance, system: str, seen_by: str, notifier: Notifier) -> Iterator[None]:
+def watching(instance: dg.DagsterInstance, system: str, seen_by: str, notifier: Notifier,
+             merchant: str | None = None) -> Iterator[None]:
     """Notes whether the calls inside got through to `system` (a RetryableError: they did not) and sends the
     alert that starts or ends its outage; the error goes on (a sensor's tick still fails)."""
     outages = Outages(instance)
     try:
         yield
     except RetryableError as error:
-        alert = outages.down(system, seen_by, str(error))
+        alert = outages.down(system, seen_by, str(error), merchant=merchant)
         if alert is not None:
             notifier.send(alert)
         raise
-    alert = outages.up(system, seen_by)
+    alert = outages.up(system, seen_by, merchant=merchant)
     if alert is not None:
         notifier.send(alert)

@@ -6,7 +6,11 @@ sync cycle; the schedule fires at minute 7, between the default quarter-hour syn
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import dagster as dg
+
+from sync_pipeline.automation.schedules import per_merchant
 
 RECONCILE_ASSETS = ("drift_report", "order_latency")
 RECONCILE_CRON = "7 * * * *"
@@ -19,8 +23,16 @@ def reconcile_job() -> dg.UnresolvedAssetJobDefinition:
                     "(order latency). Reads only.")
 
 
-def reconcile_schedule(job) -> dg.ScheduleDefinition:
-    return dg.ScheduleDefinition(
-        name="reconcile_schedule", job=job, cron_schedule=RECONCILE_CRON, execution_timezone="UTC",
-        default_status=dg.DefaultScheduleStatus.RUNNING,
-        description=f"Runs {job.name} every hour at minute 7 (UTC): the drift report and order latency.")
+def reconcile_schedule(job, merchants: Sequence[str] = ()) -> dg.ScheduleDefinition:
+    description = f"Runs {job.name} every hour at minute 7 (UTC): the drift report and order latency."
+    if not merchants:
+        return dg.ScheduleDefinition(
+            name="reconcile_schedule", job=job, cron_schedule=RECONCILE_CRON, execution_timezone="UTC",
+            default_status=dg.DefaultScheduleStatus.RUNNING, description=description)
+
+    @dg.schedule(name="reconcile_schedule", job=job, cron_schedule=RECONCILE_CRON, execution_timezone="UTC",
+                 default_status=dg.DefaultScheduleStatus.RUNNING, description=description + " One run per merchant.")
+    def _schedule(context: dg.ScheduleEvaluationContext):
+        return per_merchant(merchants)
+
+    return _schedule

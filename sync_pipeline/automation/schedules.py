@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
+
+from sync_pipeline.assets.merchant_scope import DAY, MERCHANT, MERCHANT_TAG
 
 from sync_pipeline.settings import SettingsError
 
@@ -32,15 +35,37 @@ def cron_for(minutes: int) -> str:
     ])
 
 
-def sync_schedule(job, minutes: int) -> dg.ScheduleDefinition:
-    return dg.ScheduleDefinition(
-        name="sync_all_schedule", job=job, cron_schedule=cron_for(minutes),
-        default_status=dg.DefaultScheduleStatus.RUNNING, execution_timezone="UTC",
-        description=f"Runs {job.name} every {minutes} minutes (SYNC_INTERVAL_MINUTES).",
-    )
+def sync_schedule(job, minutes: int, merchant: str | None = None) -> dg.ScheduleDefinition:
+    """The sync cycle; with a tenants file one schedule per merchant, at the merchant's own interval."""
+    if merchant is None:
+        return dg.ScheduleDefinition(
+            name="sync_all_schedule", job=job, cron_schedule=cron_for(minutes),
+            default_status=dg.DefaultScheduleStatus.RUNNING, execution_timezone="UTC",
+            description=f"Runs {job.name} every {minutes} minutes (SYNC_INTERVAL_MINUTES).",
+        )
+
+    @dg.schedule(name=f"sync_all_schedule_{merchant}", job=job, cron_schedule=cron_for(minutes),
+                 default_status=dg.DefaultScheduleStatus.RUNNING, execution_timezone="UTC",
+                 description=f"Runs {job.name} for merchant {merchant} every {minutes} minutes "
+                             "(its SYNC_INTERVAL_MINUTES).")
+    def _schedule(context: dg.ScheduleEvaluationContext):
+        return dg.RunRequest(partition_key=merchant, tags={MERCHANT_TAG: merchant})
+
+    return _schedule
 
 
-def nightly_resync_schedule(job) -> dg.ScheduleDefinition:
+def replace_run_key(request: dg.RunRequest, run_key: str) -> dg.RunRequest:
+    return dg.RunRequest(run_key=run_key, partition_key=request.partition_key, tags=request.tags)
+
+
+def per_merchant(merchants: Sequence[str], day: str | None = None) -> list[dg.RunRequest]:
+    """One run request per merchant (of one day, for merchant x day partitions)."""
+    return [dg.RunRequest(run_key=f"{day}-{key}" if day else None,
+                          partition_key=dg.MultiPartitionKey({DAY: day, MERCHANT: key}) if day else key,
+                          tags={MERCHANT_TAG: key}) for key in merchants]
+
+
+def nightly_resync_schedule(job, merchants: Sequence[str] = ()) -> dg.ScheduleDefinition:
     @dg.schedule(name="nightly_resync_schedule", job=job, cron_schedule=NIGHTLY_RESYNC_CRON,
                  execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING,
                  description=f"At 00:30 UTC runs {job.name} for the previous UTC day: a sweep behind the "
@@ -48,6 +73,8 @@ def nightly_resync_schedule(job) -> dg.ScheduleDefinition:
     def _schedule(context: dg.ScheduleEvaluationContext):
         now = context.scheduled_execution_time or datetime.now(timezone.utc)
         day = (now.astimezone(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d")
+        if merchants:
+            return [replace_run_key(request, f"nightly-{request.run_key}") for request in per_merchant(merchants, day)]
         return dg.RunRequest(run_key=f"nightly-{day}", partition_key=day)
 
     return _schedule

@@ -24,11 +24,12 @@ from typing import Iterable, TypeAlias
 
 import dagster as dg
 
+from sync_pipeline.assets.merchant_scope import MERCHANT_TAG
 from sync_pipeline.automation.alerts import Notifier
 from sync_pipeline.automation.outages import ERP, WMS, watching
 from sync_pipeline.erp.models import service_text
 from sync_pipeline.mapping import order_key
-from sync_pipeline.resources import ErpResource, WmsResource
+from sync_pipeline.tenants import Merchants
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
 from sync_pipeline.sync.shipped import CLOCK_SKEW, LAST_SHIPPED_STATUS
 
@@ -49,6 +50,19 @@ def _run_key(prefix: str, items: Iterable[str]) -> str:
     return f"{prefix}-{digest}"
 
 
+def sensor_name(base: str, merchant: str | None) -> str:
+    """One sensor per merchant: a slow or unreachable system of one merchant never delays another's."""
+    return base if merchant is None else f"{base}_{merchant}"
+
+
+def merchant_tags(merchant: str | None) -> dict[str, str]:
+    return {} if merchant is None else {MERCHANT_TAG: merchant}
+
+
+def _of(merchant: str | None) -> str:
+    return "" if merchant is None else f" for merchant {merchant}"
+
+
 def _order_tags(sensor: str, numbers: list[str]) -> dict[str, str]:
     shown = ",".join(numbers[:SHOWN_ORDERS]) + (f",… ({len(numbers)})" if len(numbers) > SHOWN_ORDERS else "")
     return {TRIGGER_TAG: sensor, ORDERS_TAG: shown}
@@ -58,16 +72,18 @@ def _order_tags(sensor: str, numbers: list[str]) -> dict[str, str]:
 
 
 def erp_order_sensor(job: Job, notifier: Notifier, pull_status: str = "Confirmed",
-                     interval_seconds: int = 30) -> dg.SensorDefinition:
-    @dg.sensor(name="erp_new_orders", job=job, minimum_interval_seconds=interval_seconds,
+                     interval_seconds: int = 30, merchant: str | None = None) -> dg.SensorDefinition:
+    name = sensor_name("erp_new_orders", merchant)
+
+    @dg.sensor(name=name, job=job, minimum_interval_seconds=interval_seconds,
                default_status=dg.DefaultSensorStatus.RUNNING,
-               description=f"Starts {job.name} when an order in status {service_text(pull_status)} is new or "
-                           f"changed in 24SevenOffice; looks every {interval_seconds} s "
+               description=f"Starts {job.name}{_of(merchant)} when an order in status {service_text(pull_status)} is "
+                           f"new or changed in 24SevenOffice; looks every {interval_seconds} s "
                            "(SYNC_SENSOR_INTERVAL_SECONDS).")
-    def _sensor(context: dg.SensorEvaluationContext, erp: ErpResource) -> dg.RunRequest | dg.SkipReason:
+    def _sensor(context: dg.SensorEvaluationContext, merchants: dg.ResourceParam[Merchants]) -> dg.RunRequest | dg.SkipReason:
         cursor = Cursor.from_json(context.cursor) if context.cursor else Cursor(moment=_now() - FIRST_LOOK_BACK)
-        with watching(context.instance, ERP, "the sensor erp_new_orders", notifier):
-            changed = erp.client().orders_changed_since(cursor.moment, statuses=None)
+        with watching(context.instance, ERP, f"the sensor {name}", notifier, merchant):
+            changed = merchants.get(merchant).erp().orders_changed_since(cursor.moment, statuses=None)
         fresh, _ = unseen(changed, cursor, order_key)
         progress = CursorBuilder(cursor)
         for order in changed:
@@ -80,7 +96,8 @@ def erp_order_sensor(job: Job, notifier: Notifier, pull_status: str = "Confirmed
         numbers = sorted((order_key(o) for o in wanted), key=lambda n: (len(n), n))
         context.log.info(f"orders new or changed in 24SevenOffice: {', '.join(numbers[:SHOWN_ORDERS])}")
         versions = [f"{order_key(o)}@{o.DateChanged.isoformat() if o.DateChanged else ''}" for o in wanted]
-        return dg.RunRequest(run_key=_run_key("erp-orders", versions), tags=_order_tags("erp_new_orders", numbers))
+        return dg.RunRequest(run_key=_run_key("erp-orders", versions), partition_key=merchant,
+                             tags={**_order_tags(name, numbers), **merchant_tags(merchant)})
 
     return _sensor
 
@@ -107,18 +124,21 @@ class ShippedCursor:
         return cls(moment=datetime.fromisoformat(data["moment"]), seen=frozenset(data.get("seen") or ()))
 
 
-def wms_shipped_sensor(job: Job, notifier: Notifier, sent_status: int, interval_seconds: int = 30) -> dg.SensorDefinition:
-    @dg.sensor(name="wms_shipped_orders", job=job, minimum_interval_seconds=interval_seconds,
+def wms_shipped_sensor(job: Job, notifier: Notifier, sent_status: int, interval_seconds: int = 30,
+                       merchant: str | None = None) -> dg.SensorDefinition:
+    name = sensor_name("wms_shipped_orders", merchant)
+
+    @dg.sensor(name=name, job=job, minimum_interval_seconds=interval_seconds,
                default_status=dg.DefaultSensorStatus.RUNNING,
-               description=f"Starts {job.name} when the warehouse ships an order (status number "
+               description=f"Starts {job.name}{_of(merchant)} when the warehouse ships an order (status number "
                            f"{sent_status} up to {LAST_SHIPPED_STATUS}: 800 Returned and 1000 Cancelled are not "
                            f"shipments); looks every {interval_seconds} s "
                            "(SYNC_SENSOR_INTERVAL_SECONDS).")
-    def _sensor(context: dg.SensorEvaluationContext, wms: WmsResource) -> dg.RunRequest | dg.SkipReason:
+    def _sensor(context: dg.SensorEvaluationContext, merchants: dg.ResourceParam[Merchants]) -> dg.RunRequest | dg.SkipReason:
         cursor = ShippedCursor.from_json(context.cursor)
         started = _now()
-        with watching(context.instance, WMS, "the sensor wms_shipped_orders", notifier):
-            shipped = list(wms.client().orders(status_from=sent_status, status_to=LAST_SHIPPED_STATUS,
+        with watching(context.instance, WMS, f"the sensor {name}", notifier, merchant):
+            shipped = list(merchants.get(merchant).wms().orders(status_from=sent_status, status_to=LAST_SHIPPED_STATUS,
                                                changed_since=cursor.moment))  # pages are read as iterated
         numbers = {o.GoodsOwnerOrderNumber or f"WMS order {o.OrderId}" for o in shipped}
         # The next read starts a minute before this one began: everything it can return that was
@@ -128,7 +148,7 @@ def wms_shipped_sensor(job: Job, notifier: Notifier, sent_status: int, interval_
         if not new:
             return dg.SkipReason(f"no order newly shipped ({len(numbers)} shipped order(s) seen again)")
         context.log.info(f"orders shipped in the warehouse: {', '.join(new[:SHOWN_ORDERS])}")
-        return dg.RunRequest(run_key=_run_key("wms-shipped", new),
-                             tags=_order_tags("wms_shipped_orders", new))
+        return dg.RunRequest(run_key=_run_key("wms-shipped", new), partition_key=merchant,
+                             tags={**_order_tags(name, new), **merchant_tags(merchant)})
 
     return _sensor

@@ -263,21 +263,22 @@ def database_of(settings: Settings) -> str | None:
     return None
 
 
-def store_for(database_url: str | None = None, dagster_home: str | Path | None = None) -> StockHistoryStore:
-    """The store: the table on `database_url` (database_of(settings)), else the files under `dagster_home`
-    (default: DAGSTER_HOME)."""
+def store_for(database_url: str | None = None, dagster_home: str | Path | None = None, schema: str | None = None,
+              folder: str = FILES_FOLDER) -> StockHistoryStore:
+    """The store: the table on `database_url` (database_of(settings)) in `schema` (default: the ledger's),
+    else the files in `folder` under `dagster_home` (default: DAGSTER_HOME)."""
     if database_url:
-        return _table_store(database_url)
+        return _table_store(database_url, schema)
     home = dagster_home or os.environ.get("DAGSTER_HOME") or ""
     if not str(home).strip():
         raise ValueError("the stock history has no home: set DAGSTER_HOME (files) or SYNC_STOCK_HISTORY_URL")
-    return FileStockHistory(Path(home) / FILES_FOLDER)
+    return FileStockHistory(Path(home) / folder)
 
 
-@functools.lru_cache(maxsize=8)
-def _table_store(url: str) -> TableStockHistory:
-    # One engine (and one pool) per database for the process, not one per stock cycle or lookup.
-    return TableStockHistory(url)
+@functools.lru_cache(maxsize=64)
+def _table_store(url: str, schema: str | None = None) -> TableStockHistory:
+    # One engine (and one pool) per database and schema for the process, not one per stock cycle or lookup.
+    return TableStockHistory(url, schema)
 
 
 def history_of(article_number: str, database_url: str | None = None,

@@ -14,6 +14,7 @@ from dagster._core.storage.tags import SCHEDULE_NAME_TAG
 from sync_pipeline.sandbox.demo_stack import sandbox_environment
 from sync_pipeline.sandbox.main import start
 from sync_pipeline_tests.conftest import Admin
+from sync_pipeline_tests.tenants.fixtures import merchants  # noqa: F401 - a fixture: merchants side by side
 
 TOKEN = "t0ken-SECRET-9c1f"  # in the webhook's address: no alert or log may show it
 

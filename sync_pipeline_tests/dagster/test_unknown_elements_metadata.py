@@ -11,7 +11,7 @@ from sync_pipeline.assets.process_assets import process_asset
 from sync_pipeline.ledger import Kind, sqlite_url
 from sync_pipeline.processes.model import AssetDeclaration, SyncProcess
 from sync_pipeline.processes.selection import Delta
-from sync_pipeline.resources import ErpResource, LedgerResource, WmsResource
+from sync_pipeline.tenants import Merchants
 from sync_pipeline.settings import Settings
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.wms import WmsClient, WmsConnection
@@ -42,12 +42,10 @@ def materialized(canned: Canned, tmp_path, instance: dg.DagsterInstance) -> tupl
                           asset=AssetDeclaration(key="orders_read", group="test", description="reads orders"))
     settings = Settings.load(None, so24_application_id="11111111-1111-1111-1111-111111111111", so24_username="u",
                              so24_password="p", ongoing_base_url="http://127.0.0.1:1/sandbox",
-                             ongoing_goods_owner_code="DEMO", ongoing_username="u", ongoing_password="p")
-    unused = dict(base_url="http://127.0.0.1:1", username="u", password="p")
-    result = dg.materialize([process_asset(reading)], instance=instance, resources={
-        "ledger": LedgerResource(url=sqlite_url(tmp_path / "ledger.sqlite")), "settings": settings,
-        "erp": ErpResource(application_id="11111111-1111-1111-1111-111111111111", **unused),
-        "wms": WmsResource(goods_owner_code="DEMO", **unused)})
+                             ongoing_goods_owner_code="DEMO", ongoing_username="u", ongoing_password="p",
+                             sync_ledger_url=sqlite_url(tmp_path / "ledger.sqlite"))
+    result = dg.materialize([process_asset(reading)], instance=instance,
+                            resources={"merchants": Merchants.single(settings), "settings": settings})
     assert result.success
     event = instance.get_latest_materialization_event(dg.AssetKey("orders_read"))
     metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}
