@@ -9,6 +9,7 @@ from pathlib import Path
 from sync_pipeline.sandbox.erp import ErpSandbox
 from sync_pipeline.sandbox.erp.auth import Credentials as ErpCredentials
 from sync_pipeline.sandbox.erp.tenants import ErpClients
+from sync_pipeline.sandbox.merchants import ensure_demo_merchants, merchants_banner
 from sync_pipeline.sandbox.server import SandboxServer
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline.sandbox.wms import WmsSandbox
@@ -46,12 +47,15 @@ def start(host: str, erp_port: int, wms_port: int, state: str | None, seed_demo:
             SandboxServer(wms, host, wms_port, tenancy=GoodsOwners(store_path, wms.credentials)).start())
 
 
-def serve(host: str, erp_port: int, wms_port: int, state: str | None, seed_demo: bool) -> int:
+def serve(host: str, erp_port: int, wms_port: int, state: str | None, seed_demo: bool, merchants: int = 0) -> int:
     stop = threading.Event()
     # Before the banner: whoever starts us may send SIGTERM as soon as it has read it.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     erp, wms = start(host, erp_port, wms_port, state, seed_demo)
+    demo_merchants = ensure_demo_merchants(erp, wms, merchants)
     print(login_banner(erp.url, wms.url), flush=True)
+    if demo_merchants:
+        print(merchants_banner(demo_merchants), flush=True)
     try:
         stop.wait()
     except KeyboardInterrupt:

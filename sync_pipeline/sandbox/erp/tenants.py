@@ -47,7 +47,7 @@ class ErpClients:
         record = {
             "name": name,
             "application_id": _uuid(body.get("application_id"), "application_id"),
-            "username": optional_text(body, "username") or f"api@{name.lower()}.example",
+            "username": optional_text(body, "username") or f"{name.lower()}@api.example",
             "password": optional_text(body, "password") or secrets.token_urlsafe(18),
             "identity_id": _uuid(body.get("identity_id"), "identity_id"),
         }
