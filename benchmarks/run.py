@@ -37,6 +37,7 @@ from benchmarks import (  # noqa: E402
     pf6_budget,
     pf7_memory,
     pf10_stock_changes,
+    pf11_reads,
     pf12_ledger,
 )
 
@@ -57,13 +58,14 @@ class Scale:
     pf7_articles: int
     pf10_large: int = 5_000
     pf10_small: int = 500
+    pf11_catalogue: int = 500
     pf12_records: int = 10
 
 
 FULL = Scale(pf1_articles=50_000, pf2_articles=1_000_000, pf3_products=50_000, pf4_orders=500,
              pf5_orders=16, pf5_interval=30, pf5_window=240.0,
              pf6_orders=2_000, pf6_changes=2_500, pf6_catalogue=50_000, pf6_cycles=96, pf7_articles=100_000,
-             pf10_large=50_000, pf10_small=5_000,
+             pf10_large=50_000, pf10_small=5_000, pf11_catalogue=50_000,
              pf12_records=50)
 QUICK = Scale(pf1_articles=2_000, pf2_articles=100_000, pf3_products=2_000, pf4_orders=40,
               pf5_orders=4, pf5_interval=2, pf5_window=3.0,
@@ -80,6 +82,7 @@ def measures(scale: Scale) -> dict[str, Callable[[], str]]:
         "PF6": lambda: pf6_budget.run(scale.pf6_orders, scale.pf6_changes, scale.pf6_catalogue, scale.pf6_cycles),
         "PF7": lambda: pf7_memory.run(scale.pf7_articles),
         "PF10": lambda: pf10_stock_changes.run(scale.pf10_large, scale.pf10_small),
+        "PF11": lambda: pf11_reads.run(scale.pf11_catalogue),
         "PF12": lambda: pf12_ledger.run(scale.pf12_records),
     }
 

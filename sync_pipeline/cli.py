@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--wms-port", type=int, default=8025)
     sandbox.add_argument("--state", default=None, help="SQLite file to keep the sandboxes' data in (memory if omitted)")
     sandbox.add_argument("--seed-demo", action="store_true", help="load a demo catalogue, customers, suppliers, orders")
+    sandbox.add_argument("--merchants", type=_count, default=0, metavar="N",
+                         help="also N merchants (ERP clients and goods owners merchant_1…), each with its demo data")
     demo = commands.add_parser("demo", help="sandboxes with demo data plus the Dagster UI (dagster dev)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=3000, help="Dagster UI port")
@@ -23,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--dagster-home", default=None, help="DAGSTER_HOME folder (default: .dagster_home/)")
     demo.add_argument("--fresh", action="store_true",
                       help="start anew: empty the sandboxes' data, the sync ledger and Dagster's storage together")
+    demo.add_argument("--merchants", type=_count, default=0, metavar="N",
+                      help="N merchants side by side (merchant_1…): tenants of the sandboxes, in a tenants file")
     history = commands.add_parser("stock-history", help="a SKU's stock balances over time, as the stock cycles kept "
                                   "them (reads the pipeline's settings: the database of SYNC_STOCK_HISTORY_URL, else "
                                   "the ledger's PostgreSQL, else files under DAGSTER_HOME)")
@@ -35,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         from sync_pipeline.sandbox.main import serve
 
         return serve(host=args.host, erp_port=args.erp_port, wms_port=args.wms_port,
-                     state=args.state, seed_demo=args.seed_demo)
+                     state=args.state, seed_demo=args.seed_demo, merchants=args.merchants)
     if args.command == "demo":
         from pathlib import Path
 
@@ -44,8 +48,19 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(Path.cwd(), host=args.host, ui_port=args.port, erp_port=args.erp_port,
                         wms_port=args.wms_port,
                         dagster_home=Path(args.dagster_home).resolve() if args.dagster_home else None,
-                        fresh=args.fresh)
+                        fresh=args.fresh, merchants=args.merchants)
     return 2
+
+
+def _count(text: str) -> int:
+    """A number of merchants: 0 to 100."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"expected 0 to 100, got {number}")
+    return number
 
 
 def _stock_history(sku: str) -> int:

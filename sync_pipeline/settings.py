@@ -22,6 +22,7 @@ from uuid import UUID
 from pydantic import BeforeValidator, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from sync_pipeline.celery_broker import check_broker_url
 from sync_pipeline.erp.connection import DEFAULT_BASE_URL as SO24_DEFAULT_BASE_URL
 from sync_pipeline.erp.connection import ErpConnection
 from sync_pipeline.erp.models import OrderStatus
@@ -477,6 +478,12 @@ class Settings(BaseSettings):
             return check_ledger_url(str(url))
         except LedgerError as unusable:  # its message hides the password
             raise ValueError(str(unusable)) from None
+
+    @field_validator("sync_celery_broker_url", mode="before")
+    @classmethod
+    def _celery_broker_url(cls, value: Any) -> Any:
+        url = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return None if url is None or not str(url).strip() else check_broker_url(str(url))
 
     @model_validator(mode="after")
     def _variations_own_their_elements(self) -> Settings:

@@ -21,6 +21,7 @@ SLOW_PLACES = {
     "dagster/test_demo_command.py": "`sync-pipeline demo` in a child process: sandboxes plus dagster dev",
     "dagster/test_demo_stops.py": "`sync-pipeline demo` in a child process: sandboxes plus dagster dev",
     "dagster/test_demo_restarts.py": "`sync-pipeline demo` started three times in a child process",
+    "dagster/test_demo_merchants.py": "`sync-pipeline demo --merchants 3` in a child process, a run through its UI",
     "dagster/test_job_execute_cli.py": "the dagster command line in child processes",
     "dagster/test_daemon_alerts.py": "dagster dev (webserver and daemon) and the sandboxes in child processes",
     "dagster/test_storage.py": "Dagster's storage on PostgreSQL",

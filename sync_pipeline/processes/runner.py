@@ -17,6 +17,7 @@ from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.model import Step, SyncProcess
 from sync_pipeline.processes.protocols import Erp, Wms
 from sync_pipeline.processes.selection import ByKeys, ByNames, Delta, Selection
+from sync_pipeline.processes.shared_reads import catalogue_wanted, shared_for_run
 from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.soap.unknown import watching
 from sync_pipeline.sync.cursor import Cursor
@@ -60,13 +61,15 @@ def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledge
     records' due retries alone. operator: a run an operator started (a rematerialization, a partition
     re-run): records waiting out a backoff or dead-lettered are tried now, and what the ledger
     remembers as done is checked in the target. run_id: whose claims these are (the Dagster run's id;
-    a fresh one if None). planning: the dry run (`erp`/`wms` plan their writes; records nothing).
+    a fresh one if None); the steps of one run given the same `erp` read the product catalogue once
+    (shared_reads.py). planning: the dry run (`erp`/`wms` plan their writes; records nothing).
     """
     off = process.switched_off(config)
     if off is not None:
         report = SyncReport(process.name)
         report.details[SWITCHED_OFF] = f"{off}: the {process.name} process is switched off; nothing was read or written"
         return ProcessRun(report, switched_off=off)
+    erp = shared_for_run(erp, run_id, wanted=catalogue_wanted(config))
     unknown: list[str] = []
     if isinstance(selection, ByNames):
         keys, unknown = process.named(erp, selection.names) if process.named else (list(selection.names), [])

@@ -13,6 +13,7 @@ from typing import Any
 
 from sync_pipeline.sandbox.erp.auth import Credentials as ErpCredentials
 from sync_pipeline.sandbox.main import login_banner, start
+from sync_pipeline.sandbox.merchants import ensure_demo_merchants, merchants_banner, password_environment, tenants_file
 from sync_pipeline.sandbox.wms.credentials import Credentials as WmsCredentials
 from sync_pipeline.sandbox.wms.system import WAREHOUSE
 from sync_pipeline.stock.history import FILES_FOLDER as STOCK_HISTORY_FOLDER
@@ -48,13 +49,15 @@ telemetry:
 # manager files, the stock cycles' files). Kept or removed together, so the ledger never remembers writes
 # the sandboxes lost.
 SANDBOX_STATE = "sandboxes.sqlite"
-DEMO_STATE = (SANDBOX_STATE, "sync_ledger.sqlite", "history", "storage", "schedules", "logs", STOCK_HISTORY_FOLDER)
+TENANTS_FILE = "tenants.yaml"  # written by --merchants, for the sandboxes' merchants
+DEMO_STATE = (SANDBOX_STATE, TENANTS_FILE, "sync_ledger.sqlite", "sync_ledger_*.sqlite", "history", "storage",
+              "schedules", "logs", STOCK_HISTORY_FOLDER)
 
 
 def reset_demo_state(home: Path) -> None:
     """Remove the demo's sandbox data, ledger and Dagster storage (dagster.yaml stays)."""
     for name in DEMO_STATE:
-        for path in (home / name, *(home / f"{name}{suffix}" for suffix in ("-wal", "-shm", "-journal"))):
+        for path in (*home.glob(name), *(p for suffix in ("-wal", "-shm", "-journal") for p in home.glob(f"{name}{suffix}"))):
             if path.is_dir():
                 shutil.rmtree(path)
             elif path.exists():
@@ -62,7 +65,9 @@ def reset_demo_state(home: Path) -> None:
 
 
 def run_demo(project: Path, host: str = "127.0.0.1", ui_port: int = 3000, erp_port: int = 8024,
-             wms_port: int = 8025, dagster_home: Path | None = None, fresh: bool = False) -> int:
+             wms_port: int = 8025, dagster_home: Path | None = None, fresh: bool = False, merchants: int = 0) -> int:
+    """Sandboxes with demo data and `dagster dev` pointed at them; with `merchants`, that many merchants
+    (ERP clients and goods owners of the same sandboxes) in a tenants file, else the default ones."""
     home = dagster_home or project / ".dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     if fresh:
@@ -71,7 +76,10 @@ def run_demo(project: Path, host: str = "127.0.0.1", ui_port: int = 3000, erp_po
     new = not state.exists()
     # Seeded once, when the state is new: a restart keeps what the demo's runs wrote.
     erp, wms = start(host, erp_port, wms_port, state=str(state), seed_demo=new)
+    demo_merchants = ensure_demo_merchants(erp, wms, merchants)
     print(login_banner(erp.url, wms.url), flush=True)
+    if demo_merchants:
+        print(merchants_banner(demo_merchants), flush=True)
     print(f"Demo state ({'new' if new else 'kept from the last run'}) in {home}: sandboxes, ledger and "
           "Dagster's storage, kept across restarts; `--fresh` starts them all anew", flush=True)
     instance_config = home / "dagster.yaml"
@@ -79,6 +87,14 @@ def run_demo(project: Path, host: str = "127.0.0.1", ui_port: int = 3000, erp_po
         instance_config.write_text(LOCAL_INSTANCE)
     env = {**os.environ, **sandbox_environment(erp.url, wms.url), "DAGSTER_HOME": str(home),
            "SYNC_UI_BASE_URL": f"http://{host}:{ui_port}"}
+    env.pop("SYNC_TENANTS_FILE", None)
+    tenants = home / TENANTS_FILE
+    if demo_merchants:
+        tenants.write_text(tenants_file(demo_merchants, erp.url, wms.url))
+        env.update(password_environment(demo_merchants), SYNC_TENANTS_FILE=str(tenants))
+        print(f"Tenants file: {tenants} ({len(demo_merchants)} merchants, SYNC_TENANTS_FILE)", flush=True)
+    elif tenants.exists():
+        tenants.unlink()  # without --merchants the demo is the one merchant of SO24_*/ONGOING_*
     # The ledger and the stock history live beside the sandboxes' state, so all restart (and --fresh) alike.
     for name in ("SYNC_LEDGER_URL", "SYNC_STOCK_HISTORY_URL"):
         env.pop(name, None)

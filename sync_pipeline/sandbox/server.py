@@ -1,4 +1,10 @@
-"""The HTTP side of a sandbox: SOAP endpoints, `?WSDL`, the `/_sandbox/` admin API, injected faults."""
+"""The HTTP side of a sandbox: SOAP endpoints, `?WSDL`, the `/_sandbox/` admin API, injected faults.
+
+One server may host many tenants of its system (ERP clients, goods owners): each its own system
+(data, sessions), faults, rate limit and call log. The system given to the server is the default
+tenant, whose admin routes are the unprefixed ones; a Tenancy makes the others and tells, for each
+SOAP request, whose it is.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,13 @@ import json
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
-from urllib.parse import urlsplit
+from typing import Any, Mapping, Protocol
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
 
 from sync_pipeline.sandbox.calls import CallLog
 from sync_pipeline.sandbox.faults import DROP, ERROR, MALFORMED, TIMEOUT, FaultConfig, FaultInjector
@@ -45,17 +54,66 @@ class SandboxSystem(Protocol):
         """Forget every live session (a no-op for systems without sessions)."""
 
 
-class SandboxServer:
-    """Serves one system on one port, in background threads."""
+@dataclass
+class Tenant:
+    """One tenant's system with its own faults, rate limit (in the faults) and call log."""
 
-    def __init__(self, system: SandboxSystem, host: str = "127.0.0.1", port: int = 0):
+    system: SandboxSystem
+    faults: FaultInjector = field(default_factory=FaultInjector)
+    calls: CallLog = field(default_factory=CallLog)
+    _services: dict[str, SoapService] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._services = {path.lower(): service for path, service in self.system.services.items()}
+
+    def service_for(self, path: str) -> SoapService | None:
+        return self._services.get(path.lower().rstrip("/"))
+
+
+class Tenancy(Protocol):
+    """How a system makes, keeps and recognises its tenants besides the default one."""
+
+    collection: str  # the admin route of the tenants: /_sandbox/<collection>/<name>/...
+
+    def kept(self) -> dict[str, SandboxSystem]:
+        """The tenants made earlier and kept in the state file (none in memory), by name."""
+
+    def create(self, body: Any, taken: Mapping[str, SandboxSystem]) -> tuple[str, SandboxSystem, dict[str, Any]]:
+        """A new tenant from its admin request: its name, system and what its creator needs to know
+        (its credentials); AdminError if the request is wrong or clashes with one in `taken`."""
+
+    def describe(self, system: SandboxSystem) -> dict[str, Any]:
+        """What the tenant list shows of one (never its password)."""
+
+    def owner(self, operation: str, request: etree._Element, cookies: Mapping[str, str],
+              tenants: Mapping[str, SandboxSystem]) -> str | None:
+        """The name of the tenant a SOAP request is for; None: the default tenant's (or nobody's)."""
+
+
+class SandboxServer:
+    """Serves one system (and its tenants, given a Tenancy) on one port, in background threads."""
+
+    def __init__(self, system: SandboxSystem, host: str = "127.0.0.1", port: int = 0, tenancy: Tenancy | None = None):
         self.system = system
-        self.faults = FaultInjector()
-        self.calls = CallLog()
-        self._services = {path.lower(): service for path, service in system.services.items()}
+        self.default = Tenant(system)
+        self.tenancy = tenancy
+        self._tenants_lock = threading.Lock()
+        self.tenants: dict[str, Tenant] = {name: Tenant(kept) for name, kept in
+                                           (tenancy.kept() if tenancy else {}).items()}
+        self._systems = {name: tenant.system for name, tenant in self.tenants.items()}  # what Tenancy.owner reads
         self._httpd = ThreadingHTTPServer((host, port), _handler_class(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
+
+    @property
+    def faults(self) -> FaultInjector:
+        """The default tenant's."""
+        return self.default.faults
+
+    @property
+    def calls(self) -> CallLog:
+        """The default tenant's."""
+        return self.default.calls
 
     @property
     def url(self) -> str:
@@ -63,8 +121,8 @@ class SandboxServer:
         return f"http://{host}:{port}"
 
     def start(self) -> "SandboxServer":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"sandbox-{self.system.name}",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"sandbox-{self.system.name}", daemon=True)
         self._thread.start()
         return self
 
@@ -75,36 +133,74 @@ class SandboxServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
+    # -- tenants -----------------------------------------------------------------------------
+
+    def tenant(self, name: str) -> Tenant:
+        tenant = self.tenants.get(name)
+        if tenant is None:
+            raise AdminError(f"no tenant {name!r} (known: {', '.join(sorted(self.tenants)) or 'none'})", 404)
+        return tenant
+
+    def add_tenant(self, body: Any) -> dict[str, Any]:
+        """Make a tenant (see Tenancy.create); what its creator needs to know."""
+        if self.tenancy is None:
+            raise AdminError(f"the {self.system.name} sandbox hosts no tenants", 404)
+        with self._tenants_lock:
+            name, system, created = self.tenancy.create(body, self._systems)
+            self.tenants[name] = Tenant(system)
+            self._systems = {**self._systems, name: system}  # replaced, never changed: readers keep theirs whole
+        return created
+
+    def tenant_of(self, operation: str, request: etree._Element | None, cookies: Mapping[str, str]) -> Tenant:
+        systems = self._systems
+        if self.tenancy is None or request is None or not systems:
+            return self.default
+        name = self.tenancy.owner(operation, request, cookies, systems)
+        return self.default if name is None else self.tenants[name]
+
     # -- routing -----------------------------------------------------------------------------
 
     def service_for(self, path: str) -> SoapService | None:
-        return self._services.get(path.lower().rstrip("/"))
+        return self.default.service_for(path)
 
     def admin(self, method: str, path: str, body: Any) -> Any:
         route = path[len(ADMIN):].strip("/")
-        if (method, route) == ("POST", "reset"):
-            self.system.reset()
-            self.faults.reset()
-            self.calls.reset()
-            return {"reset": True}
-        if (method, route) == ("GET", "state"):
-            return self.system.state()
-        if route == "faults":
+        collection = self.tenancy.collection if self.tenancy else None
+        if self.tenancy is not None and route == collection:
             if method == "POST":
-                try:
-                    config = FaultConfig.from_json(body or {})
-                except (TypeError, ValueError) as exc:
-                    raise AdminError(str(exc)) from exc
-                self.faults.configure(config)
-                if config.expire_sessions:
-                    self.system.expire_sessions()
-            return self.faults.config.as_json()
-        if (method, route) == ("GET", "calls"):
-            return self.calls.snapshot()
-        if (method, route) == ("POST", "calls/reset"):
-            self.calls.reset()
-            return {"reset": True}
-        return self.system.admin(method, route, body)
+                return self.add_tenant(body)
+            return [{"name": name, **self.tenancy.describe(tenant.system)} for name, tenant in self.tenants.items()]
+        if collection and route.startswith(collection + "/"):
+            name, _, rest = route[len(collection) + 1:].partition("/")
+            return tenant_admin(self.tenant(unquote(name)), method, rest, body)
+        return tenant_admin(self.default, method, route, body)
+
+
+def tenant_admin(tenant: Tenant, method: str, route: str, body: Any) -> Any:
+    """One tenant's admin routes (route without /_sandbox/ and the tenant's prefix)."""
+    if (method, route) == ("POST", "reset"):
+        tenant.system.reset()
+        tenant.faults.reset()
+        tenant.calls.reset()
+        return {"reset": True}
+    if (method, route) == ("GET", "state"):
+        return tenant.system.state()
+    if route == "faults":
+        if method == "POST":
+            try:
+                config = FaultConfig.from_json(body or {})
+            except (TypeError, ValueError) as exc:
+                raise AdminError(str(exc)) from exc
+            tenant.faults.configure(config)
+            if config.expire_sessions:
+                tenant.system.expire_sessions()
+        return tenant.faults.config.as_json()
+    if (method, route) == ("GET", "calls"):
+        return tenant.calls.snapshot()
+    if (method, route) == ("POST", "calls/reset"):
+        tenant.calls.reset()
+        return {"reset": True}
+    return tenant.system.admin(method, route, body)
 
 
 def _wait_until(moment: float) -> None:
@@ -149,10 +245,9 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 except json.JSONDecodeError as exc:
                     return self._json(400, {"error": f"invalid JSON: {exc}"})
                 return self._admin("POST", url.path, payload)
-            service = server.service_for(url.path)
-            if service is None:
+            if server.service_for(url.path) is None:
                 return self._send(404, b"Not found", "text/plain")
-            self._soap(service, body, due=arrived + server.faults.latency())
+            self._soap(url.path, body, arrived)
 
         def _admin(self, method: str, path: str, payload: Any) -> None:
             try:
@@ -160,36 +255,43 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             except AdminError as exc:
                 self._json(exc.status, {"error": str(exc)})
 
-        def _soap(self, service: SoapService, body: bytes, due: float) -> None:
-            """Answer one SOAP call; with a latency set, no answer leaves before `due`.
+        def _soap(self, path: str, body: bytes, arrived: float) -> None:
+            """Answer one SOAP call for the tenant it is for; with a latency set, no answer leaves before
+            the tenant's latency after `arrived`.
 
             Latency is the service time of a remote system: the reply comes `latency_ms` after the
             request arrived, the sandbox's own work included (the floor of one write at a time is
             then exactly one write per latency).
             """
-            faults = server.faults
             try:
-                request = service.read(body)  # once: answer() takes it as read
-                operation = service.operation_of(request)
+                request = SoapService.read(body)  # once: answer() takes it as read
+                operation = SoapService.operation_of(request)
             except Exception:  # noqa: BLE001 - unreadable requests get their fault from handle()
                 request, operation = None, "?"
+            cookies = SimpleCookie(self.headers.get("Cookie") or "")
+            jar = {k: m.value for k, m in cookies.items()}
+            tenant = server.tenant_of(operation, request, jar)
+            service = tenant.service_for(path)
+            if service is None:  # not so: every tenant of a system has the default's endpoints
+                return self._send(404, b"Not found", "text/plain")
+            faults, calls = tenant.faults, tenant.calls
+            due = arrived + faults.latency()
             refusal = faults.quarantine_message()
             if refusal:
-                server.calls.record(operation, "quarantined")
+                calls.record(operation, "quarantined")
                 return self._send(500, render_fault(refusal), "text/xml; charset=utf-8", due=due)
             fault = faults.draw()
             if fault == ERROR:
-                server.calls.record(operation, "injected: error")
+                calls.record(operation, "injected: error")
                 # Worded like a passing server-side failure, so that classify() treats it as retryable.
                 message = "Server was unable to process request. ---> The service is temporarily unavailable. (injected)"
                 return self._send(500, render_fault(message), "text/xml; charset=utf-8", due=due)
             if fault == DROP:
-                server.calls.record(operation, "injected: drop")
+                calls.record(operation, "injected: drop")
                 _wait_until(due)
                 self.close_connection = True
                 return
-            cookies = SimpleCookie(self.headers.get("Cookie") or "")
-            context = RequestContext(operation=operation, cookies={k: m.value for k, m in cookies.items()},
+            context = RequestContext(operation=operation, cookies=jar,
                                      headers=dict(self.headers.items()),
                                      unknown_elements=faults.config.unknown_elements)
             # Timeouts and garbled replies happen after the work was done: the caller cannot tell.
@@ -197,14 +299,14 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             outcome = "ok" if status == 200 else "fault"
             key, detail = context.record_key, context.detail
             if fault == TIMEOUT:
-                server.calls.record(operation, f"injected: timeout (after {outcome})", key, detail)
+                calls.record(operation, f"injected: timeout (after {outcome})", key, detail)
                 time.sleep(faults.config.timeout_hold_seconds)
                 self.close_connection = True
                 return
             if fault == MALFORMED:
-                server.calls.record(operation, f"injected: malformed (after {outcome})", key, detail)
+                calls.record(operation, f"injected: malformed (after {outcome})", key, detail)
                 return self._send(200, reply[: max(len(reply) // 2, 10)], "text/xml; charset=utf-8", due=due)
-            server.calls.record(operation, outcome, key, detail)
+            calls.record(operation, outcome, key, detail)
             self._send(status, reply, "text/xml; charset=utf-8", context.set_cookies, due=due)
 
         def _json(self, status: int, payload: Any) -> None:

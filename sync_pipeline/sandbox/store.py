@@ -117,7 +117,9 @@ class Store:
 
     def clear(self) -> None:
         with self._lock, self._db:
-            self._db.execute("DELETE FROM documents WHERE kind LIKE ?", (self._ns + "%",))
-            self._db.execute("DELETE FROM counters WHERE name LIKE ?", (self._ns + "%",))
+            # A prefix compared as text, not LIKE: "_" in a tenant's namespace would match any character.
+            within = (len(self._ns), self._ns)
+            self._db.execute("DELETE FROM documents WHERE substr(kind, 1, ?) = ?", within)
+            self._db.execute("DELETE FROM counters WHERE substr(name, 1, ?) = ?", within)
             self._decoded.clear()
             self._views.clear()

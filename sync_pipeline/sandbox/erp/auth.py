@@ -19,7 +19,7 @@ _SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz012345"  # ASP.NET session ids: 2
 
 @dataclass(frozen=True)
 class Credentials:
-    """The one user the sandbox knows, and the identity (client) that user may pick."""
+    """The user of one client (the default's, unless another client's is given), and the identity it may pick."""
 
     application_id: str = "11111111-1111-1111-1111-111111111111"
     username: str = "demo@example.com"
@@ -43,14 +43,21 @@ class Sessions:
         self._ttl = timedelta(seconds=ttl_seconds)
         self._lock = threading.Lock()
         self._last_used: dict[str, datetime] = {}
+        self._issued: set[str] = set()  # every id opened since the last reset, live or not
         self.logins = 0
 
     def open(self) -> str:
         session_id = "".join(secrets.choice(_SESSION_ALPHABET) for _ in range(24))
         with self._lock:
             self._last_used[session_id] = self._clock.now()
+            self._issued.add(session_id)
             self.logins += 1
         return session_id
+
+    def issued(self, session_id: str) -> bool:
+        """Whether this id was opened here (since the last reset), even if it has died since."""
+        with self._lock:
+            return session_id in self._issued
 
     def touch(self, session_id: str | None) -> bool:
         """Whether the session lives; using it restarts its idle time."""
@@ -79,6 +86,7 @@ class Sessions:
     def reset(self) -> None:
         with self._lock:
             self._last_used.clear()
+            self._issued.clear()
             self.logins = 0
 
     def require(self, context: RequestContext) -> None:

@@ -7,13 +7,15 @@ only on the company, so their orders exercise the fallback to CompanyService.
 Records also carry the everyday optional fields a shop fills in (cost and VAT rate, the supplier's
 product code, long descriptions, categories; order dates, payment terms, the customer's reference,
 currency; organisation and VAT numbers). ErpSandbox.seed_demo leaves out what the service description
-in use does not define.
+in use does not define. Another tenant's demo (its DemoFlavour) has other article numbers and order ids.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
+
+from sync_pipeline.sandbox.demo_flavour import DemoFlavour
 
 PRODUCT_NAMES = [
     "Ullpledd Fjellrype", "Kaffekjele i støpejern", "Tursekk 40 liter", "Strikkede votter",
@@ -113,13 +115,13 @@ def ean13(body12: str) -> str:
     return body12 + str((10 - total % 10) % 10)
 
 
-def products() -> list[dict[str, Any]]:
+def products(flavour: DemoFlavour = DemoFlavour()) -> list[dict[str, Any]]:
     result = []
     for product_id, name in enumerate(PRODUCT_NAMES, start=1):
         price = 99 + 50 * (product_id % 9)
         supplier_id = SUPPLIER_IDS[product_id % 3]
         result.append({
-            "Id": product_id, "No": f"SKU-{1000 + product_id}", "Name": name,
+            "Id": product_id, "No": flavour.article_number(product_id), "Name": name,
             "Description": f"{name} – fra demokatalogen",
             "DescriptionLong": f"{name}. Laget for norsk vær, testet på fjellet. Se vaskeanvisning på etiketten.",
             "EAN1": ean13(f"7041234{product_id:05d}"),
@@ -134,7 +136,7 @@ def products() -> list[dict[str, Any]]:
     return result
 
 
-def orders(today: datetime) -> list[dict[str, Any]]:
+def orders(today: datetime, flavour: DemoFlavour = DemoFlavour()) -> list[dict[str, Any]]:
     companies = {company["Id"]: company for company in CUSTOMERS}
     midnight = datetime.combine(today.date(), time(), tzinfo=timezone.utc)
     result = []
@@ -145,12 +147,12 @@ def orders(today: datetime) -> list[dict[str, Any]]:
         if "Postboks" in post["Street"]:
             delivery = {**customer["Addresses"]["Visit"], "Name": customer["Name"]}
         order: dict[str, Any] = {
-            "OrderId": order_id, "CustomerId": customer_id, "CustomerName": customer["Name"],
+            "OrderId": flavour.order_id(order_id), "CustomerId": customer_id, "CustomerName": customer["Name"],
             "CustomerDeliveryName": customer["Name"], "OrderStatus": status, "IncludeVAT": True,
-            "YourReference": customer["Name"].split()[0], "ReferenceNumber": f"WEB-{20000 + order_id}",
+            "YourReference": customer["Name"].split()[0], "ReferenceNumber": f"WEB-{20000 + flavour.order_id(order_id)}",
             "InvoiceTitle": "Ordre", "DeliveryDate": (midnight + timedelta(days=order_id % 4 + 1)).isoformat(),
             "DateOrdered": (midnight - timedelta(days=11 - order_id)).isoformat(),
-            "PaymentTime": customer.get("PaymentTime", 14), "CustomerReferenceNo": f"PO-{4400 + order_id}",
+            "PaymentTime": customer.get("PaymentTime", 14), "CustomerReferenceNo": f"PO-{4400 + flavour.order_id(order_id)}",
             "CustomerOrgNo": customer.get("OrganizationNumber"), "OurReference": 1 + order_id % 2,
             "Currency": {"Symbol": "NOK", "Rate": "1", "Unit": 1},
             "InvoiceText": "Takk for handelen! Bytterett 30 dager.",

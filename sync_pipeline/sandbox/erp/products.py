@@ -32,7 +32,10 @@ class Products(Repository):
         return {"GetProducts": self.get_products, "SetStockQuantity": self.set_stock_quantity}
 
     def get_products(self, values: dict[str, Any], context: RequestContext) -> dict[str, Any]:
-        return self.answer_search(values, context, "GetProductsResult")
+        reply = self.answer_search(values, context, "GetProductsResult")
+        # The call log tells reads by id (a re-drive, the stock write guard) from searches (PF11 counts them).
+        context.detail = "by id" if items((values.get("searchParams") or {}).get("ProductIds"), "int") else "search"
+        return reply
 
     def search(self, params: dict[str, Any]) -> Sequence[Frozen]:
         """Products matching every search parameter that is set; strings must match exactly except Name."""

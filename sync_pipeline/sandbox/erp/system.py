@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync_pipeline.sandbox.demo_flavour import DemoFlavour
 from sync_pipeline.sandbox.erp import demo
 from sync_pipeline.sandbox.erp.admin import ErpAdmin
 from sync_pipeline.sandbox.erp.auth import Authenticate, Credentials, Sessions
@@ -22,14 +23,18 @@ class ErpSandbox:
     """24SevenOffice's Authenticate, Product, InvoiceOrder and Company services on one store.
 
     `wide_query_limit`: a GetInvoices without OrderIds that would return more orders than this
-    times out, as wide ChangedAfter ranges do in production.
+    times out, as wide ChangedAfter ranges do in production. `demo`: which article numbers and order
+    ids seed_demo loads (another client's differ).
     """
 
     name = "24SevenOffice"
 
     def __init__(self, store: Store, *, session_ttl_seconds: float = 1200.0, now: Now = utc_now,
-                 credentials: Credentials = Credentials(), wide_query_limit: int = 1000):
+                 credentials: Credentials = Credentials(), wide_query_limit: int = 1000,
+                 demo: DemoFlavour = DemoFlavour()):
         self.store = store
+        self.credentials = credentials
+        self.demo = demo
         self.clock = Clock(now)
         self.sessions = Sessions(self.clock, session_ttl_seconds)
         self.products = Products(store, self.clock, self.sessions)
@@ -75,8 +80,8 @@ class ErpSandbox:
     def seed_demo(self) -> dict[str, int]:
         """Load (or refresh) the demo catalogue, companies and orders; returns how many of each."""
         companies = [from_json(Companies.shape, known(Companies.shape, c)) for c in demo.CUSTOMERS + demo.SUPPLIERS]
-        products = [from_json(Products.shape, known(Products.shape, p)) for p in demo.products()]
-        orders = [from_json(Orders.shape, known(Orders.shape, o)) for o in demo.orders(self.clock.now())]
+        products = [from_json(Products.shape, known(Products.shape, p)) for p in demo.products(self.demo)]
+        orders = [from_json(Orders.shape, known(Orders.shape, o)) for o in demo.orders(self.clock.now(), self.demo)]
         self.companies.upsert(companies)
         self.products.upsert(products)
         self.orders.upsert(orders)

@@ -8,12 +8,15 @@ Article details: what the warehouse has registered for each article number (unit
 article number, customs tariff number and country of origin, article group, colour and size of the
 clothes, picking location), in ArticleDefinition's names. They show once the article sync has created
 the article (as the stock does); what the sync sends overwrites them.
+Another tenant's demo (its DemoFlavour) has the article numbers of that tenant's ERP demo.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+
+from sync_pipeline.sandbox.demo_flavour import DemoFlavour
 
 DEMO_PRODUCT_IDS = range(1, 25)
 
@@ -44,21 +47,21 @@ _VARIANTS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
 _SUPPLIER_PREFIXES = ("NU", "SF", "BS")
 
 
-def article_number(product_id: int) -> str:
-    return f"SKU-{1000 + product_id}"
+def article_number(product_id: int, flavour: DemoFlavour = DemoFlavour()) -> str:
+    return flavour.article_number(product_id)
 
 
-def demo_stock() -> dict[str, Decimal]:
+def demo_stock(flavour: DemoFlavour = DemoFlavour()) -> dict[str, Decimal]:
     """Article number -> physical items."""
-    return {article_number(i): Decimal(5 * i + (3 if i % 3 == 0 else 0)) for i in DEMO_PRODUCT_IDS}
+    return {article_number(i, flavour): Decimal(5 * i + (3 if i % 3 == 0 else 0)) for i in DEMO_PRODUCT_IDS}
 
 
-def demo_inbound() -> dict[str, Decimal]:
+def demo_inbound(flavour: DemoFlavour = DemoFlavour()) -> dict[str, Decimal]:
     """Article number -> items the warehouse expects to receive."""
-    return {article_number(i): Decimal(20) for i in DEMO_PRODUCT_IDS if i % 5 == 0}
+    return {article_number(i, flavour): Decimal(20) for i in DEMO_PRODUCT_IDS if i % 5 == 0}
 
 
-def demo_article_details() -> dict[str, dict[str, Any]]:
+def demo_article_details(flavour: DemoFlavour = DemoFlavour()) -> dict[str, dict[str, Any]]:
     """Article number -> what the warehouse holds for it (ArticleDefinition's element names)."""
     details = {}
     for product_id, (unit, tariff, origin, group) in _ARTICLES.items():
@@ -73,5 +76,5 @@ def demo_article_details() -> dict[str, dict[str, Any]]:
             (color_code, color_name), (size_code, size_name) = _VARIANTS[product_id]
             article["ArticleColor"] = {"ColorCode": color_code, "ColorName": color_name}
             article["ArticleSize"] = {"SizeCode": size_code, "SizeName": size_name}
-        details[article_number(product_id)] = article
+        details[article_number(product_id, flavour)] = article
     return details

@@ -1,4 +1,7 @@
-"""The simulated Ongoing WMS: one warehouse, one goods owner, the SOAP operations the pipeline uses."""
+"""The simulated Ongoing WMS: one goods owner of one warehouse, the SOAP operations the pipeline uses.
+
+More goods owners of the same warehouse (a 3PL's) are more of these behind one server: see tenants.py.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import unquote
 
+from sync_pipeline.sandbox.demo_flavour import DemoFlavour
 from sync_pipeline.sandbox.server import AdminError
 from sync_pipeline.sandbox.soap import RequestContext, SoapFault, SoapService
 from sync_pipeline.sandbox.store import Store
@@ -45,8 +49,10 @@ class WmsSandbox:
     name = "Ongoing WMS"
 
     def __init__(self, store: Store, *, warehouse: str = WAREHOUSE, credentials: Credentials = Credentials(),
-                 write_wait_seconds: float = 2.0, now: Callable[[], datetime] = utc_now):
+                 write_wait_seconds: float = 2.0, now: Callable[[], datetime] = utc_now,
+                 demo: DemoFlavour = DemoFlavour()):
         self.store = store
+        self.demo = demo
         self.credentials = credentials
         self.writes = WriteGuard(write_wait_seconds)
         self.now = now
@@ -94,11 +100,11 @@ class WmsSandbox:
         """Ongoing has no sessions: every call carries its credentials."""
 
     def seed_demo(self) -> None:
-        for number, quantity in demo_stock().items():
+        for number, quantity in demo_stock(self.demo).items():
             self.inventory.set_physical(number, quantity)
-        for number, quantity in demo_inbound().items():
+        for number, quantity in demo_inbound(self.demo).items():
             self.inventory.expect(number, quantity)
-        for number, details in demo_article_details().items():
+        for number, details in demo_article_details(self.demo).items():
             self.articles.hold_details(number, details)
 
     # -- writes ----------------------------------------------------------------------------------
