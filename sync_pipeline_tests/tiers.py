@@ -24,6 +24,7 @@ SLOW_PLACES = {
     "dagster/test_demo_merchants.py": "`sync-pipeline demo --merchants 3` in a child process, a run through its UI",
     "dagster/test_job_execute_cli.py": "the dagster command line in child processes",
     "dagster/test_daemon_alerts.py": "dagster dev (webserver and daemon) and the sandboxes in child processes",
+    "dagster/test_merchants_daemon.py": "dagster dev (webserver and daemon) serving three merchants",
     "dagster/test_storage.py": "Dagster's storage on PostgreSQL",
     "sandbox/test_cli.py": "`sync-pipeline sandbox` in child processes",
     "ledger/test_postgres.py": "the ledger on PostgreSQL",
@@ -35,6 +36,7 @@ SLOW_PLACES = {
 
 SLOW_FIXTURES = {
     "stack": "Dagster jobs run end to end over both seeded sandboxes (dagster/conftest.py)",
+    "merchants": "Dagster jobs run end to end over two merchants' seeded sandboxes (tenants/fixtures.py)",
 }
 
 
