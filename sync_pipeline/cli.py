@@ -31,9 +31,11 @@ def main(argv: list[str] | None = None) -> int:
                                   "them (reads the pipeline's settings: the database of SYNC_STOCK_HISTORY_URL, else "
                                   "the ledger's PostgreSQL, else files under DAGSTER_HOME)")
     history.add_argument("sku", help="the article number (24SevenOffice No = Ongoing ArticleNumber)")
+    history.add_argument("--merchant", default=None,
+                         help="with a tenants file (SYNC_TENANTS_FILE): the merchant's key; its own stock history")
     args = parser.parse_args(argv)
     if args.command == "stock-history":
-        return _stock_history(args.sku)
+        return _stock_history(args.sku, args.merchant)
     if args.command == "sandbox":
         # Imported here: the pipeline itself never depends on the sandbox package.
         from sync_pipeline.sandbox.main import serve
@@ -63,18 +65,22 @@ def _count(text: str) -> int:
     return number
 
 
-def _stock_history(sku: str) -> int:
-    from sync_pipeline.settings import SettingsError, load_settings
-    from sync_pipeline.stock.history import database_of, history_markdown
+def _stock_history(sku: str, merchant_key: str | None = None) -> int:
+    from sync_pipeline.settings import SettingsError
+    from sync_pipeline.stock.history import history_markdown
+    from sync_pipeline.tenants.deployment import load_deployment
 
     try:
-        settings = load_settings()
+        _, merchants = load_deployment()
+        merchant = merchants.get(merchant_key)
     except SettingsError as invalid:
         sys.stderr.write(f"{invalid}\n")
         return 2
-    sys.stdout.write(history_markdown(sku, database_of(settings)))
+    except KeyError as unknown:
+        sys.stderr.write(f"{unknown.args[0]}" + ("" if merchant_key else " with --merchant") + "\n")
+        return 2
+    sys.stdout.write(history_markdown(sku, store=merchant.stock_history()))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

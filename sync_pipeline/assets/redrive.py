@@ -157,7 +157,7 @@ def redrive_record_op(context: dg.OpExecutionContext, config: RedriveConfig,
     try:
         merchant = merchants.get(config.merchant or None)
     except KeyError as unknown:
-        raise RedriveRefused(str(unknown.args[0]) + ("" if config.merchant else ": name the merchant")) from None
+        raise RedriveRefused(str(unknown.args[0]) + ("" if config.merchant else " in the config's merchant")) from None
     record = record_of_config(config, merchant.erp())
     return dg.Output(None, metadata=redrive(context, record, merchant))
 

@@ -321,11 +321,12 @@ def _missing(value: object) -> bool:
 
 
 def history_markdown(article_number: str, database_url: str | None = None,
-                     dagster_home: str | Path | None = None) -> str:
-    """`sync-pipeline stock-history SKU`: the SKU's balances over time as a Markdown table."""
+                     dagster_home: str | Path | None = None, store: StockHistoryStore | None = None) -> str:
+    """`sync-pipeline stock-history SKU`: the SKU's balances over time as a Markdown table (from `store`,
+    a merchant's, when given)."""
     from sync_pipeline.markdown_table import table
 
-    rows = history_of(article_number, database_url, dagster_home)
+    rows = (store or store_for(database_url, dagster_home)).history_of(article_number)
     body = [[_iso(row.taken_at), row.wms_quantity, row.erp_quantity, row.status,
              "" if pd.isna(row.product_id) else int(row.product_id), row.run_id]
             for row in rows.itertuples(index=False)]

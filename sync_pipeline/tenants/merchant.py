@@ -97,6 +97,8 @@ class Merchants:
         """The merchant of a partition key (None: the only one); KeyError naming the unknown key."""
         if key is None and len(self.merchants) == 1:
             return self.merchants[0]
+        if key is None:
+            raise KeyError(f"the tenants file lists {len(self.merchants)} merchants ({', '.join(self.keys)}): name one")
         for merchant in self.merchants:
             if merchant.key == key:
                 return merchant

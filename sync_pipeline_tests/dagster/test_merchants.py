@@ -143,3 +143,43 @@ def test_a_merchants_day_is_resynced_on_its_own_and_fails_on_its_own(merchants, 
     assert by_hand.success  # an operator's run of the day sends them now
     assert merchants["acme"].wms_admin.get("state")["orders"] == []
     assert len(merchants["beta"].wms_admin.get("state")["orders"]) == 8
+
+
+def test_a_merchants_failed_run_is_alerted_by_the_merchants_name(merchants, instance: dg.DagsterInstance,
+                                                                 monkeypatch) -> None:
+    webhook = Webhook()
+    monkeypatch.setenv("SYNC_ALERT_WEBHOOK_URL", webhook.url)
+    try:
+        runs = Sensors(instance, "alert_on_run_failure")
+        wrong = {"ops": {"wms_articles": {"config": {"changed_from": "2026-12-02", "changed_before": "2026-12-01"}}}}
+        failed = runs.defs.resolve_job_def("sync_all").execute_in_process(
+            instance=instance, partition_key="beta", run_config=wrong, raise_on_error=False)
+        assert not failed.success
+        runs.tick()
+        (alert,) = [posted["json"] for posted in webhook.received]
+        assert (alert["kind"], alert["merchant"], alert["partition"]) == ("run failed", "beta", "beta")
+        assert alert["text"].startswith("The job sync_all failed for merchant beta. ")
+        assert "changed_before (2026-12-01) is not after changed_from (2026-12-02)" in alert["text"]
+        assert_for_people(alert["text"])
+    finally:
+        webhook.stop()
+
+
+def test_each_merchants_stock_cycles_are_kept_apart(merchants, instance: dg.DagsterInstance, monkeypatch,
+                                                    capsys) -> None:
+    from sync_pipeline.cli import main
+
+    merchants["beta"].wms_admin.post("stock", {"ArticleNumber": "SKU-1002", "NumberOfItems": 77})
+    defs = definitions()
+    for key in ("acme", "beta"):
+        assert run(defs, instance, "sync_all", key).success
+    monkeypatch.setenv("DAGSTER_HOME", instance.root_directory)
+    home = Path(instance.root_directory) / "stock_history"
+    assert sorted(path.name for path in home.iterdir()) == ["acme", "beta"]
+    assert main(["stock-history", "SKU-1002", "--merchant", "beta"]) == 0
+    beta = capsys.readouterr().out
+    assert main(["stock-history", "SKU-1002", "--merchant", "acme"]) == 0
+    acme = capsys.readouterr().out
+    assert "| 77 |" in beta and "| 77 |" not in acme
+    assert main(["stock-history", "SKU-1002"]) == 2
+    assert "the tenants file lists 2 merchants (acme, beta): name one with --merchant" in capsys.readouterr().err
