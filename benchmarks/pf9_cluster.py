@@ -235,10 +235,19 @@ def redis_server(folder: Path, password: str) -> Iterator[str]:
         server.stop()
 
 
+# The server ./dev starts and the variables it sets; the benchmarks' callers may have cleared them.
+PG_DEFAULTS = {"DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": "5432", "DAGSTER_PG_USER": "sync_pipeline",
+               "DAGSTER_PG_PASSWORD": "sync_pipeline", "DAGSTER_PG_DB": "sync_pipeline_test"}
+
+
+def postgres_environment() -> dict[str, str]:
+    return {name: os.environ.get(name) or default for name, default in PG_DEFAULTS.items()}
+
+
 def _pg(database: str) -> Any:
-    connection = psycopg2.connect(host=os.environ["DAGSTER_PG_HOST"], port=os.environ.get("DAGSTER_PG_PORT", "5432"),
-                                  user=os.environ["DAGSTER_PG_USER"], password=os.environ["DAGSTER_PG_PASSWORD"],
-                                  dbname=database)
+    pg = postgres_environment()
+    connection = psycopg2.connect(host=pg["DAGSTER_PG_HOST"], port=pg["DAGSTER_PG_PORT"], user=pg["DAGSTER_PG_USER"],
+                                  password=pg["DAGSTER_PG_PASSWORD"], dbname=database)
     connection.autocommit = True
     return connection
 
@@ -246,12 +255,8 @@ def _pg(database: str) -> Any:
 @contextmanager
 def postgres_database() -> Iterator[str]:
     """A database of its own on the DAGSTER_PG_* server, dropped afterwards; yields its name."""
-    missing = [n for n in ("DAGSTER_PG_HOST", "DAGSTER_PG_USER", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB")
-               if not os.environ.get(n)]
-    if missing:
-        raise RuntimeError(f"{', '.join(missing)} not set: run with ./dev test (it starts PostgreSQL)")
     name = f"sync_pipeline_engine_{uuid.uuid4().hex[:12]}"
-    admin = _pg(os.environ["DAGSTER_PG_DB"])
+    admin = _pg(postgres_environment()["DAGSTER_PG_DB"])
     try:
         with admin.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}"')
@@ -321,7 +326,7 @@ def cluster(folder: Path, merchants: list[str], *, workers: list[str], redeliver
         boxes = {key: start_sandbox(key, folder) for key in merchants}
         for box in boxes.values():
             stack.callback(box.process.stop)
-        env = clean_environment()
+        env = {**clean_environment(), **postgres_environment()}
         env.update({"DAGSTER_HOME": str(home), "DAGSTER_PG_DB": database, BROKER_VARIABLE: broker,
                     "SYNC_LEDGER_URL": _ledger_url(database)})
         if len(boxes) == 1:
@@ -351,9 +356,9 @@ def cluster(folder: Path, merchants: list[str], *, workers: list[str], redeliver
 def _ledger_url(database: str) -> str:
     from sqlalchemy.engine import URL
 
-    return URL.create("postgresql+psycopg2", username=os.environ["DAGSTER_PG_USER"],
-                      password=os.environ["DAGSTER_PG_PASSWORD"], host=os.environ["DAGSTER_PG_HOST"],
-                      port=int(os.environ.get("DAGSTER_PG_PORT") or 5432),
+    pg = postgres_environment()
+    return URL.create("postgresql+psycopg2", username=pg["DAGSTER_PG_USER"], password=pg["DAGSTER_PG_PASSWORD"],
+                      host=pg["DAGSTER_PG_HOST"], port=int(pg["DAGSTER_PG_PORT"]),
                       database=database).render_as_string(hide_password=False)
 
 
