@@ -14,7 +14,7 @@ from typing import Any, Mapping, Protocol, runtime_checkable
 from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
 from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.wms.back_to_back import Finished
-from sync_pipeline.wms.models import InventoryChange, InventoryLine, ReturnOrder, WmsOrder, WriteResult
+from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder, WriteResult
 from sync_pipeline.wms.write_calls import WriteCall
 
 
@@ -59,10 +59,6 @@ class WmsReader(Protocol):
 
     def return_orders(self, order_numbers: Iterable[str] | None = None,
                       returned_since: datetime | None = None) -> list[ReturnOrder]: ...
-
-    def inventory_changes(self) -> list[InventoryChange]: ...
-
-    def set_inventory_changes_to_reported(self, article_system_id: int, inventory_id: int) -> None: ...
 
 
 class WriteQueue(Protocol):
