@@ -79,7 +79,7 @@ FULL = Scale(pf1_articles=50_000, pf2_articles=1_000_000, pf3_products=50_000, p
              pf9_wms_latency_ms=50)
 QUICK = Scale(pf1_articles=2_000, pf2_articles=100_000, pf3_products=2_000, pf4_orders=40,
               pf5_orders=4, pf5_interval=2, pf5_window=3.0,
-              pf6_orders=40, pf6_changes=50, pf6_catalogue=100, pf6_cycles=4, pf7_articles=2_000)
+              pf6_orders=40, pf6_changes=50, pf6_catalogue=100, pf6_cycles=4, pf7_articles=500)
 
 
 def measures(scale: Scale) -> dict[str, Callable[[], str]]:
