@@ -143,7 +143,12 @@ class Cluster:
         return body["data"]
 
     def start_worker(self, name: str, redelivery_seconds: int) -> Process:
-        """`dagster-celery worker start`, one step at a time, named `name@<host>`."""
+        """`dagster-celery worker start`, one step at a time, named `name@<host>`, once it answers."""
+        worker = self.launch_worker(name, redelivery_seconds)
+        self.wait_for_worker(name)
+        return worker
+
+    def launch_worker(self, name: str, redelivery_seconds: int) -> Process:
         config = self.folder / f"celery-{name}.yaml"
         config.write_text(yaml.safe_dump(worker_config(redelivery_seconds)))
         worker = Process(name, [str(BIN / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app",
@@ -151,10 +156,13 @@ class Cluster:
                                 "--without-mingle"],
                          self.env, self.folder / f"worker-{name}.log")
         self.workers[name] = worker
+        return worker
+
+    def wait_for_worker(self, name: str) -> None:
+        worker = self.workers[name]
         until(lambda: self._answers(name) or not worker.alive(), f"worker {name} answering")
         if not worker.alive():
             raise RuntimeError(f"worker {name} ended:\n{worker.tail()}")
-        return worker
 
     def _answers(self, name: str) -> bool:
         from celery import Celery
@@ -267,22 +275,24 @@ def postgres_database() -> Iterator[str]:
         admin.close()
 
 
-def start_sandbox(key: str, folder: Path) -> Merchant:
+def launch_sandbox(key: str, folder: Path) -> Merchant:
+    """`sync-pipeline sandbox --seed-demo` on free ports (wait_for_sandbox tells when it answers)."""
     erp_port, wms_port = free_ports(2)
     process = Process(f"sandbox-{key}", [str(BIN / "sync-pipeline"), "sandbox", "--seed-demo",
                                          "--erp-port", str(erp_port), "--wms-port", str(wms_port)],
                       os.environ, folder / f"sandbox-{key}.log")
-    merchant = Merchant(key, f"http://127.0.0.1:{erp_port}", f"http://127.0.0.1:{wms_port}", process)
+    return Merchant(key, f"http://127.0.0.1:{erp_port}", f"http://127.0.0.1:{wms_port}", process)
 
+
+def wait_for_sandbox(merchant: Merchant) -> None:
     def answers() -> bool:
         with suppress(requests.RequestException):
             return all(requests.get(f"{base}/_sandbox/state", timeout=5).ok for base in (merchant.erp, merchant.wms))
         return False
 
-    until(lambda: answers() or not process.alive(), f"the sandboxes of {key} answering", 120)
-    if not process.alive():
-        raise RuntimeError(f"the sandbox of {key} ended:\n{process.tail()}")
-    return merchant
+    until(lambda: answers() or not merchant.process.alive(), f"the sandboxes of {merchant.key} answering", 120)
+    if not merchant.process.alive():
+        raise RuntimeError(f"the sandbox of {merchant.key} ended:\n{merchant.process.tail()}")
 
 
 def tenants_file(folder: Path, merchants: Mapping[str, Merchant]) -> tuple[Path, dict[str, str]]:
@@ -323,9 +333,11 @@ def cluster(folder: Path, merchants: list[str], *, workers: list[str], redeliver
     with ExitStack() as stack:
         database = stack.enter_context(postgres_database())
         broker = stack.enter_context(redis_server(folder, password))
-        boxes = {key: start_sandbox(key, folder) for key in merchants}
-        for box in boxes.values():
-            stack.callback(box.process.stop)
+        # Everything that can start at once does: the sandboxes, the workers and the webserver's load.
+        boxes: dict[str, Merchant] = {}
+        for key in merchants:
+            boxes[key] = launch_sandbox(key, folder)
+            stack.callback(boxes[key].process.stop)
         env = {**clean_environment(), **postgres_environment()}
         env.update({"DAGSTER_HOME": str(home), "DAGSTER_PG_DB": database, BROKER_VARIABLE: broker,
                     "SYNC_LEDGER_URL": _ledger_url(database)})
@@ -342,14 +354,18 @@ def cluster(folder: Path, merchants: list[str], *, workers: list[str], redeliver
                                           "-w", str(ROOT / "workspace.yaml")], env, folder / "webserver.log")
         stack.callback(webserver.stop)
         found = Cluster(folder, env, f"http://127.0.0.1:{port}/graphql", password, boxes)
+        stack.callback(lambda: [worker.stop() for worker in found.workers.values()])
+        for name in workers:
+            found.launch_worker(name, redelivery_seconds)
+        for box in boxes.values():
+            wait_for_sandbox(box)
         found.location = _loaded_location(found, webserver)
-        _stop_instigators(found)
+        _stop_instigators(found)  # before the daemon's first tick
         daemon = Process("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(ROOT / "workspace.yaml")], env,
                          folder / "daemon.log")
         stack.callback(daemon.stop)
         for name in workers:
-            found.start_worker(name, redelivery_seconds)
-        stack.callback(lambda: [worker.stop() for worker in found.workers.values()])
+            found.wait_for_worker(name)
         yield found
 
 
