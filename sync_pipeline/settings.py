@@ -149,8 +149,8 @@ class Settings(BaseSettings):
     # Physical is the default: 24SevenOffice reserves its own open orders against Stock, so writing
     # sellable stock would count those orders twice.
     sync_stock_basis: Literal["physical", "sellable"] = "physical"
-    # on: a delta stock cycle compares only the articles in Ongoing's change feed (GetInventoryChanges) and
-    # marks their changes reported; off by default, see docs/operations.md ("The stock change feed")
+    # on: a delta stock cycle compares only the articles whose stock changed in the warehouse since its cursor
+    # (StockInfoChangedFrom); off by default, see docs/operations.md ("The stock change feed")
     sync_stock_change_feed: OnOff = False
     sync_variations: OnOff = False  # on: each family of variants is one ArticleGroup in the WMS (mapping/variants.py)
     sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>"
