@@ -73,13 +73,13 @@ def sync_stock_changes(erp: Erp, wms: Wms, cursor: Cursor | None, basis: Basis =
     """Compare the articles whose stock changed in the warehouse since `cursor`, and the ones the last
     cycle left unconcluded; the report's cursor is where the next cycle reads from.
 
-    The cursor's `recent` holds the product ids left unconcluded (held for an order in flight, changed in
+    The cursor's `again` holds the product ids left unconcluded (held for an order in flight, changed in
     the ERP meanwhile, failed, claimed by another run): they changed before the new moment, so the feed
     would not give them again. Without a cursor, or with one too old for the service, everything is
     compared (as the first cycle after switching the feed on does). now: this machine's clock.
     """
     started = now()
-    carried = {int(key) for key in (cursor.recent if cursor else {}) if key.isdigit()}
+    carried = {int(key) for key in (cursor.again if cursor else ()) if key.isdigit()}
     moment = cursor.moment if cursor else None
     if moment is None or moment < started - FEED_REACH:
         products = _stock_controlled(erp.products_changed_since(None))
@@ -101,7 +101,7 @@ def sync_stock_changes(erp: Erp, wms: Wms, cursor: Cursor | None, basis: Basis =
     left = _unconcluded(report, products)
     if left:
         report.details[LEFT_FOR_NEXT_CYCLE] = len(left)
-    report.cursor = Cursor(moment=started - CLOCK_SKEW, recent={str(i): started.isoformat() for i in sorted(left)})
+    report.cursor = Cursor(moment=started - CLOCK_SKEW, again=tuple(str(i) for i in sorted(left)))
     return report, snapshot
 
 

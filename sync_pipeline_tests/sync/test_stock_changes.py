@@ -14,6 +14,7 @@ from typing import Iterator
 
 import pytest
 
+from sync_pipeline.assets.reporting import cursor_line
 from sync_pipeline.erp import ErpClient
 from sync_pipeline.ledger import Kind, Ledger, sqlite_url
 from sync_pipeline.processes import runner
@@ -103,7 +104,7 @@ def test_a_delta_cycle_reads_and_compares_only_the_changed_articles(
     assert erp_stock(erp_admin) == {**{p["No"]: 10 for p in PRODUCTS}, "ART-2": 12, "ART-5": 4, "ART-7": 99}
     assert wms_admin.get("calls")["counts"] == {"GetInventoryByQuery": 3}  # the change page, "from" probed, end
     assert "SetInventoryChangesToReported" not in wms_admin.get("calls")["counts"]
-    assert report.cursor is not None and report.cursor.moment == clock() - CLOCK_SKEW and not report.cursor.recent
+    assert report.cursor is not None and report.cursor.moment == clock() - CLOCK_SKEW and not report.cursor.again
 
     full, _ = sync_stock(erp, wms)  # the nightly sweep still compares everything
     assert full.updated == 1 and erp_stock(erp_admin)["ART-7"] == 10
@@ -136,12 +137,13 @@ def test_an_article_left_for_later_is_compared_again_though_the_feed_no_longer_l
 
     assert held.details["held_for_orders_in_flight"] == ["ART-3"]
     assert erp_stock(erp_admin)["ART-1"] == 6 and erp_stock(erp_admin)["ART-3"] == 10
-    assert held.cursor is not None and set(held.cursor.recent) == {"3"}
+    assert held.cursor is not None and held.cursor.again == ("3",)
+    assert "read again next run: 3" in cursor_line(Cursor.from_json(held.cursor.to_json()))  # as the ledger keeps it
 
     again = cycle(erp, wms, held.cursor, clock)  # the order is through; the warehouse changed nothing since
     assert (again.details[CHANGES_READ], again.details[COMPARED_AGAIN]) == (0, 1)
     assert again.updated == 1 and erp_stock(erp_admin)["ART-3"] == 7
-    assert again.cursor is not None and not again.cursor.recent
+    assert again.cursor is not None and not again.cursor.again
 
 
 def test_no_change_costs_one_warehouse_call_and_no_erp_read(
