@@ -83,7 +83,7 @@ def erp_order_sensor(job: Job, notifier: Notifier, pull_status: str = "Confirmed
     def _sensor(context: dg.SensorEvaluationContext, merchants: dg.ResourceParam[Merchants]) -> dg.RunRequest | dg.SkipReason:
         cursor = Cursor.from_json(context.cursor) if context.cursor else Cursor(moment=_now() - FIRST_LOOK_BACK)
         with watching(context.instance, ERP, f"the sensor {name}", notifier, merchant):
-            changed = merchants.get(merchant).erp().orders_changed_since(cursor.moment, statuses=None)
+            changed = merchants.get(merchant).erp().orders_changed_recently(cursor.moment)  # one request
         fresh, _ = unseen(changed, cursor, order_key)
         progress = CursorBuilder(cursor)
         for order in changed:

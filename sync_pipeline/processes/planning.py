@@ -203,6 +203,9 @@ class PlanningErp:
         self.plan.add(PlannedWrite(ERP, "SaveInvoices", str(order_id), plain(before), plain(after)))
         return None
 
+    def report_shipments(self, shipments: Mapping[int, OrderShipment]) -> dict[int, RecordError | None]:
+        return {order_id: self.report_shipment(order_id, shipment) for order_id, shipment in shipments.items()}
+
 
 def plain(value: Any) -> Any:
     """A JSON-ready copy of a payload: decimals and dates as text, enums by value."""

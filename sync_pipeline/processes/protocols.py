@@ -43,6 +43,8 @@ class ErpWriter(Protocol):
 
     def report_shipment(self, order_id: int, shipment: OrderShipment) -> RecordError | None: ...
 
+    def report_shipments(self, shipments: Mapping[int, OrderShipment]) -> dict[int, RecordError | None]: ...
+
 
 @runtime_checkable
 class Erp(ErpReader, ErpWriter, Protocol):

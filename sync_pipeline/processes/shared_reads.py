@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -139,3 +139,6 @@ class CatalogueOnce:
 
     def report_shipment(self, order_id: int, shipment: OrderShipment) -> RecordError | None:
         return self._erp.report_shipment(order_id, shipment)
+
+    def report_shipments(self, shipments: Mapping[int, OrderShipment]) -> dict[int, RecordError | None]:
+        return self._erp.report_shipments(shipments)
