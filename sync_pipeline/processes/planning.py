@@ -172,6 +172,10 @@ class PlanningErp:
                       **options: Any) -> Iterator[list[InvoiceOrder]]:
         return self._erp.order_batches(order_ids, statuses, **options)
 
+    def orders_in_one_read(self, since: datetime | None,
+                           statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder] | None:
+        return self._erp.orders_in_one_read(since, statuses)
+
     def companies_changed_since(self, since: datetime | None) -> list[Company]:
         return self._erp.companies_changed_since(since)
 
