@@ -4,7 +4,8 @@ The two fast-path sensors keep a cursor so that each change starts one run, not 
 
 - erp_new_orders keeps the ERP's own change times (a sync Cursor: the newest DateChanged seen and
   the versions handled near it), so the two machines' clocks never need to agree and an order read
-  again in the overlap is not counted twice.
+  again in the overlap is not counted twice. Each look is one 24SevenOffice request (GetInvoices by
+  ChangedAfter; a cursor older than a few hours the long way): its rate limit counts every look.
 - wms_shipped_orders reads orders changed since its last look (less a minute for clock skew) and
   remembers which of those were already shipped, so only newly shipped orders start a run.
 
