@@ -38,6 +38,7 @@ from benchmarks.common import ROOT, Stack, line, order_record, pipeline_environm
 from sync_pipeline.sandbox.demo_stack import LOCAL_INSTANCE
 
 VENDOR_POLL_SECONDS = 900.0
+TARGET_SECONDS = 15.0  # p95 each way (issue 14; until 2026-12-07: 60 s)
 SENSORS = ("erp_new_orders", "wms_shipped_orders")
 STARTUP_SECONDS = 240
 PRODUCTS = 50
@@ -46,7 +47,11 @@ GraphQL = Callable[..., dict[str, Any]]
 LOCATIONS = "{ workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError { __typename } } } } }"
 TICKS = """query Ticks($selector: SensorSelector!) { sensorOrError(sensorSelector: $selector) {
   __typename ... on Sensor { sensorState { ticks(limit: 5000) { timestamp status } } } } }"""
-RUNS = "{ runsOrError { ... on Runs { results { runId status jobName } } } }"
+RUNS = """{ runsOrError { ... on Runs { results { runId status jobName creationTime startTime
+  tags { key value } } } } }"""
+ORDERS_TAG = "sync_pipeline/orders"
+# Each direction: the job its sensor starts.
+JOBS = ("push_orders", "report_shipped")
 
 
 class Events(threading.Thread):
@@ -93,9 +98,11 @@ def _log_times(stack: Stack, system: str, operation: str) -> dict[int, float]:
     """When each order's first successful call of `operation` happened, from the sandbox's call log."""
     found: dict[int, float] = {}
     for entry in stack.admin(system, "GET", "calls")["log"]:
-        key = entry.get("key") or ""
-        if entry["operation"] == operation and entry["outcome"] == "ok" and key.isdigit():
-            found.setdefault(int(key), datetime.fromisoformat(entry["time"]).timestamp())
+        if entry["operation"] != operation or entry["outcome"] != "ok":
+            continue
+        for key in (entry.get("key") or "").split(","):  # a SaveInvoices names each order it saved
+            if key.isdigit():
+                found.setdefault(int(key), datetime.fromisoformat(entry["time"]).timestamp())
     return found
 
 
@@ -108,6 +115,36 @@ def _waits(events: dict[int, float], ticks: list[float]) -> dict[int, float]:
     """Each event's wait for the next tick."""
     return {key: min((tick for tick in ticks if tick >= moment), default=moment) - moment
             for key, moment in events.items()}
+
+
+def _parts(latencies: dict[int, float], moments: dict[int, float], runs: list[dict[str, Any]], job: str) -> str:
+    """Where an event's time went, from the run its sensor started for it (GraphQL's run times):
+    until the run was created (the wait for the sensor's tick, and the tick), until it started (the
+    launch: a process of its own loading the code location), and the run's work until the event's write."""
+    waits, launches, works = [], [], []
+    for key, latency in latencies.items():
+        moment = moments[key]
+        started = [r for r in runs if r["jobName"] == job and r.get("startTime") and r["creationTime"] >= moment
+                   and str(key) in _tag(r, ORDERS_TAG).split(",")]
+        if not started:
+            continue  # handled by a run of the schedule's, or by a run started for an earlier event
+        first = min(started, key=lambda r: r["creationTime"])
+        waits.append(first["creationTime"] - moment)
+        launches.append(first["startTime"] - first["creationTime"])
+        works.append(moment + latency - first["startTime"])
+    if not waits:
+        return "no run of its own"
+    return (f"to run created {_median(waits):.1f} s, launch and code load {_median(launches):.1f} s, "
+            f"run until written {_median(works):.1f} s (medians, n={len(waits)})")
+
+
+def _tag(run: dict[str, Any], key: str) -> str:
+    return next((t["value"] for t in run.get("tags") or [] if t["key"] == key), "")
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
 
 def run(orders: int, interval: int, window: float) -> str:
@@ -140,10 +177,10 @@ def run(orders: int, interval: int, window: float) -> str:
     to_erp = {k: sent[k] - t for k, t in events.shipped.items() if k in sent}
     missing = (len(events.confirmed) - len(to_wms)) + (len(events.shipped) - len(to_erp))
     failed_runs = sum(1 for r in runs if r["status"] == "FAILURE")
-    order_runs = sum(1 for r in runs if r["jobName"] in ("push_orders", "report_shipped"))
+    order_runs = sum(1 for r in runs if r["jobName"] in JOBS)
     if not to_wms or not to_erp:
         return line("PF5", "freshness", "no order made it through", "vendor poll every 15 min", None,
-                    "<= 60 s p95", False, f"{failed_runs} failed runs of {len(runs)}")
+                    f"<= {TARGET_SECONDS:.0f} s p95", False, f"{failed_runs} failed runs of {len(runs)}")
     baseline = []
     for latencies, moments, sensor in ((to_wms, events.confirmed, SENSORS[0]), (to_erp, events.shipped, SENSORS[1])):
         waits = _waits({k: moments[k] for k in latencies}, [t for t in ticks[sensor] if t >= started])
@@ -154,9 +191,11 @@ def run(orders: int, interval: int, window: float) -> str:
                 f"p95 {_p95(list(to_wms.values())):.1f} s ERP confirmed -> in WMS (n={len(to_wms)}), "
                 f"p95 {_p95(list(to_erp.values())):.1f} s WMS shipped -> Sent in ERP (n={len(to_erp)})",
                 f"vendor poll every 15 min: p95 {baseline[0]:.0f} s / {baseline[1]:.0f} s (same events)",
-                worst / worst_baseline, "<= 60 s p95", worst <= 60 and not missing and not failed_runs,
+                worst / worst_baseline, f"<= {TARGET_SECONDS:.0f} s p95", worst <= TARGET_SECONDS and not missing and not failed_runs,
                 f"{missing} events never completed; {len(runs)} runs launched by the daemon "
-                f"({order_runs} by the order sensors), {failed_runs} failed; each run in a process of its own")
+                f"({order_runs} by the order sensors), {failed_runs} failed; each run in a process of its own; "
+                f"to WMS: {_parts(to_wms, events.confirmed, runs, JOBS[0])}; "
+                f"to ERP: {_parts(to_erp, events.shipped, runs, JOBS[1])}")
 
 
 @contextmanager

@@ -10,6 +10,7 @@ webserver serves GraphQL (as an operator's UI), the daemon dequeues runs and lau
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import secrets
@@ -78,6 +79,13 @@ def free_ports(count: int) -> list[int]:
             sock.close()
 
 
+def _end_with_parent() -> None:
+    """In the child before exec: SIGTERM when the process that started it dies (Linux's PR_SET_PDEATHSIG),
+    so a benchmark or test killed without its teardown (a timeout's SIGKILL) leaves no server behind."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 class Process:
     """A child process in a session of its own (so the whole tree can be signalled), output to a file."""
 
@@ -85,7 +93,7 @@ class Process:
         self.name, self.log = name, log
         with log.open("a") as out:
             self.popen = subprocess.Popen(args, cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
-                                          start_new_session=True)
+                                          start_new_session=True, preexec_fn=_end_with_parent)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -143,7 +151,12 @@ class Cluster:
         return body["data"]
 
     def start_worker(self, name: str, redelivery_seconds: int) -> Process:
-        """`dagster-celery worker start`, one step at a time, named `name@<host>`."""
+        """`dagster-celery worker start`, one step at a time, named `name@<host>`, once it answers."""
+        worker = self.launch_worker(name, redelivery_seconds)
+        self.wait_for_worker(name)
+        return worker
+
+    def launch_worker(self, name: str, redelivery_seconds: int) -> Process:
         config = self.folder / f"celery-{name}.yaml"
         config.write_text(yaml.safe_dump(worker_config(redelivery_seconds)))
         worker = Process(name, [str(BIN / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app",
@@ -151,10 +164,13 @@ class Cluster:
                                 "--without-mingle"],
                          self.env, self.folder / f"worker-{name}.log")
         self.workers[name] = worker
+        return worker
+
+    def wait_for_worker(self, name: str) -> None:
+        worker = self.workers[name]
         until(lambda: self._answers(name) or not worker.alive(), f"worker {name} answering")
         if not worker.alive():
             raise RuntimeError(f"worker {name} ended:\n{worker.tail()}")
-        return worker
 
     def _answers(self, name: str) -> bool:
         from celery import Celery
@@ -235,10 +251,19 @@ def redis_server(folder: Path, password: str) -> Iterator[str]:
         server.stop()
 
 
+# The server ./dev starts and the variables it sets; the benchmarks' callers may have cleared them.
+PG_DEFAULTS = {"DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": "5432", "DAGSTER_PG_USER": "sync_pipeline",
+               "DAGSTER_PG_PASSWORD": "sync_pipeline", "DAGSTER_PG_DB": "sync_pipeline_test"}
+
+
+def postgres_environment() -> dict[str, str]:
+    return {name: os.environ.get(name) or default for name, default in PG_DEFAULTS.items()}
+
+
 def _pg(database: str) -> Any:
-    connection = psycopg2.connect(host=os.environ["DAGSTER_PG_HOST"], port=os.environ.get("DAGSTER_PG_PORT", "5432"),
-                                  user=os.environ["DAGSTER_PG_USER"], password=os.environ["DAGSTER_PG_PASSWORD"],
-                                  dbname=database)
+    pg = postgres_environment()
+    connection = psycopg2.connect(host=pg["DAGSTER_PG_HOST"], port=pg["DAGSTER_PG_PORT"], user=pg["DAGSTER_PG_USER"],
+                                  password=pg["DAGSTER_PG_PASSWORD"], dbname=database)
     connection.autocommit = True
     return connection
 
@@ -246,12 +271,8 @@ def _pg(database: str) -> Any:
 @contextmanager
 def postgres_database() -> Iterator[str]:
     """A database of its own on the DAGSTER_PG_* server, dropped afterwards; yields its name."""
-    missing = [n for n in ("DAGSTER_PG_HOST", "DAGSTER_PG_USER", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB")
-               if not os.environ.get(n)]
-    if missing:
-        raise RuntimeError(f"{', '.join(missing)} not set: run with ./dev test (it starts PostgreSQL)")
     name = f"sync_pipeline_engine_{uuid.uuid4().hex[:12]}"
-    admin = _pg(os.environ["DAGSTER_PG_DB"])
+    admin = _pg(postgres_environment()["DAGSTER_PG_DB"])
     try:
         with admin.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}"')
@@ -262,22 +283,24 @@ def postgres_database() -> Iterator[str]:
         admin.close()
 
 
-def start_sandbox(key: str, folder: Path) -> Merchant:
+def launch_sandbox(key: str, folder: Path) -> Merchant:
+    """`sync-pipeline sandbox --seed-demo` on free ports (wait_for_sandbox tells when it answers)."""
     erp_port, wms_port = free_ports(2)
     process = Process(f"sandbox-{key}", [str(BIN / "sync-pipeline"), "sandbox", "--seed-demo",
                                          "--erp-port", str(erp_port), "--wms-port", str(wms_port)],
                       os.environ, folder / f"sandbox-{key}.log")
-    merchant = Merchant(key, f"http://127.0.0.1:{erp_port}", f"http://127.0.0.1:{wms_port}", process)
+    return Merchant(key, f"http://127.0.0.1:{erp_port}", f"http://127.0.0.1:{wms_port}", process)
 
+
+def wait_for_sandbox(merchant: Merchant) -> None:
     def answers() -> bool:
         with suppress(requests.RequestException):
             return all(requests.get(f"{base}/_sandbox/state", timeout=5).ok for base in (merchant.erp, merchant.wms))
         return False
 
-    until(lambda: answers() or not process.alive(), f"the sandboxes of {key} answering", 120)
-    if not process.alive():
-        raise RuntimeError(f"the sandbox of {key} ended:\n{process.tail()}")
-    return merchant
+    until(lambda: answers() or not merchant.process.alive(), f"the sandboxes of {merchant.key} answering", 120)
+    if not merchant.process.alive():
+        raise RuntimeError(f"the sandbox of {merchant.key} ended:\n{merchant.process.tail()}")
 
 
 def tenants_file(folder: Path, merchants: Mapping[str, Merchant]) -> tuple[Path, dict[str, str]]:
@@ -318,10 +341,12 @@ def cluster(folder: Path, merchants: list[str], *, workers: list[str], redeliver
     with ExitStack() as stack:
         database = stack.enter_context(postgres_database())
         broker = stack.enter_context(redis_server(folder, password))
-        boxes = {key: start_sandbox(key, folder) for key in merchants}
-        for box in boxes.values():
-            stack.callback(box.process.stop)
-        env = clean_environment()
+        # Everything that can start at once does: the sandboxes, the workers and the webserver's load.
+        boxes: dict[str, Merchant] = {}
+        for key in merchants:
+            boxes[key] = launch_sandbox(key, folder)
+            stack.callback(boxes[key].process.stop)
+        env = {**clean_environment(), **postgres_environment()}
         env.update({"DAGSTER_HOME": str(home), "DAGSTER_PG_DB": database, BROKER_VARIABLE: broker,
                     "SYNC_LEDGER_URL": _ledger_url(database)})
         if len(boxes) == 1:
@@ -337,23 +362,27 @@ def cluster(folder: Path, merchants: list[str], *, workers: list[str], redeliver
                                           "-w", str(ROOT / "workspace.yaml")], env, folder / "webserver.log")
         stack.callback(webserver.stop)
         found = Cluster(folder, env, f"http://127.0.0.1:{port}/graphql", password, boxes)
+        stack.callback(lambda: [worker.stop() for worker in found.workers.values()])
+        for name in workers:
+            found.launch_worker(name, redelivery_seconds)
+        for box in boxes.values():
+            wait_for_sandbox(box)
         found.location = _loaded_location(found, webserver)
-        _stop_instigators(found)
+        _stop_instigators(found)  # before the daemon's first tick
         daemon = Process("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(ROOT / "workspace.yaml")], env,
                          folder / "daemon.log")
         stack.callback(daemon.stop)
         for name in workers:
-            found.start_worker(name, redelivery_seconds)
-        stack.callback(lambda: [worker.stop() for worker in found.workers.values()])
+            found.wait_for_worker(name)
         yield found
 
 
 def _ledger_url(database: str) -> str:
     from sqlalchemy.engine import URL
 
-    return URL.create("postgresql+psycopg2", username=os.environ["DAGSTER_PG_USER"],
-                      password=os.environ["DAGSTER_PG_PASSWORD"], host=os.environ["DAGSTER_PG_HOST"],
-                      port=int(os.environ.get("DAGSTER_PG_PORT") or 5432),
+    pg = postgres_environment()
+    return URL.create("postgresql+psycopg2", username=pg["DAGSTER_PG_USER"], password=pg["DAGSTER_PG_PASSWORD"],
+                      host=pg["DAGSTER_PG_HOST"], port=int(pg["DAGSTER_PG_PORT"]),
                       database=database).render_as_string(hide_password=False)
 
 

@@ -36,6 +36,8 @@ from benchmarks import (  # noqa: E402
     pf5_freshness,
     pf6_budget,
     pf7_memory,
+    pf8_merchants,
+    pf9_scale_out,
     pf10_stock_changes,
     pf11_reads,
     pf12_ledger,
@@ -60,16 +62,24 @@ class Scale:
     pf10_small: int = 500
     pf11_catalogue: int = 500
     pf12_records: int = 10
+    pf8_merchants: int = 2  # merchants in the simulated hour (and one more alone, the baseline)
+    pf8_ticks: int = 1  # their schedules' 15-minute ticks
+    pf8_orders: int = 2  # orders confirmed per merchant
+    pf9_merchants: int = 1  # merchants synced per phase (one worker, then two)
+    pf9_erp_latency_ms: int = 0
+    pf9_wms_latency_ms: int = 0
 
 
 FULL = Scale(pf1_articles=50_000, pf2_articles=1_000_000, pf3_products=50_000, pf4_orders=500,
              pf5_orders=16, pf5_interval=30, pf5_window=240.0,
              pf6_orders=2_000, pf6_changes=2_500, pf6_catalogue=50_000, pf6_cycles=96, pf7_articles=100_000,
              pf10_large=50_000, pf10_small=5_000, pf11_catalogue=50_000,
-             pf12_records=50)
+             pf8_merchants=100, pf8_ticks=4, pf8_orders=8,
+             pf12_records=50, pf9_merchants=6, pf9_erp_latency_ms=200,
+             pf9_wms_latency_ms=50)
 QUICK = Scale(pf1_articles=2_000, pf2_articles=100_000, pf3_products=2_000, pf4_orders=40,
               pf5_orders=4, pf5_interval=2, pf5_window=3.0,
-              pf6_orders=40, pf6_changes=50, pf6_catalogue=100, pf6_cycles=4, pf7_articles=5_000)
+              pf6_orders=40, pf6_changes=50, pf6_catalogue=100, pf6_cycles=4, pf7_articles=500)
 
 
 def measures(scale: Scale) -> dict[str, Callable[[], str]]:
@@ -81,6 +91,9 @@ def measures(scale: Scale) -> dict[str, Callable[[], str]]:
         "PF5": lambda: pf5_freshness.run(scale.pf5_orders, scale.pf5_interval, scale.pf5_window),
         "PF6": lambda: pf6_budget.run(scale.pf6_orders, scale.pf6_changes, scale.pf6_catalogue, scale.pf6_cycles),
         "PF7": lambda: pf7_memory.run(scale.pf7_articles),
+        "PF8": lambda: pf8_merchants.run(scale.pf8_merchants, scale.pf8_ticks, scale.pf8_orders),
+        "PF9": lambda: pf9_scale_out.run(scale.pf9_merchants, scale.pf9_erp_latency_ms,
+                                          scale.pf9_wms_latency_ms),
         "PF10": lambda: pf10_stock_changes.run(scale.pf10_large, scale.pf10_small),
         "PF11": lambda: pf11_reads.run(scale.pf11_catalogue),
         "PF12": lambda: pf12_ledger.run(scale.pf12_records),

@@ -51,15 +51,18 @@ class ErpResource(dg.ConfigurableResource):
     max_reply_mb: int = DEFAULT_MAX_REPLY_MB  # larger replies are refused
     # Return properties asked for besides the models' own, by record: the extra fields' sources.
     extra_properties: dict[str, list[str]] = {}
+    requests_per_hour: int | None = None  # the login's request budget (SYNC_ERP_REQUESTS_PER_HOUR)
+    merchant: str | None = None  # the tenants file's key, for the budget's message
 
     def client(self) -> ErpClient:
         extra = {record: tuple(names) for record, names in sorted(self.extra_properties.items())}
         key = (self.base_url, self.application_id, self.username, self.password, self.identity_id, self.max_reply_mb,
-               tuple(extra.items()))
+               tuple(extra.items()), self.requests_per_hour, self.merchant)
         return _cached("erp", key, lambda: ErpClient(ErpConnection(
             base_url=self.base_url, application_id=UUID(self.application_id), username=self.username,
             password=self.password, identity_id=UUID(self.identity_id) if self.identity_id else None,
-            timeout=self.timeout_seconds, max_reply_bytes=self.max_reply_mb * MB), extra_properties=extra))
+            timeout=self.timeout_seconds, max_reply_bytes=self.max_reply_mb * MB,
+            requests_per_hour=self.requests_per_hour, merchant=self.merchant), extra_properties=extra))
 
 
 class WmsResource(dg.ConfigurableResource):
@@ -118,8 +121,10 @@ def merchant_url(url: str, file_name: str) -> str:
     return sqlite_url(Path(url.split("///", 1)[1]).with_name(file_name))
 
 
-def erp_resource(settings: Settings, password: Any) -> ErpResource:
+def erp_resource(settings: Settings, password: Any, merchant: str | None = None) -> ErpResource:
     return ErpResource(
+        requests_per_hour=settings.sync_erp_requests_per_hour,
+        merchant=merchant,
         base_url=settings.so24_base_url,
         application_id=str(settings.so24_application_id),
         username=settings.so24_username,

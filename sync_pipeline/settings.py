@@ -24,6 +24,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from sync_pipeline.celery_broker import check_broker_url
 from sync_pipeline.erp.connection import DEFAULT_BASE_URL as SO24_DEFAULT_BASE_URL
+from sync_pipeline.erp.budget import DEFAULT_REQUESTS_PER_HOUR
 from sync_pipeline.erp.connection import ErpConnection
 from sync_pipeline.erp.models import OrderStatus
 from sync_pipeline.ledger.backoff import DEFAULT_ATTEMPTS, DEFAULT_BASE_SECONDS, DEFAULT_MAX_SECONDS
@@ -148,8 +149,8 @@ class Settings(BaseSettings):
     # Physical is the default: 24SevenOffice reserves its own open orders against Stock, so writing
     # sellable stock would count those orders twice.
     sync_stock_basis: Literal["physical", "sellable"] = "physical"
-    # on: a delta stock cycle compares only the articles in Ongoing's change feed (GetInventoryChanges) and
-    # marks their changes reported; off by default, see docs/operations.md ("The stock change feed")
+    # on: a delta stock cycle compares only the articles whose stock changed in the warehouse since its cursor
+    # (StockInfoChangedFrom); off by default, see docs/operations.md ("The stock change feed")
     sync_stock_change_feed: OnOff = False
     sync_variations: OnOff = False  # on: each family of variants is one ArticleGroup in the WMS (mapping/variants.py)
     sync_variant_separator: str = "-"  # variant numbers are "<base><separator><variant>"
@@ -191,6 +192,9 @@ class Settings(BaseSettings):
     # Replies larger than this are refused (soap/transport.py): a bound on what one reply may hold in memory.
     sync_max_reply_mb: Annotated[int, _whole(1, None, "must be a whole number of megabytes, 1 or more")] = \
         DEFAULT_MAX_REPLY_MB
+    # Requests to 24SevenOffice per merchant login in any hour (erp/budget.py); the service allows 7,200.
+    sync_erp_requests_per_hour: Annotated[int, _whole(1, None, "must be a whole number of requests, 1 or more")] = \
+        DEFAULT_REQUESTS_PER_HOUR
     # A failed record's retries (ledger/backoff.py): waits double from the base up to the max, less up
     # to half at random; after this many attempts it is dead-lettered.
     sync_retry_base_seconds: Annotated[int, _whole(1, _RETRY_WAIT_LIMIT, _RETRY_WAIT)] = DEFAULT_BASE_SECONDS
@@ -545,7 +549,8 @@ class Settings(BaseSettings):
             username=self.so24_username,
             password=self.so24_password,
             identity_id=self.so24_identity_id,
-            **{"max_reply_bytes": self.sync_max_reply_mb * MB, **options},
+            **{"max_reply_bytes": self.sync_max_reply_mb * MB,
+               "requests_per_hour": self.sync_erp_requests_per_hour, **options},
         )
 
     def wms_connection(self, **options: Any) -> WmsConnection:

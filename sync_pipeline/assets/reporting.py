@@ -105,18 +105,23 @@ def unknown_elements_markdown(counts: dict[str, int]) -> str:
 
 def cursor_line(cursor: Cursor) -> str:
     """Where a delta run's cursor stands, as a sentence: the change time read up to, and the records
-    changed at that moment already handled (the next run reads from there and skips them)."""
+    changed at that moment already handled (the next run reads from there and skips them), and the records
+    the run left unconcluded (read again next run)."""
     if cursor.moment is None:
         return "no changes read yet: the next run reads every record"
     moment = cursor.moment
     shown = utc_text(moment) if moment.tzinfo is not None else f"{moment:%Y-%m-%d %H:%M:%S} (source's time)"
     line = f"changes read up to {shown}"
     if cursor.recent:
-        keys = sorted(cursor.recent)
-        named = ", ".join(keys[:MAX_NAMED_RECORDS]) + (f" and {len(keys) - MAX_NAMED_RECORDS} more"
-                                                        if len(keys) > MAX_NAMED_RECORDS else "")
-        line += f"; handled near that moment, not read again unless changed: {named}"
+        line += f"; handled near that moment, not read again unless changed: {_named(sorted(cursor.recent))}"
+    if cursor.again:
+        line += f"; read again next run: {_named(sorted(cursor.again))}"
     return line
+
+
+def _named(keys: list[str]) -> str:
+    return ", ".join(keys[:MAX_NAMED_RECORDS]) + (f" and {len(keys) - MAX_NAMED_RECORDS} more"
+                                                  if len(keys) > MAX_NAMED_RECORDS else "")
 
 
 def record_reason(error: RecordError) -> str:

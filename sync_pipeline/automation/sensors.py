@@ -4,7 +4,8 @@ The two fast-path sensors keep a cursor so that each change starts one run, not 
 
 - erp_new_orders keeps the ERP's own change times (a sync Cursor: the newest DateChanged seen and
   the versions handled near it), so the two machines' clocks never need to agree and an order read
-  again in the overlap is not counted twice.
+  again in the overlap is not counted twice. Each look is one 24SevenOffice request (GetInvoices by
+  ChangedAfter; a cursor older than a few hours the long way): its rate limit counts every look.
 - wms_shipped_orders reads orders changed since its last look (less a minute for clock skew) and
   remembers which of those were already shipped, so only newly shipped orders start a run.
 
@@ -83,7 +84,7 @@ def erp_order_sensor(job: Job, notifier: Notifier, pull_status: str = "Confirmed
     def _sensor(context: dg.SensorEvaluationContext, merchants: dg.ResourceParam[Merchants]) -> dg.RunRequest | dg.SkipReason:
         cursor = Cursor.from_json(context.cursor) if context.cursor else Cursor(moment=_now() - FIRST_LOOK_BACK)
         with watching(context.instance, ERP, f"the sensor {name}", notifier, merchant):
-            changed = merchants.get(merchant).erp().orders_changed_since(cursor.moment, statuses=None)
+            changed = merchants.get(merchant).erp().orders_changed_recently(cursor.moment)  # one request
         fresh, _ = unseen(changed, cursor, order_key)
         progress = CursorBuilder(cursor)
         for order in changed:

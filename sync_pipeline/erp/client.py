@@ -61,6 +61,9 @@ COMPANY_RETURN_PROPERTIES = _mapped_fields(Company)
 MAX_IDS_PER_CALL = 1000  # GetInvoices answers at most 1000 orders; the same bound keeps other id lists small
 FAR_PAST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # "everything": the services need some search parameter
 CURSOR_STEP_BACK = timedelta(seconds=1)  # the service rounds ChangedAfter/DateChanged to the nearest second
+# How far back GetInvoices is asked by ChangedAfter directly; wider ranges time out, so an older
+# moment goes the long way (GetOrderSyncList, then GetInvoices by id).
+ONE_READ_SPAN = timedelta(hours=6)
 
 
 class ErpClient:
@@ -155,16 +158,19 @@ class ErpClient:
             search: dict[str, Any] = {"OrderIds": {"int": chunk}}
             if states:
                 search["OrderStates"] = {"OrderSlipStateType": states}
-            return self.session.call(
-                "GetInvoices",
-                lambda: self._invoices_reader(
-                    searchParams=search,
-                    invoiceReturnProperties=string_array(self._properties["InvoiceOrder"]),
-                    rowReturnProperties=string_array(self._properties["InvoiceRow"]),
-                ),
-            )
+            return self._get_invoices(search)
 
         return map(get_invoices, _chunks(order_ids, first))
+
+    def _get_invoices(self, search: dict[str, Any]) -> list[InvoiceOrder]:
+        return self.session.call(
+            "GetInvoices",
+            lambda: self._invoices_reader(
+                searchParams=search,
+                invoiceReturnProperties=string_array(self._properties["InvoiceOrder"]),
+                rowReturnProperties=string_array(self._properties["InvoiceRow"]),
+            ),
+        )
 
     def orders_changed_since(self, since: datetime | None,
                              statuses: Iterable[OrderStatus | str] | None = (OrderStatus.CONFIRMED,),
@@ -176,6 +182,30 @@ class ErpClient:
         states = [OrderStatus.parse(s) for s in statuses] if statuses is not None else None
         ids = self.order_ids_changed_since(since)
         return self.orders(ids, states) if ids else []
+
+    def orders_changed_recently(self, since: datetime | None,
+                                statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder]:
+        """orders_changed_since, in one request when `since` is recent (orders_in_one_read).
+
+        A sensor looking every few seconds then pays one request a look instead of two.
+        """
+        found = self.orders_in_one_read(since, statuses)
+        return found if found is not None else self.orders_changed_since(since, statuses)
+
+    def orders_in_one_read(self, since: datetime | None,
+                           statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder] | None:
+        """Orders changed at or after `since` in one GetInvoices by ChangedAfter, instead of GetOrderSyncList
+        and GetInvoices by id; None when one read cannot be trusted with it: no `since` or one older than
+        ONE_READ_SPAN (wide ranges time out), or a reply as full as the service makes them (it may have
+        left orders out). A refused record comes back with `APIException` set.
+        """
+        if since is None or datetime.now(timezone.utc) - require_utc(since, "since") > ONE_READ_SPAN:
+            return None
+        search: dict[str, Any] = {"ChangedAfter": changed_after(since)}
+        if statuses is not None:
+            search["OrderStates"] = {"OrderSlipStateType": [OrderStatus.parse(s).value for s in statuses]}
+        found = self._get_invoices(search)
+        return found if len(found) < MAX_IDS_PER_CALL else None
 
     def set_order_status(self, order_id: int, status: OrderStatus | str) -> RecordError | None:
         """Change an order's status. "Sent" is OrderStatus.SENT ("OrderState_Sent"); plain "Sent" raises ValueError.
@@ -194,44 +224,64 @@ class ErpClient:
         Edit and only QuantityDelivered and QuantityRest, so the rows' products, prices and the rows not
         named are left as they are.
         """
-        state = OrderStatus.parse(shipment.status)
-        changes: dict[str, Any] = {"OrderStatus": state.value, **shipment.texts}
-        if shipment.rows:
-            changes["InvoiceRows"] = {"InvoiceRow": [
-                {"RowId": require_set("RowId", row.RowId), "ChangeState": "Edit",
-                 "QuantityDelivered": require_set("QuantityDelivered", row.QuantityDelivered),
-                 "QuantityRest": require_set("QuantityRest", row.QuantityRest)} for row in shipment.rows]}
-        return self._save_invoice(order_id, changes, field="OrderStatus")
+        return self.report_shipments({order_id: shipment})[order_id]
+
+    def report_shipments(self, shipments: Mapping[int, OrderShipment]) -> dict[int, RecordError | None]:
+        """Write several orders' shipments in one SaveInvoices (its `invoices` is an array).
+
+        The service saves each order on its own and answers each with the order or its APIException:
+        a refused order is that order's RecordError, the others are saved.
+        """
+        return self._save_invoices({order_id: _shipment_changes(shipment) for order_id, shipment in shipments.items()},
+                                   field="OrderStatus")
 
     def _save_invoice(self, order_id: int, changes: dict[str, Any], field: str) -> RecordError | None:
-        """Save `changes` to one order, at most once.
+        return self._save_invoices({order_id: changes}, field)[order_id]
+
+    def _save_invoices(self, changes: Mapping[int, dict[str, Any]], field: str) -> dict[int, RecordError | None]:
+        """Save `changes` to each order, at most once, in one SaveInvoices.
 
         A timed-out or garbled reply does not tell whether the save happened (the service may have
-        done the work and lost only the answer). So a repeated attempt first reads the order: if it
-        already holds the changes, an earlier attempt landed and the save is not sent again.
+        done the work and lost only the answer). So a repeated attempt first reads the orders: those
+        that already hold their changes landed in an earlier attempt and are not sent again.
         """
-        require_set("OrderId", order_id)
-        invoice = {"OrderId": order_id, **changes}  # IncludeVAT left out: rendered as xsi:nil
+        for order_id in changes:
+            require_set("OrderId", order_id)
+        outcome: dict[int, RecordError | None] = {order_id: None for order_id in changes}
         attempts = 0
+        sent: list[int] = []
 
         def save() -> Any:
-            nonlocal attempts
+            nonlocal attempts, sent
             attempts += 1
-            if attempts > 1 and self._order_holds(order_id, changes):
+            sent = list(changes) if attempts == 1 else self._orders_lacking(changes)
+            if not sent:
                 return None
-            return self._invoices.SaveInvoices(invoices={"InvoiceOrder": [invoice]})
+            # IncludeVAT left out: rendered as xsi:nil
+            return self._invoices.SaveInvoices(invoices={"InvoiceOrder": [{"OrderId": order_id, **changes[order_id]}
+                                                                          for order_id in sent]})
 
         result = self.session.call("SaveInvoices", save)
-        return save_refusal(serialize_object(result, dict), str(order_id), field)  # None (not sent again): None
+        answers = unwrap_array(serialize_object(result, dict), "InvoiceOrder") if result is not None else []
+        for position, order_id in enumerate(sent):
+            if position >= len(answers):
+                outcome[order_id] = RecordError(key=str(order_id), field=field, retryable=True,
+                                                message="24SevenOffice answered nothing for this order")
+            else:
+                outcome[order_id] = _refusal(answers[position], str(order_id), field)
+        return outcome
 
-    def _order_holds(self, order_id: int, changes: dict[str, Any]) -> bool:
-        """Whether the order already has these values (read inside a call's retry: no retries of its own)."""
+    def _orders_lacking(self, changes: Mapping[int, dict[str, Any]]) -> list[int]:
+        """The orders (read inside a call's retry: no retries of their own) not holding their changes yet."""
+        fields = sorted({name for change in changes.values() for name in change})
         found = self._invoices_reader(
-            searchParams={"OrderIds": {"int": [order_id]}},
-            invoiceReturnProperties=string_array(["OrderId", *changes]),
+            searchParams={"OrderIds": {"int": list(changes)}},
+            invoiceReturnProperties=string_array(["OrderId", *fields]),
             rowReturnProperties=string_array(ROW_RETURN_PROPERTIES))
-        return any(all(_holds(getattr(order, name, None), value) for name, value in changes.items())
-                   for order in found)
+        holding = {order.OrderId for order in found
+                   if order.OrderId is not None and order.OrderId in changes
+                   and all(_holds(getattr(order, name, None), value) for name, value in changes[order.OrderId].items())}
+        return [order_id for order_id in changes if order_id not in holding]
 
     # -- companies ---------------------------------------------------------------------------
 
@@ -266,10 +316,29 @@ def save_refusal(saved: Any, key: str, field: str) -> RecordError | None:
     TolerantReading has already moved an APIException found deeper in an order (a row, an address) to it.
     """
     for order in unwrap_array(saved, "InvoiceOrder"):
-        problem = order.get("APIException")
-        if problem:
-            return RecordError(key=key, field=field, message=str(ApiException.model_validate(problem)))
+        refused = _refusal(order, key, field)
+        if refused is not None:
+            return refused
     return None
+
+
+def _refusal(order: Any, key: str, field: str) -> RecordError | None:
+    """One answered order's APIException as its RecordError."""
+    problem = order.get("APIException") if isinstance(order, dict) else None
+    if problem:
+        return RecordError(key=key, field=field, message=str(ApiException.model_validate(problem)))
+    return None
+
+
+def _shipment_changes(shipment: OrderShipment) -> dict[str, Any]:
+    """A shipment as the InvoiceOrder fields SaveInvoices changes (see ErpClient.report_shipment)."""
+    changes: dict[str, Any] = {"OrderStatus": OrderStatus.parse(shipment.status).value, **shipment.texts}
+    if shipment.rows:
+        changes["InvoiceRows"] = {"InvoiceRow": [
+            {"RowId": require_set("RowId", row.RowId), "ChangeState": "Edit",
+             "QuantityDelivered": require_set("QuantityDelivered", row.QuantityDelivered),
+             "QuantityRest": require_set("QuantityRest", row.QuantityRest)} for row in shipment.rows]}
+    return changes
 
 
 def _return_properties(extra: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:

@@ -27,6 +27,13 @@ class ErpConnection(BaseModel):
     timeout: float = Field(default=30.0, gt=0, description="seconds, for connecting and for each reply")
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
     max_reply_bytes: int = Field(default=DEFAULT_MAX_REPLY_BYTES, gt=0, description="larger replies are refused")
+    # The login's request budget (erp/budget.py); None: none kept (the settings give the pipeline 7,200).
+    requests_per_hour: int | None = Field(default=None, gt=0)
+    merchant: str | None = None  # how a spent budget names the merchant (its tenants file key); None: the login
+
+    def login_key(self) -> tuple[str, str, str, str]:
+        """What one budget is kept for: the login, whichever client or thread uses it."""
+        return self.base_url, str(self.application_id), self.username, str(self.identity_id or "")
 
     @field_validator("base_url")
     @classmethod

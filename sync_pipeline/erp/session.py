@@ -21,6 +21,7 @@ import requests
 import zeep
 from zeep.exceptions import Fault
 
+from sync_pipeline.erp.budget import RequestBudgetSpent, budget_for, keep_budget
 from sync_pipeline.erp.connection import ErpConnection
 from sync_pipeline.erp.sentinels import GUID_NOT_SET
 from sync_pipeline.erp.services import ErpService
@@ -41,6 +42,10 @@ class ErpSession:
                  unknown_elements: UnknownElements | None = None):
         self.connection = connection
         self.http = requests.Session()
+        if connection.requests_per_hour is not None:
+            name = f"merchant {connection.merchant}" if connection.merchant else connection.username
+            keep_budget(self.http, budget_for(connection.login_key(), name, connection.requests_per_hour,
+                                              connection.retry.max_quarantine_wait))
         self._redactor = redaction.install(connection.password.get_secret_value())
         self._auth_client, self._auth = build_client(
             ErpService.AUTHENTICATE.wsdl, connection.url(ErpService.AUTHENTICATE),
@@ -105,7 +110,8 @@ class ErpSession:
         }
         self._forget_session_cookie()
         try:
-            session_id = call_with_retry("Login", lambda: self._auth.Login(credential=credential), connection.retry)
+            session_id = call_with_retry("Login", lambda: self._auth.Login(credential=credential), connection.retry,
+                                         on_retry=_stop_if_budget_spent)
         except TerminalError as error:
             if isinstance(error, AuthenticationError) or not isinstance(error.__cause__, Fault):
                 raise
@@ -133,4 +139,11 @@ class ErpSession:
 def _stop_if_session_expired(error: SyncError) -> None:
     """on_retry hook: a dead session is not healed by waiting, so hand it to ErpSession.call at once."""
     if isinstance(error, SessionExpiredError):
+        raise error
+    _stop_if_budget_spent(error)
+
+
+def _stop_if_budget_spent(error: SyncError) -> None:
+    """on_retry hook: the budget already waited what it may; its next place is further off than any retry."""
+    if isinstance(error, RequestBudgetSpent):
         raise error

@@ -37,6 +37,9 @@ class ProcessConfig:
     variants: VariantRule | None = None  # SYNC_VARIATIONS on: how variants are named
     stock_basis: Basis = "physical"
     stock_change_feed: bool = False  # SYNC_STOCK_CHANGE_FEED
+    # The steps of one run share the ERP's product catalogue (processes/shared_reads.py): they run in the
+    # run's own process one after another. Off with SYNC_CELERY_BROKER_URL: each step reads for itself.
+    share_reads: bool = True
 
     def switched_on(self, switch: str) -> bool:
         return bool(getattr(self, switch))
@@ -64,4 +67,5 @@ class ProcessConfig:
                       if settings.sync_variations else None),
             stock_basis=settings.sync_stock_basis,
             stock_change_feed=settings.sync_stock_change_feed,
+            share_reads=settings.sync_celery_broker_url is None,
         )

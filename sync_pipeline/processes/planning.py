@@ -22,7 +22,7 @@ from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, Order
 from sync_pipeline.processes.protocols import Erp, Wms
 from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.wms.back_to_back import Finished
-from sync_pipeline.wms.models import InventoryChange, InventoryLine, ReturnOrder, WmsOrder, WriteResult
+from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder, WriteResult
 from sync_pipeline.wms.write_calls import WriteCall
 
 WMS = "Ongoing WMS"
@@ -84,12 +84,6 @@ class PlanningWms:
     def return_orders(self, order_numbers: Iterable[str] | None = None,
                       returned_since: datetime | None = None) -> list[ReturnOrder]:
         return self._wms.return_orders(order_numbers=order_numbers, returned_since=returned_since)
-
-    def inventory_changes(self) -> list[InventoryChange]:
-        return self._wms.inventory_changes()
-
-    def set_inventory_changes_to_reported(self, article_system_id: int, inventory_id: int) -> None:
-        """A dry run leaves the change feed as it is: the real run reads the same changes."""
 
     def back_to_back(self, *, window: int = 4) -> PlannedInTurn:
         return PlannedInTurn(self)
@@ -178,6 +172,10 @@ class PlanningErp:
                       **options: Any) -> Iterator[list[InvoiceOrder]]:
         return self._erp.order_batches(order_ids, statuses, **options)
 
+    def orders_in_one_read(self, since: datetime | None,
+                           statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder] | None:
+        return self._erp.orders_in_one_read(since, statuses)
+
     def companies_changed_since(self, since: datetime | None) -> list[Company]:
         return self._erp.companies_changed_since(since)
 
@@ -208,6 +206,9 @@ class PlanningErp:
                  "InvoiceRows": [plain(row.model_dump()) for row in shipment.rows]}
         self.plan.add(PlannedWrite(ERP, "SaveInvoices", str(order_id), plain(before), plain(after)))
         return None
+
+    def report_shipments(self, shipments: Mapping[int, OrderShipment]) -> dict[int, RecordError | None]:
+        return {order_id: self.report_shipment(order_id, shipment) for order_id, shipment in shipments.items()}
 
 
 def plain(value: Any) -> Any:

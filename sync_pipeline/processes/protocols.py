@@ -14,7 +14,7 @@ from typing import Any, Mapping, Protocol, runtime_checkable
 from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
 from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.wms.back_to_back import Finished
-from sync_pipeline.wms.models import InventoryChange, InventoryLine, ReturnOrder, WmsOrder, WriteResult
+from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder, WriteResult
 from sync_pipeline.wms.write_calls import WriteCall
 
 
@@ -31,6 +31,9 @@ class ErpReader(Protocol):
     def order_batches(self, order_ids: Sequence[int], statuses: Iterable[OrderStatus | str] | None = None, *,
                       first: int = ...) -> Iterator[list[InvoiceOrder]]: ...
 
+    def orders_in_one_read(self, since: datetime | None,
+                           statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder] | None: ...
+
     def companies_changed_since(self, since: datetime | None) -> list[Company]: ...
 
     def companies(self, ids: Sequence[int]) -> list[Company]: ...
@@ -42,6 +45,8 @@ class ErpWriter(Protocol):
     def set_order_status(self, order_id: int, status: OrderStatus | str) -> RecordError | None: ...
 
     def report_shipment(self, order_id: int, shipment: OrderShipment) -> RecordError | None: ...
+
+    def report_shipments(self, shipments: Mapping[int, OrderShipment]) -> dict[int, RecordError | None]: ...
 
 
 @runtime_checkable
@@ -59,10 +64,6 @@ class WmsReader(Protocol):
 
     def return_orders(self, order_numbers: Iterable[str] | None = None,
                       returned_since: datetime | None = None) -> list[ReturnOrder]: ...
-
-    def inventory_changes(self) -> list[InventoryChange]: ...
-
-    def set_inventory_changes_to_reported(self, article_system_id: int, inventory_id: int) -> None: ...
 
 
 class WriteQueue(Protocol):

@@ -69,7 +69,7 @@ def run(process: SyncProcess, selection: Selection, *, erp: Erp, wms: Wms, ledge
         report = SyncReport(process.name)
         report.details[SWITCHED_OFF] = f"{off}: the {process.name} process is switched off; nothing was read or written"
         return ProcessRun(report, switched_off=off)
-    erp = shared_for_run(erp, run_id, wanted=catalogue_wanted(config))
+    erp = shared_for_run(erp, run_id if config.share_reads else None, wanted=catalogue_wanted(config))
     unknown: list[str] = []
     if isinstance(selection, ByNames):
         keys, unknown = process.named(erp, selection.names) if process.named else (list(selection.names), [])

@@ -6,8 +6,9 @@ GetProducts read: the first step that needs it reads it, the later steps of the 
 and an articles delta is cut from it when the run reads it anyway.
 
 Sharing is keyed by the merchant's ERP client (one per connection: one merchant) and the run's id,
-so two merchants or two runs never share a read. Steps in separate processes (a multiprocess or
-Celery executor) each start with nothing shared and read for themselves. The read is dropped when
+so two merchants or two runs never share a read. With the Celery executor (SYNC_CELERY_BROKER_URL,
+ProcessConfig.share_reads off) each step reads for itself, even on a worker that ran an earlier
+step of the same run. The read is dropped when
 the run writes a product (SetStockQuantity): no step ever sees the catalogue older than the run's
 own writes. What other users change in the ERP during the run is met as if it had changed just
 after the read: the cursors read it next time and the stock write guard re-reads the balances it
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,10 +63,11 @@ _runs: weakref.WeakKeyDictionary[Any, tuple[str, _Catalogue]] = weakref.WeakKeyD
 
 
 def catalogue_wanted(config: ProcessConfig) -> bool:
-    """Whether a delta run reads the whole catalogue anyway: variants name articles from it, and the
-    stock comparison reads it unless the change feed narrows it to the changed articles."""
+    """Whether the articles' delta step reads the whole catalogue anyway: variants name articles from it,
+    and a later step of the run compares stock against it unless the change feed narrows that to the
+    changed articles (only when the steps share reads)."""
     feed = config.stock_change_feed and config.stock_basis == "physical"
-    return config.variants is not None or (config.sync_stock and not feed)
+    return config.variants is not None or (config.share_reads and config.sync_stock and not feed)
 
 
 def shared_for_run(erp: Erp, run_id: str | None, *, wanted: bool) -> CatalogueOnce:
@@ -122,6 +124,10 @@ class CatalogueOnce:
                       **options: Any) -> Iterator[list[InvoiceOrder]]:
         return self._erp.order_batches(order_ids, statuses, **options)
 
+    def orders_in_one_read(self, since: datetime | None,
+                           statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder] | None:
+        return self._erp.orders_in_one_read(since, statuses)
+
     def companies_changed_since(self, since: datetime | None) -> list[Company]:
         return self._erp.companies_changed_since(since)
 
@@ -137,3 +143,6 @@ class CatalogueOnce:
 
     def report_shipment(self, order_id: int, shipment: OrderShipment) -> RecordError | None:
         return self._erp.report_shipment(order_id, shipment)
+
+    def report_shipments(self, shipments: Mapping[int, OrderShipment]) -> dict[int, RecordError | None]:
+        return self._erp.report_shipments(shipments)

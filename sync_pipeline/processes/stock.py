@@ -1,15 +1,17 @@
 """Stock balances: Ongoing WMS stock -> 24SevenOffice product stock, where they differ (sync/stock.py).
 
-A delta cycle compares only the articles in Ongoing's change feed when SYNC_STOCK_CHANGE_FEED is on
-(and the basis is physical stock: bookings, which move sellable stock, are not in the feed); otherwise,
-and always for everything, a day's window and named products, stock is compared in full.
+A delta cycle compares only the articles whose stock changed in the warehouse since the feed's cursor
+(kept in the ledger as "stock_changes") when SYNC_STOCK_CHANGE_FEED is on and the basis is physical stock
+(whether bookings, which move sellable stock, move Ongoing's stock-info change time is not documented);
+otherwise, and always for everything, a day's window and named products, stock is compared in full.
+The daily stock_resync is the full sweep, so the cursor has none of its own.
 """
 
 from __future__ import annotations
 
 from sync_pipeline.ledger import Kind
 from sync_pipeline.processes.articles import product_ids_named
-from sync_pipeline.processes.model import AssetDeclaration, Step, SyncProcess
+from sync_pipeline.processes.model import AssetDeclaration, CursorPolicy, Step, SyncProcess
 from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, Window, ids_of
 from sync_pipeline.stock.diff import compare
 from sync_pipeline.sync.report import SyncReport
@@ -22,8 +24,8 @@ SNAPSHOT = "snapshot"  # Step.outputs: the StockSnapshot of the comparison
 def run(step: Step, selection: Selection) -> SyncReport:
     held = in_flight_products(step.erp, step.gate.ledger)
     if isinstance(selection, Delta) and step.config.stock_change_feed and step.config.stock_basis == "physical":
-        report, snapshot = sync_stock_changes(step.erp, step.wms, basis=step.config.stock_basis, gate=step.gate,
-                                              held_products=held)
+        report, snapshot = sync_stock_changes(step.erp, step.wms, step.cursor, basis=step.config.stock_basis,
+                                              gate=step.gate, held_products=held)
     else:
         only = ids_of(selection) if isinstance(selection, ByKeys) else None
         report, snapshot = sync_stock(step.erp, step.wms, basis=step.config.stock_basis, gate=step.gate,
@@ -36,14 +38,15 @@ STOCK = SyncProcess(
     name="stock",
     kind=Kind.STOCK,
     record_key="the ERP product id",
-    source=("Ongoing WMS stock (GetInventoryByQuery; on a delta with the change feed on, only the articles in "
-            "GetInventoryChanges) and 24SevenOffice products (GetProducts)"),
+    source=("Ongoing WMS stock (GetInventoryByQuery; on a delta with the change feed on, only the articles whose "
+            "stock changed since its cursor, StockInfoChangedFrom) and 24SevenOffice products (GetProducts)"),
     target="24SevenOffice product stock (SetStockQuantity), only where the balances differ",
     mapper=compare,
     run=run,
     selections=(Delta, Everything, ByKeys, Window),
     named=product_ids_named,
     switches=("sync_stock",),
+    cursor=CursorPolicy("stock_changes", sweep_every=None),
     asset=AssetDeclaration(
         key="stock_snapshot",
         group="stock",

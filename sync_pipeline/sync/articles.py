@@ -6,22 +6,31 @@ the record for operators.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from sync_pipeline.ledger import Kind
 from sync_pipeline.mapping import ExtraField, article_key, map_article, map_supplier
 from sync_pipeline.mapping.variants import VariantCatalogue, VariantRule
-from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, Window, in_window, unseen
 from sync_pipeline.sync.gate import Gate, admit_records, fetch_due_retries, no_gate, version_of
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
+from sync_pipeline.wms.back_to_back import Finished
 from sync_pipeline.wms.held import article_holding
+from sync_pipeline.wms.write_calls import article_write
 
 if TYPE_CHECKING:
     from sync_pipeline.erp.models import Product
     from sync_pipeline.processes.protocols import Erp, Wms
     from sync_pipeline.wms.models import InventoryLine
+
+    # What an article's write is submitted with: the product, the article, whether the warehouse held it.
+    ArticleToken = tuple[Product, dict[str, Any], bool]
+
+WRITES_QUEUED = 32  # article writes waiting for the WMS at most (as orders: sync/orders.py)
+FIRST_BATCH = 50  # products whose articles are read and written first: the first write leaves early
+BATCH = 1000  # then the warehouse's articles are read this many at a time (one inventory page)
 
 
 def sync_articles(erp: Erp, wms: Wms, cursor: Cursor | None, *, gate: Gate | None = None, with_suppliers: bool = False,
@@ -64,26 +73,41 @@ def sync_articles_by_id(erp: Erp, wms: Wms, ids: Sequence[int], *, gate: Gate | 
 
 def _push_products(erp: Erp, wms: Wms, products: list[Product], gate: Gate, report: SyncReport, progress: CursorBuilder,
                    with_suppliers: bool, extra: Sequence[ExtraField], variants: VariantRule | None) -> Cursor:
+    """Write the products' articles back to back, as orders go (wms/back_to_back.py): each end is recorded,
+    and the next batch's suppliers and warehouse articles read, while the writes before are on the wire."""
     catalogue = variants.catalogue(erp.products_changed_since(None)) if variants and products else None
     if catalogue is not None:
         products = catalogue.with_variants_of_changed(products)
-    products = admit_records(gate, products, lambda p: str(p.Id), report, progress)
-    suppliers = _suppliers_by_id(erp, products, extra) if with_suppliers else {}
-    existing = held_articles(wms, products)
-    writer = RecordWriter(gate, report)
-    for product in products:
-        supplier = suppliers.get(product.SupplierId) if product.SupplierId is not None else None
-        outcome = _push_article(wms, writer, product, supplier, existing, extra, catalogue)
-        if outcome is Outcome.FAILED:
-            progress.passed(product.DateChanged)
-        else:
-            progress.handled(article_key(product), product.DateChanged)
+    pusher = _ArticlePusher(wms, RecordWriter(gate, report), progress)
+    with wms.back_to_back(window=WRITES_QUEUED) as writes:
+        for batch in _batches(products, FIRST_BATCH):
+            batch = admit_records(gate, batch, lambda p: str(p.Id), report, progress)
+            suppliers = _suppliers_by_id(erp, batch, extra) if with_suppliers else {}
+            existing = held_articles(wms, batch)
+            for product in batch:
+                supplier = suppliers.get(product.SupplierId) if product.SupplierId is not None else None
+                article = _article_to_push(pusher.writer, product, supplier, existing, extra, catalogue)
+                if isinstance(article, Outcome):
+                    pusher.moved_past(product, article)
+                else:
+                    writes.submit((product, article, article["ArticleNumber"] in existing), article_write(article))
+                pusher.finish(writes.finished())
+        pusher.finish(writes.drain())
     return progress.build()
 
 
-def _push_article(wms: Wms, writer: RecordWriter, product: Product, supplier: dict[str, Any] | None,
-                  existing: dict[str, InventoryLine], extra: Sequence[ExtraField],
-                  catalogue: VariantCatalogue | None) -> Outcome:
+def _batches(products: list[Product], first: int) -> Iterator[list[Product]]:
+    """A small batch first, so the first write leaves soon; then up to BATCH each."""
+    start, size = 0, first
+    while start < len(products):
+        yield products[start:start + size]
+        start, size = start + size, BATCH
+
+
+def _article_to_push(writer: RecordWriter, product: Product, supplier: dict[str, Any] | None,
+                     existing: dict[str, InventoryLine], extra: Sequence[ExtraField],
+                     catalogue: VariantCatalogue | None) -> dict[str, Any] | Outcome:
+    """The article to write, or the outcome of a product that is not written (failed or unchanged)."""
     key, version = str(product.Id), version_of(product.DateChanged)
     article = map_article(product, extra=extra)
     if isinstance(article, RecordError):
@@ -94,14 +118,43 @@ def _push_article(wms: Wms, writer: RecordWriter, product: Product, supplier: di
     if supplier is not None:
         article["MainSupplier"] = supplier
     holding = article_holding(article, existing.get(article["ArticleNumber"]))
-    outcome = writer.write(key, article["ArticleNumber"], article, lambda: wms.process_article(article),
-                           version=version, wms_id=lambda result: result.article_def_id, holding=holding)
-    if outcome is Outcome.WRITTEN:
-        if article["ArticleNumber"] in existing:
-            writer.report.updated += 1
+    return article if writer.needs_write(key, article, holding) else Outcome.UNCHANGED
+
+
+class _ArticlePusher:
+    """Records the ends of article writes and moves the cursor past each product."""
+
+    def __init__(self, wms: Wms, writer: RecordWriter, progress: CursorBuilder):
+        self.wms, self.writer, self.progress = wms, writer, progress
+
+    def finish(self, ends: Iterable[Finished[ArticleToken]]) -> None:
+        for end in ends:
+            self.moved_past(end.token[0], self._written(end))
+
+    def moved_past(self, product: Product, outcome: Outcome) -> None:
+        if outcome is Outcome.FAILED:
+            self.progress.passed(product.DateChanged)
         else:
-            writer.report.created += 1
-    return outcome
+            self.progress.handled(article_key(product), product.DateChanged)
+
+    def _written(self, end: Finished[ArticleToken]) -> Outcome:
+        """Record one write's end; a failure worth repeating is repeated first (the writes behind it go on)."""
+        product, article, held = end.token
+        result, error = end.result, end.error
+        if error is not None and error.retryable:
+            try:
+                result, error = self.wms.repeat_write(end.call, error), None
+            except SyncError as exc:
+                result, error = None, exc
+        outcome = self.writer.record(str(product.Id), article["ArticleNumber"], article, result, error,
+                                     version=version_of(product.DateChanged),
+                                     wms_id=lambda written: written.article_def_id)
+        if outcome is Outcome.WRITTEN:
+            if held:
+                self.writer.report.updated += 1
+            else:
+                self.writer.report.created += 1
+        return outcome
 
 
 def held_articles(wms: Wms, products: Iterable[Product]) -> dict[str, InventoryLine]:

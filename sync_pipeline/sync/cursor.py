@@ -29,12 +29,17 @@ V = TypeVar("V", bound=Versioned)
 class Cursor:
     moment: datetime | None = None
     recent: dict[str, str] = field(default_factory=dict)  # record key -> change time handled
+    # Records the last run left unconcluded: read again next time, though they changed before `moment`.
+    again: tuple[str, ...] = ()
 
     def already_handled(self, key: str, changed: datetime | None) -> bool:
         return changed is not None and self.recent.get(key) == changed.isoformat()
 
     def to_json(self) -> str:
-        return json.dumps({"moment": self.moment.isoformat() if self.moment else None, "recent": self.recent})
+        data: dict[str, object] = {"moment": self.moment.isoformat() if self.moment else None, "recent": self.recent}
+        if self.again:
+            data["again"] = list(self.again)
+        return json.dumps(data)
 
     @classmethod
     def from_json(cls, text: str) -> "Cursor":
@@ -43,7 +48,7 @@ class Cursor:
         except json.JSONDecodeError:  # a bare timestamp, as an operator might type it
             return cls(moment=datetime.fromisoformat(text))
         moment = datetime.fromisoformat(data["moment"]) if data.get("moment") else None
-        return cls(moment=moment, recent=dict(data.get("recent") or {}))
+        return cls(moment=moment, recent=dict(data.get("recent") or {}), again=tuple(data.get("again") or ()))
 
 
 class CursorBuilder:

@@ -71,10 +71,16 @@ def push_orders(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions
     report = SyncReport("orders")
     pusher = _Pusher(erp, wms, options, gate, report, CursorBuilder(cursor), extra)
     pull = (options.pull_status,)
-    changed = erp.order_ids_changed_since(cursor.moment)
+    recent = erp.orders_in_one_read(cursor.moment, pull)  # a run soon after the last: one request
+    if recent is not None:
+        changed = [o.OrderId for o in recent if o.OrderId is not None]
+        batches: Iterable[list[InvoiceOrder]] = [recent]
+    else:
+        changed = erp.order_ids_changed_since(cursor.moment)
+        batches = erp.order_batches(changed, pull, first=FIRST_BATCH)
     retry_ids = fetch_due_retries(gate, changed, str, list, PUSH_STAGES)  # their ids: read below, in batches
     with wms.back_to_back(window=WRITES_QUEUED) as writes:
-        for batch in erp.order_batches(changed, pull, first=FIRST_BATCH):
+        for batch in batches:
             fresh, seen = unseen(in_window(batch, window), cursor, order_key)
             report.unchanged += seen
             pusher.push(fresh, writes)

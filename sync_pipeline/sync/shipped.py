@@ -1,5 +1,6 @@
-"""Shipped orders reported back: orders the WMS shipped -> 24SevenOffice, in one SaveInvoices per order:
-the shipped status, the waybills and carrier appended to a text field, each row's delivered quantity.
+"""Shipped orders reported back: orders the WMS shipped -> 24SevenOffice, each order's shipped status, the
+waybills and carrier appended to a text field and each row's delivered quantity; up to SHIPMENTS_PER_CALL
+orders in one SaveInvoices, each order answered (and recorded in the ledger) on its own.
 
 A shipped order is reported once: an ERP order already holding all of it is not written (sync/shipment.py
 compares), and the ledger skips an order it has reported. Returned orders (800) are not shipments.
@@ -7,12 +8,13 @@ compares), and the ledger skips an order it has reported. Returned orders (800) 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from sync_pipeline.ledger import Kind, Stage, State
-from sync_pipeline.soap.errors import RecordError
+from sync_pipeline.erp.models import OrderShipment
+from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.gate import Gate, no_gate
 from sync_pipeline.sync.orders import OrderOptions
@@ -33,6 +35,8 @@ SHIPMENTS = "shipments"
 SHORT_SHIPMENTS = "short_shipments"
 LINES_WITHOUT_ROW = "lines_without_row"
 CLOCK_SKEW = timedelta(minutes=1)
+# Shipments written per SaveInvoices (its `invoices` is an array; each order is answered on its own).
+SHIPMENTS_PER_CALL = 50
 
 
 def report_shipped(erp: Erp, wms: Wms, cursor: Cursor | None, options: OrderOptions, *, gate: Gate | None = None,
@@ -100,6 +104,7 @@ def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Ga
             continue
         to_report.append(int(number))
     current = {o.OrderId: o for o in erp.orders(to_report)} if to_report else {}
+    pending: list[_Pending] = []
     for order_id in to_report:
         key = str(order_id)
         wms_order = shipped.get(key)
@@ -117,12 +122,36 @@ def _report_numbers(erp: Erp, numbers: set[str], options: OrderOptions, gate: Ga
                            stages={**progress.stages, Stage.REPORTED: erp_order.DateChanged})
             report.unchanged += 1
             continue
-        write = plan.write
-        if writer.write(key, key, write.model_dump(mode="json"), lambda: erp.report_shipment(order_id, write),
-                        state=State.REPORTED.value, holding=Holding.DIFFERS,  # as just read
-                        progress=replace(progress, written=Stage.REPORTED)) is Outcome.WRITTEN:
+        payload = plan.write.model_dump(mode="json")
+        if writer.needs_write(key, payload, Holding.DIFFERS):  # as just read
+            pending.append(_Pending(order_id, plan, plan.write, payload, replace(progress, written=Stage.REPORTED)))
+    for start in range(0, len(pending), SHIPMENTS_PER_CALL):
+        _write_shipments(erp, writer, report, pending[start:start + SHIPMENTS_PER_CALL])
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A shipment to write: its order, what it changes and the ledger progress recorded with its outcome."""
+
+    order_id: int
+    plan: ShipmentPlan
+    write: OrderShipment
+    payload: dict[str, Any]
+    progress: Progress
+
+
+def _write_shipments(erp: Erp, writer: RecordWriter, report: SyncReport, batch: list[_Pending]) -> None:
+    """One SaveInvoices for the batch; each order's outcome recorded on its own (a refusal fails that order only)."""
+    try:
+        answers, error = erp.report_shipments({p.order_id: p.write for p in batch}), None
+    except SyncError as exc:  # the call itself failed: every order of it did, and is retried
+        answers, error = {}, exc
+    for pending in batch:
+        key = str(pending.order_id)
+        if writer.record(key, key, pending.payload, answers.get(pending.order_id), error,
+                         state=State.REPORTED.value, progress=pending.progress) is Outcome.WRITTEN:
             report.updated += 1
-            _show(report, key, plan, len(write.rows))
+            _show(report, key, pending.plan, len(pending.write.rows))
 
 
 def _show(report: SyncReport, key: str, plan: ShipmentPlan, rows_written: int) -> None:

@@ -6,24 +6,26 @@ Two guards keep a write from doing harm:
 - orders in flight: an article on an order that is between the systems (not yet in the WMS, or
   shipped there but not yet reported to the ERP) is held, so its stock does not flap.
 
-sync_stock_changes is the cycle fed by Ongoing's change feed: only the articles with unreported
-stock changes are compared, and their changes are marked reported only once the comparison has
-concluded for them (equal, or the ERP write recorded). A run that dies before marking reads the same
-changes again next time; an article held, changed in the ERP meanwhile or failing keeps its changes
-unreported, so it is compared again too.
+sync_stock_changes is the delta cycle of SYNC_STOCK_CHANGE_FEED: it reads only the articles whose stock
+information changed in the warehouse since its cursor (GetInventoryByQuery with StockInfoChangedFrom: every
+kind of stock change, picks and receipts included) and compares those. The next cursor is the moment the
+read began, less the clock-skew margin, and is saved only once the run returns, i.e. once every
+comparison concluded: a run that dies anywhere reads again from the old cursor.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from sync_pipeline.ledger import Kind, State
-from sync_pipeline.soap.errors import RecordError, SyncError
+from sync_pipeline.soap.errors import RecordError
 from sync_pipeline.stock.diff import StockComparison, compare
 from sync_pipeline.stock.frames import Basis, erp_frame, wms_frame
 from sync_pipeline.stock.history import StockFrames
 from sync_pipeline.stock.snapshot import StockSnapshot
 from sync_pipeline.stock.writes import StockWrite, planned_writes
+from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.gate import Gate, no_gate
 from sync_pipeline.sync.report import SyncReport
 from sync_pipeline.sync.writer import Outcome, RecordWriter
@@ -32,8 +34,19 @@ if TYPE_CHECKING:
     from sync_pipeline.erp.models import Product
     from sync_pipeline.ledger import Ledger
     from sync_pipeline.processes.protocols import Erp, Wms
+    from sync_pipeline.wms.models import InventoryLine
 
 IN_FLIGHT_ORDER_STATES = (State.PENDING, State.ERROR, State.SHIPPED)
+CLOCK_SKEW = timedelta(minutes=1)  # as the other cursors on the warehouse's clock (sync/shipped.py, sync/returns.py)
+# Ongoing refuses a StockInfoChangedFrom more than 24 hours back; a cursor older than this is replaced
+# by a full comparison, which starts a new one.
+FEED_REACH = timedelta(hours=23)
+# Report details (the asset's metadata) of a change-feed cycle.
+CHANGES_READ = "stock_changes_read"  # articles the warehouse says changed since the cursor
+CHANGES_FROM = "stock_changes_from"  # the cursor the read started from
+COMPARED_AGAIN = "stock_compared_again"  # products left unconcluded by the last cycle, compared again
+LEFT_FOR_NEXT_CYCLE = "stock_left_for_next_cycle"  # products this cycle did not conclude on
+FULL_COMPARISON = "stock_changes_full_comparison"  # why this feed cycle compared everything
 
 
 def sync_stock(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | None = None,
@@ -44,17 +57,71 @@ def sync_stock(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | No
     Products marked as not stock-controlled in the ERP keep no stock there and are left out.
     Ledger key: the ERP product id. product_ids: compare only these products (an operator's re-drive).
     """
-    gate = gate or no_gate(Kind.STOCK)
-    report = SyncReport("stock")
-    read = erp.products(list(product_ids)) if product_ids is not None else erp.products_changed_since(None)
-    products = [p for p in read if p.StockControlled is not False]
     if product_ids is None:
-        inventory = wms.inventory()
+        products = _stock_controlled(erp.products_changed_since(None))
+        inventory: Iterable[InventoryLine] = wms.inventory()
     else:
-        numbers = sorted({p.No for p in products if p.No})
-        inventory = wms.inventory(article_numbers=numbers) if numbers else []
-    wms, erp_stock = wms_frame(inventory, basis), erp_frame(products)
-    comparison = compare(wms, erp_stock)
+        products = _stock_controlled(erp.products(list(product_ids)))
+        inventory = _inventory_of(wms, products, [])
+    return _compare_and_write(erp, products, inventory, basis, gate or no_gate(Kind.STOCK), held_products)
+
+
+def sync_stock_changes(erp: Erp, wms: Wms, cursor: Cursor | None, basis: Basis = "physical", *,
+                       gate: Gate | None = None, held_products: Iterable[int] = (),
+                       now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                       ) -> tuple[SyncReport, StockSnapshot]:
+    """Compare the articles whose stock changed in the warehouse since `cursor`, and the ones the last
+    cycle left unconcluded; the report's cursor is where the next cycle reads from.
+
+    The cursor's `again` holds the product ids left unconcluded (held for an order in flight, changed in
+    the ERP meanwhile, failed, claimed by another run): they changed before the new moment, so the feed
+    would not give them again. Without a cursor, or with one too old for the service, everything is
+    compared (as the first cycle after switching the feed on does). now: this machine's clock.
+    """
+    started = now()
+    carried = {int(key) for key in (cursor.again if cursor else ()) if key.isdigit()}
+    moment = cursor.moment if cursor else None
+    if moment is None or moment < started - FEED_REACH:
+        products = _stock_controlled(erp.products_changed_since(None))
+        report, snapshot = _compare_and_write(erp, products, wms.inventory(), basis, gate or no_gate(Kind.STOCK),
+                                              held_products)
+        report.details[FULL_COMPARISON] = ("no cursor yet" if moment is None
+                                           else f"the cursor ({moment.isoformat()}) is older than the service reaches")
+    else:
+        changed = list(wms.inventory(changed_since=moment))
+        ids = sorted({int(line.ProductCode) for line in changed if line.ProductCode and line.ProductCode.isdigit()}
+                     | carried)
+        products = _stock_controlled(erp.products(ids)) if ids else []
+        report, snapshot = _compare_and_write(erp, products, _inventory_of(wms, products, changed), basis,
+                                              gate or no_gate(Kind.STOCK), held_products)
+        report.details[CHANGES_READ] = len(changed)
+        report.details[CHANGES_FROM] = moment.isoformat()
+        if carried:
+            report.details[COMPARED_AGAIN] = len(carried)
+    left = _unconcluded(report, products)
+    if left:
+        report.details[LEFT_FOR_NEXT_CYCLE] = len(left)
+    report.cursor = Cursor(moment=started - CLOCK_SKEW, again=tuple(str(i) for i in sorted(left)))
+    return report, snapshot
+
+
+def _stock_controlled(products: Iterable[Product]) -> list[Product]:
+    return [p for p in products if p.StockControlled is not False]
+
+
+def _inventory_of(wms: Wms, products: list[Product], read: list[InventoryLine]) -> list[InventoryLine]:
+    """The warehouse's lines of these products: those already `read`, the others read by article number."""
+    numbers = {p.No for p in products if p.No}
+    have = [line for line in read if line.ArticleNumber in numbers]
+    missing = sorted(numbers - {line.ArticleNumber for line in have})
+    return have + (list(wms.inventory(article_numbers=missing)) if missing else [])
+
+
+def _compare_and_write(erp: Erp, products: list[Product], inventory: Iterable[InventoryLine], basis: Basis,
+                       gate: Gate, held_products: Iterable[int]) -> tuple[SyncReport, StockSnapshot]:
+    report = SyncReport("stock")
+    wms_stock, erp_stock = wms_frame(inventory, basis), erp_frame(products)
+    comparison = compare(wms_stock, erp_stock)
     report.unchanged = comparison.unchanged
     _report_unusable(comparison, report)
     planned = planned_writes(comparison)
@@ -74,39 +141,19 @@ def sync_stock(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | No
         if outcome is Outcome.WRITTEN:
             report.updated += 1
     return report, StockSnapshot.from_comparison(comparison, basis=basis,
-                                                 frames=StockFrames(wms, erp_stock, comparison))
+                                                 frames=StockFrames(wms_stock, erp_stock, comparison))
 
 
-def sync_stock_changes(erp: Erp, wms: Wms, basis: Basis = "physical", *, gate: Gate | None = None,
-                       held_products: Iterable[int] = ()) -> tuple[SyncReport, StockSnapshot]:
-    """Compare the articles in the WMS change feed only; mark their changes reported once concluded."""
-    changes = wms.inventory_changes()
-    product_ids = sorted({int(c.ProductCode) for c in changes if c.ProductCode and c.ProductCode.isdigit()})
-    report, snapshot = sync_stock(erp, wms, basis, gate=gate, held_products=held_products, product_ids=product_ids)
-    unsettled = _unsettled_keys(report)
-    settled = [c for c in changes if not ({c.ArticleNumber, c.ProductCode} & unsettled)]
-    reported, left = 0, []
-    for change in settled:
-        try:
-            for inventory_id in change.InventoryIds:
-                wms.set_inventory_changes_to_reported(change.ArticleSystemId, inventory_id)
-            reported += 1
-        except SyncError as error:  # left unreported: the next cycle compares the article again
-            left.append(f"{change.ArticleNumber}: {error}")
-    report.details["stock_changes_read"] = len(changes)
-    report.details["stock_changes_reported"] = reported
-    if left:
-        report.details["stock_changes_left_unreported"] = left
-    return report, snapshot
+def _unconcluded(report: SyncReport, products: list[Product]) -> set[int]:
+    """The products this comparison did not conclude on: failed, held, changed meanwhile, claimed elsewhere.
 
-
-def _unsettled_keys(report: SyncReport) -> set[str | None]:
-    """Product ids and article numbers the comparison did not conclude on: failed, held, skipped."""
+    Dead-lettered ones are not among them: an operator re-drives those (failed_records).
+    """
     keys: set[str | None] = {failure.key for failure in report.failures}
     for name, value in report.details.items():
-        if name != "earlier_failures_settled" and isinstance(value, list):
+        if name not in ("earlier_failures_settled", "dead") and isinstance(value, list):
             keys |= {str(entry) for entry in value}
-    return keys
+    return {p.Id for p in products if p.Id is not None and (str(p.Id) in keys or (p.No and p.No in keys))}
 
 
 def in_flight_products(erp: Erp, ledger: Ledger | None) -> set[int]:

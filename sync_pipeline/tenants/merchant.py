@@ -47,7 +47,7 @@ class Merchant:
         return f"{self.settings.ongoing_base_url.rstrip('/')}#{self.settings.ongoing_goods_owner_code}"
 
     def erp(self) -> ErpClient:
-        return erp_resource(self.settings, self.settings.so24_password.get_secret_value()).client()
+        return erp_resource(self.settings, self.settings.so24_password.get_secret_value(), self.key).client()
 
     def wms(self) -> WmsClient:
         return wms_resource(self.settings, self.settings.ongoing_password.get_secret_value()).client()

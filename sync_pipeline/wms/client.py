@@ -32,16 +32,13 @@ from sync_pipeline.wms.back_to_back import BackToBack
 from sync_pipeline.wms.connection import WmsConnection
 from sync_pipeline.wms.fast_inventory import InventoryReplies
 from sync_pipeline.wms.models import (
-    InventoryChange,
     InventoryLine,
     ReturnOrder,
     ReturnOrdersRefused,
     WmsOrder,
     WriteResult,
-    inventory_changes_of,
     inventory_lines,
     orders_of,
-    reported_refusal,
     return_orders_of,
 )
 from sync_pipeline.wms.paging import walk_pages
@@ -133,25 +130,6 @@ class WmsClient:
 
         lines = walk_pages(page, lambda line: line.ArticleSystemId)
         return lines if numbers is None else _until_all_read(lines, set(numbers))
-
-    def inventory_changes(self) -> list[InventoryChange]:
-        """The goods owner's stock changes not yet marked reported, one entry per article (GetInventoryChanges)."""
-        # The description requires every nillable filter to be sent: nil means "no filter".
-        query = {"FromDate": None, "ToDate": None, "InventoryId": None, "UnReported": True, "ToTime": None}
-        return inventory_changes_of(serialize_object(self._read("GetInventoryChanges", query=query), dict))
-
-    def set_inventory_changes_to_reported(self, article_system_id: int, inventory_id: int) -> None:
-        """Mark one transaction (InventoryId) of one article reported, so GetInventoryChanges no longer gives it.
-
-        A refusal raises TerminalError (AuthenticationError for LogonError): the change stays unreported.
-        """
-        operation = {"ArticleSystemId": article_system_id, "InventoryId": inventory_id}
-        result = serialize_object(self._read("SetInventoryChangesToReported", Operation=operation), dict)
-        refusal = reported_refusal(result)
-        if refusal is not None:
-            kind = AuthenticationError if "LogonError" in refusal else TerminalError
-            raise kind(f"SetInventoryChangesToReported refused for article {article_system_id}, "
-                       f"inventory {inventory_id}: {refusal}")
 
     def orders(
         self,

@@ -398,38 +398,3 @@ def return_orders_of(result: Mapping[str, Any] | None) -> list[ReturnOrder]:
     records = _keyed(_array_in(result, "ReturnOrders", "ReturnOrderInfo"), "ReturnOrderInfo", "ReturnOrderId")
     return [ReturnOrder.from_reply(record) for record in records]
 
-
-class InventoryChange(WmsModel):
-    """One article's unreported stock changes (a GetInventoryChanges InventoryChangeLine): the net
-    change and the ids of the warehouse's transactions, each to be marked reported once handled."""
-
-    ArticleSystemId: int
-    ArticleNumber: str | None = None
-    ProductCode: str | None = None  # the ERP product id for the articles the pipeline writes
-    NumberOfItems: Decimal
-    InventoryIds: tuple[int, ...]
-
-    @classmethod
-    def from_reply(cls, line: Mapping[str, Any]) -> "InventoryChange":
-        article = line.get("Article") or {}
-        transactions = _items(line.get("InventoryTransactions"), "InventoryTransaction")
-        return cls(ArticleSystemId=article["SystemId"], ArticleNumber=article.get("ArticleNumber"),
-                   ProductCode=article.get("ProductCode"), NumberOfItems=_decimal(line.get("InventoryChangesNumberOfItems")),
-                   InventoryIds=tuple(sorted({int(t["InventoryId"]) for t in transactions
-                                              if t.get("InventoryId") is not None})))
-
-
-def inventory_changes_of(result: Mapping[str, Any] | None) -> list[InventoryChange]:
-    """The lines of a GetInventoryChangesResult (an InventoryChangesResult)."""
-    lines = _keyed(_array_in(result, "InventoryChangeLines", "InventoryChangeLine"), "InventoryChangeLine",
-                   "Article", "SystemId")
-    return [InventoryChange.from_reply(line) for line in lines]
-
-
-def reported_refusal(result: Mapping[str, Any] | None) -> str | None:
-    """Why a SetInventoryChangesToReported was refused (its errors, joined), or None when it succeeded."""
-    if result and result.get("Success"):
-        return None
-    errors = _items((result or {}).get("Errors"), "SetInventoryChangesToReportedResultError")
-    return "; ".join(f"{e.get('ErrorType')}: {e.get('Message') or ''}".rstrip(": ") for e in errors) \
-        or "refused without a message"

@@ -1,5 +1,6 @@
 """`sync-pipeline demo --merchants 3`: three merchants side by side, as tenants of the two sandboxes, in
-the tenants file the demo points `dagster dev` at, seen through the webserver."""
+the tenants file the demo points `dagster dev` at, seen and driven through the webserver's GraphQL:
+three merchant partitions, and one merchant's materialization writing into its own goods owner only."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ from sync_pipeline_tests.waiting import PATIENCE, until
 MERCHANTS = ["merchant_1", "merchant_2", "merchant_3"]
 LOCATION = """{ workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError { __typename
   ... on PythonError { message } ... on RepositoryLocation { name } } } } } }"""
+ARTICLES = """{ assetNodeOrError(assetKey: {path: ["wms_articles"]}) { ... on AssetNode { partitionKeys
+  assetPartitionStatuses { ... on DefaultPartitionStatuses { materializedPartitions failedPartitions } } } } }"""
+LAUNCH = """mutation Launch($params: ExecutionParams!) { launchRun(executionParams: $params) {
+  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
+RUN = """query Run($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"""
+ENDED = {"SUCCESS", "FAILURE", "CANCELED"}
 
 
 @dataclass
@@ -99,3 +106,26 @@ def test_demo_with_three_merchants_serves_each_from_its_own_tenants(tmp_path: Pa
 
         location = until(demo.location, "the code location loads")
         assert location["__typename"] == "RepositoryLocation", location
+        assert demo.graphql(ARTICLES)["assetNodeOrError"]["partitionKeys"] == MERCHANTS
+
+        # An operator materializes merchant_2's articles (Materialize, partition merchant_2).
+        launched = demo.graphql(LAUNCH, params={
+            "selector": {"repositoryLocationName": location["name"], "repositoryName": "__repository__",
+                         "jobName": "__ASSET_JOB", "assetSelection": [{"path": ["wms_articles"]}]},
+            "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "merchant_2"}]}})["launchRun"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        run_id = launched["run"]["runId"]
+        run = until(lambda: (r := demo.graphql(RUN, id=run_id)["runOrError"])["status"] in ENDED and r,
+                    "merchant_2's run ends")
+
+        assert run["status"] == "SUCCESS", run
+        statuses = demo.graphql(ARTICLES)["assetNodeOrError"]["assetPartitionStatuses"]
+        assert "merchant_2" in statuses["materializedPartitions"], statuses
+        articles = {code: {a["ArticleNumber"] for a in demo.admin(demo.wms, f"goods-owners/{code}/state")["articles"]}
+                    for code in ("MERCHANT_1", "MERCHANT_2", "MERCHANT_3")}
+        assert articles["MERCHANT_2"] == {f"M2-{1000 + i}" for i in range(1, 25)}
+        # The daemon may have run other merchants' schedules and sensors meanwhile: each wrote its own only.
+        for code, numbers in articles.items():
+            prefix = f"M{code.rsplit('_', 1)[1]}-"
+            assert all(article.startswith(prefix) for article in numbers), (code, numbers)
+        assert not {a["ArticleNumber"] for a in demo.admin(demo.wms, "state")["articles"]} & articles["MERCHANT_2"]

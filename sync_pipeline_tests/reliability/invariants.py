@@ -87,7 +87,8 @@ def _orders(findings: Findings, erp_orders: dict, wms_orders: dict, wms_log: lis
 
 
 def _shipments(findings: Findings, erp_orders: dict, wms_orders: dict, erp_log: list[dict]) -> tuple[int, int]:
-    applied = Counter(e["key"] for e in erp_log if e["operation"] == "SaveInvoices" and e["outcome"] in APPLIED)
+    applied = Counter(key for e in erp_log if e["operation"] == "SaveInvoices" and e["outcome"] in APPLIED
+                      for key in (e["key"] or "").split(","))  # one SaveInvoices may save several orders
     unreported = twice = 0
     for number, wms_order in sorted(wms_orders.items()):
         order = erp_orders.get(int(number))

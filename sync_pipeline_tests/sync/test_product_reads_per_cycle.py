@@ -17,7 +17,9 @@ from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.registry import ARTICLES, STOCK
 from sync_pipeline.processes.selection import Delta, Everything
+from sync_pipeline.sandbox.demo_stack import sandbox_environment
 from sync_pipeline.sandbox.server import SandboxServer
+from sync_pipeline.settings import load_settings
 from sync_pipeline.wms import WmsClient
 from sync_pipeline_tests.conftest import Admin
 from sync_pipeline_tests.dagster.conftest import Stack, instance, run_job, stack  # noqa: F401 - fixtures
@@ -116,3 +118,17 @@ def test_a_read_is_shared_only_by_the_steps_of_one_run_of_one_merchant(
             assert again.report.updated == 0, "and the fresh read shows the write"
     finally:
         other_server.stop()
+
+
+def test_with_steps_on_celery_workers_each_step_reads_for_itself(
+        erp_server: SandboxServer, erp_admin: Admin, wms_admin: Admin, wms: WmsClient,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in sandbox_environment(erp_server.url, "http://127.0.0.1:9").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SYNC_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    on_workers = ProcessConfig.from_settings(load_settings())
+    with client_of(erp_server) as erp:
+        merchant(erp_admin, wms_admin, erp, wms, stock=5)
+        for _ in range(2):  # two steps of one run on one worker, as Celery may place them
+            runner.run(STOCK, Delta(), erp=erp, wms=wms, ledger=None, config=on_workers, run_id="run-1")
+    assert calls(erp_admin, "GetProducts") == 2

@@ -1,5 +1,9 @@
 """Stock per article number: physical items, the items orders hold, and when the stock last changed.
 
+StockInfoChanged (the sandbox's clock) moves on every change of an article's stock: admin stock posts,
+picks shipped, returns and receipts coming in, bookings, items to receive, and the article appearing;
+GetInventoryByQuery's StockInfoChangedFrom selects by it (inventory_query.py).
+
 Stock may be set (admin route, demo data) before the article exists; it shows in GetInventoryByQuery
 once the article does. Orders hold items by status (HOLDS): booked from Open, allocated
 from Allocated, picked (to be collected) from Picked, all until Sent; sellable = physical - booked and
@@ -16,7 +20,6 @@ from typing import Any, Callable, Mapping
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline.sandbox.views import View
 from sync_pipeline.sandbox.wms import statuses
-from sync_pipeline.sandbox.wms.inventory_changes import InventoryChanges
 
 KIND = "stock"
 ZERO = Decimal(0)
@@ -36,7 +39,6 @@ class Inventory:
     def __init__(self, store: Store, now: Callable[[], datetime]):
         self._store = store
         self._now = now
-        self.changes = InventoryChanges(store, now)  # every change of physical stock, until reported
 
     def get(self, article_number: str) -> dict[str, Any] | None:
         return self._store.get(KIND, article_number)
@@ -62,7 +64,6 @@ class Inventory:
             stock = self._current(article_number)
             if quantity > physical_of(stock):
                 stock["LastInDate"] = self._now()
-            self.changes.record(article_number, quantity - physical_of(stock))
             stock["NumberOfItems"] = quantity
             return self._save(stock)
 
@@ -86,7 +87,6 @@ class Inventory:
         with self._store.lock:
             stock = self._current(article_number)
             left = max(physical_of(stock) - quantity, ZERO)
-            self.changes.record(article_number, left - physical_of(stock))
             stock["NumberOfItems"] = left
             self._save(stock)
 
@@ -100,7 +100,6 @@ class Inventory:
             stock = self._current(old_number)
             self._store.delete(KIND, old_number)
             stock["ArticleNumber"] = new_number
-            self.changes.rename(old_number, new_number)
             self._save(stock)
 
 

@@ -37,7 +37,7 @@ WAREHOUSE = "sandbox"  # the service lives at /<warehouse>/service.asmx
 # The reply elements that are records, where the fault unknown_elements adds elements.
 RECORDS = ("InventoryLine", "Article", "Order", "OrderInfo", "Consignee", "PickedOrderLine", "OrderTrackingInfo",
            "OrderStatus", "ProcessArticleResult", "ProcessOrderResult", "UpdateOrderResult", "ReturnOrderInfo",
-           "ReturnOrderLineInfo", "InventoryChangeLine", "InventoryTransaction")
+           "ReturnOrderLineInfo")
 RETURNS_ROUTE = re.compile(r"orders/(?P<number>[^/]+)/returns")
 
 Reply = dict[str, Any]
@@ -70,8 +70,6 @@ class WmsSandbox:
             "GetOrdersByQuery": self.get_orders_by_query,
             "GetInventoryByQuery": self.get_inventory_by_query,
             "GetReturnOrdersByQuery": self.get_return_orders_by_query,
-            "GetInventoryChanges": self.get_inventory_changes,
-            "SetInventoryChangesToReported": self.set_inventory_changes_to_reported,
         }
         self.services = {f"/{warehouse}/service.asmx": SoapService(ONGOING_WSDL, handlers, RECORDS, fit_replies=True)}
 
@@ -180,24 +178,6 @@ class WmsSandbox:
                  for article, line_stock in selected]
         return {"GetInventoryByQueryResult": {"InventoryLines": {"InventoryLine": lines},
                                               "GoodsOwnerId": replies.GOODS_OWNER_ID}}
-
-    def get_inventory_changes(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
-        self.credentials.check(values)
-        with self.store.lock:  # one consistent snapshot
-            articles, suppliers = self.articles.view(), self.suppliers.view()
-            lines = self.inventory.changes.unreported(articles.index_by("ArticleNumber"), suppliers)
-        return {"GetInventoryChangesResult": {"GoodsOwnerId": replies.GOODS_OWNER_ID,
-                                              "InventoryChangeLines": {"InventoryChangeLine": lines}}}
-
-    def set_inventory_changes_to_reported(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
-        self.credentials.check(values)
-        operation = values.get("Operation") or {}
-        ctx.record_key = str(operation.get("ArticleSystemId"))
-        with self.store.lock:
-            result = self.inventory.changes.set_reported(operation.get("ArticleSystemId"),
-                                                         operation.get("InventoryId"),
-                                                         self.articles.view().index_by("SystemId"))
-        return {"SetInventoryChangesToReportedResult": result}
 
     def get_return_orders_by_query(self, values: dict[str, Any], ctx: RequestContext) -> Reply:
         self.credentials.check(values)
