@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 import requests
 
@@ -188,9 +188,15 @@ def sandboxes_apart(seed: Callable[..., None], *args: Any, separate_cpus: bool =
 @contextmanager
 def pipeline_environment(stack: Stack, home: str) -> Iterator[None]:
     """The environment the code location reads its settings from, pointing at the sandboxes."""
-    wanted = {**sandbox_environment(stack.erp_url, stack.wms_url), "DAGSTER_HOME": home}
     # The pipeline's defaults, whatever the caller's environment switches on or off.
-    saved = {name: os.environ.get(name) for name in [*wanted, *(n for n in os.environ if n.startswith("SYNC_"))]}
+    with environment({**sandbox_environment(stack.erp_url, stack.wms_url), "DAGSTER_HOME": home}, cleared=("SYNC_",)):
+        yield
+
+
+@contextmanager
+def environment(wanted: Mapping[str, str], cleared: tuple[str, ...]) -> Iterator[None]:
+    """`wanted` set and every variable starting with one of `cleared` removed, as they were afterwards."""
+    saved = {name: os.environ.get(name) for name in [*wanted, *(n for n in os.environ if n.startswith(cleared))]}
     for name in saved:
         os.environ.pop(name, None)
     os.environ.update(wanted)

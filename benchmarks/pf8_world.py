@@ -9,7 +9,6 @@ as the demo's does.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 import requests
 import yaml
 
+from benchmarks.common import environment
 from sync_pipeline.sandbox.main import start
 from sync_pipeline.sandbox.merchants import ensure_demo_merchants, password_environment, tenants_file
 
@@ -99,16 +99,5 @@ def deployment(world: World, home: Path, merchants: list[str]) -> Iterator[None]
     """The environment a code location serving `merchants` reads: their tenants file, passwords, home."""
     wanted = {**world.passwords, "DAGSTER_HOME": str(home),
               "SYNC_TENANTS_FILE": str(world.write_tenants(home / "tenants.yaml", merchants))}
-    saved = {name: os.environ.get(name)
-             for name in [*wanted, *(n for n in os.environ if n.startswith(("SYNC_", "SO24_", "ONGOING_")))]}
-    for name in saved:
-        os.environ.pop(name, None)
-    os.environ.update(wanted)
-    try:
+    with environment(wanted, cleared=("SYNC_", "SO24_", "ONGOING_")):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value

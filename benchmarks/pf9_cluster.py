@@ -18,7 +18,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
@@ -33,10 +32,11 @@ import yaml
 
 from sync_pipeline.automation.engine import BROKER_VARIABLE, celery_settings
 from sync_pipeline.sandbox.demo_stack import sandbox_environment
+from sync_pipeline_tests.ports import free_ports
+from sync_pipeline_tests.waiting import until
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PATIENCE = 300.0  # seconds any one awaited state may take on a loaded two-core machine
 REPOSITORY = "__repository__"
 
 LOCATIONS = "{ workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError { __typename } } } } }"
@@ -53,30 +53,6 @@ EVENTS = """query Events($id: ID!, $after: String) { logsForRun(runId: $id, afte
   ... on EventConnection { cursor hasMore events { __typename ... on MessageEvent { message stepKey timestamp }
   ... on EngineEvent { metadataEntries { label ... on TextMetadataEntry { text } } } } } } }"""
 FINISHED = ("SUCCESS", "FAILURE", "CANCELED")
-
-
-def until(condition: Any, what: str, seconds: float = PATIENCE) -> Any:
-    """The first true value of `condition`, asked every half second for up to `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"waited {seconds:.0f} s in vain for: {what}")
-
-
-def free_ports(count: int) -> list[int]:
-    import socket
-
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def _end_with_parent() -> None:

@@ -37,7 +37,8 @@ ORDERS = SyncProcess(
     asset=AssetDeclaration(
         key="wms_orders",
         group="orders",
-        deps=("wms_articles",),
+        # After every step writing articles: one writer per goods owner even when steps run on several workers.
+        deps=("wms_articles", "wms_suppliers"),
         description=(
             "Sales orders in the warehouse: every 24SevenOffice order in the pull status (default Confirmed) "
             "changed since the last run, with its delivery customer, invoice address and lines. Pushed "

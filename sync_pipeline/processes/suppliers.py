@@ -42,6 +42,9 @@ SUPPLIERS = SyncProcess(
     asset=AssetDeclaration(
         key="wms_suppliers",
         group="suppliers",
+        # After the articles: both write articles to the goods owner, so never side by side (Celery workers
+        # would run independent steps at once) and a supplier's articles exist first.
+        deps=("wms_articles",),
         description=(
             "Suppliers in the warehouse, from the 24SevenOffice companies of type Supplier (number, name, "
             "postal address). The warehouse takes a supplier only as the main supplier of an article, so "
