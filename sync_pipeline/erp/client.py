@@ -262,7 +262,9 @@ class ErpClient:
                                                                           for order_id in sent]})
 
         result = self.session.call("SaveInvoices", save)
-        answers = unwrap_array(serialize_object(result, dict), "InvoiceOrder") if result is not None else []
+        if result is None:  # a reply without SaveInvoicesResult (the description allows it): no order refused
+            return outcome
+        answers = unwrap_array(serialize_object(result, dict), "InvoiceOrder")
         for position, order_id in enumerate(sent):
             if position >= len(answers):
                 outcome[order_id] = RecordError(key=str(order_id), field=field, retryable=True,
