@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterator, Mapping
 
-from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
+from sync_pipeline.erp.models import OrderShipment, OrderStatus
+from sync_pipeline.processes.forwarding import ForwardingErp
 from sync_pipeline.processes.protocols import Erp, Wms
 from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.wms.back_to_back import Finished
@@ -149,38 +150,12 @@ class PlannedInTurn:
         pass
 
 
-class PlanningErp:
+class PlanningErp(ForwardingErp):
     """24SevenOffice for a dry run: reads from `erp`, writes added to `plan`."""
 
     def __init__(self, erp: Erp, plan: Plan):
-        self._erp, self.plan = erp, plan
-
-    def products_changed_since(self, since: datetime | None) -> list[Product]:
-        return self._erp.products_changed_since(since)
-
-    def products(self, ids: Sequence[int]) -> list[Product]:
-        return self._erp.products(ids)
-
-    def order_ids_changed_since(self, since: datetime | None) -> list[int]:
-        return self._erp.order_ids_changed_since(since)
-
-    def orders(self, order_ids: Sequence[int],
-               statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder]:
-        return self._erp.orders(order_ids, statuses)
-
-    def order_batches(self, order_ids: Sequence[int], statuses: Iterable[OrderStatus | str] | None = None,
-                      **options: Any) -> Iterator[list[InvoiceOrder]]:
-        return self._erp.order_batches(order_ids, statuses, **options)
-
-    def orders_in_one_read(self, since: datetime | None,
-                           statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder] | None:
-        return self._erp.orders_in_one_read(since, statuses)
-
-    def companies_changed_since(self, since: datetime | None) -> list[Company]:
-        return self._erp.companies_changed_since(since)
-
-    def companies(self, ids: Sequence[int]) -> list[Company]:
-        return self._erp.companies(ids)
+        super().__init__(erp)
+        self.plan = plan
 
     def set_stock_quantity(self, product_id: int, quantity: Decimal | int) -> RecordError | None:
         current = next(iter(self._erp.products([product_id])), None)

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sync_pipeline.erp.client import changed_after
-from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
+from sync_pipeline.erp.models import Product
 from sync_pipeline.processes.config import ProcessConfig
+from sync_pipeline.processes.forwarding import ForwardingErp
 from sync_pipeline.processes.protocols import Erp
 from sync_pipeline.soap.errors import RecordError
 
@@ -95,11 +96,13 @@ def changed_at_or_after(products: Iterable[Product], since: datetime) -> list[Pr
     return [p for p in products if p.DateChanged is None or p.DateChanged >= floor]
 
 
-class CatalogueOnce:
-    """24SevenOffice for one step: products_changed_since(None) read once per run; the rest passes through."""
+class CatalogueOnce(ForwardingErp):
+    """24SevenOffice for one step: products_changed_since(None) read once per run (reads by id, as the
+    stock write guard's and re-drives', always go to the service); the rest passes through."""
 
     def __init__(self, erp: Erp, catalogue: _Catalogue, *, wanted: bool):
-        self._erp, self._catalogue, self._wanted = erp, catalogue, wanted
+        super().__init__(erp)
+        self._catalogue, self._wanted = catalogue, wanted
 
     def products_changed_since(self, since: datetime | None) -> list[Product]:
         if since is None:
@@ -110,39 +113,6 @@ class CatalogueOnce:
             return self._erp.products_changed_since(since)
         return changed_at_or_after(everything, since)
 
-    def products(self, ids: Sequence[int]) -> list[Product]:
-        return self._erp.products(ids)  # by id: re-drives and the stock write guard, always read fresh
-
-    def order_ids_changed_since(self, since: datetime | None) -> list[int]:
-        return self._erp.order_ids_changed_since(since)
-
-    def orders(self, order_ids: Sequence[int],
-               statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder]:
-        return self._erp.orders(order_ids, statuses)
-
-    def order_batches(self, order_ids: Sequence[int], statuses: Iterable[OrderStatus | str] | None = None,
-                      **options: Any) -> Iterator[list[InvoiceOrder]]:
-        return self._erp.order_batches(order_ids, statuses, **options)
-
-    def orders_in_one_read(self, since: datetime | None,
-                           statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder] | None:
-        return self._erp.orders_in_one_read(since, statuses)
-
-    def companies_changed_since(self, since: datetime | None) -> list[Company]:
-        return self._erp.companies_changed_since(since)
-
-    def companies(self, ids: Sequence[int]) -> list[Company]:
-        return self._erp.companies(ids)
-
     def set_stock_quantity(self, product_id: int, quantity: Decimal | int) -> RecordError | None:
         self._catalogue.drop()  # before the write: a read after it must see it, whatever its reply
         return self._erp.set_stock_quantity(product_id, quantity)
-
-    def set_order_status(self, order_id: int, status: OrderStatus | str) -> RecordError | None:
-        return self._erp.set_order_status(order_id, status)
-
-    def report_shipment(self, order_id: int, shipment: OrderShipment) -> RecordError | None:
-        return self._erp.report_shipment(order_id, shipment)
-
-    def report_shipments(self, shipments: Mapping[int, OrderShipment]) -> dict[int, RecordError | None]:
-        return self._erp.report_shipments(shipments)
