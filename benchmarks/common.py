@@ -176,13 +176,18 @@ def sandboxes_apart(seed: Callable[..., None], *args: Any, separate_cpus: bool =
     finally:
         if before:
             os.sched_setaffinity(0, before)
-        try:
-            ours.send("stop")
-        except OSError:
-            pass
-        child.join(30)
-        if child.is_alive():
-            child.kill()
+        stop_child(ours, child)
+
+
+def stop_child(pipe: Any, child: Any) -> None:
+    """Ask the sandboxes' child process to stop over its pipe; killed if it has not within 30 s."""
+    try:
+        pipe.send("stop")
+    except OSError:
+        pass
+    child.join(30)
+    if child.is_alive():
+        child.kill()
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from typing import Any
 import requests
 import yaml
 
-from benchmarks.common import environment
+from benchmarks.common import environment, stop_child
 from sync_pipeline.sandbox.main import start
 from sync_pipeline.sandbox.merchants import ensure_demo_merchants, password_environment, tenants_file
 
@@ -85,13 +85,7 @@ def served(count: int) -> Iterator[World]:
         erp_url, wms_url, tenants, passwords = ours.recv()
         yield World(erp_url, wms_url, yaml.safe_load(tenants), passwords)
     finally:
-        try:
-            ours.send("stop")
-        except OSError:
-            pass
-        child.join(30)
-        if child.is_alive():
-            child.kill()
+        stop_child(ours, child)
 
 
 @contextmanager
