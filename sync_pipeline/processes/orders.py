@@ -37,8 +37,7 @@ ORDERS = SyncProcess(
     asset=AssetDeclaration(
         key="wms_orders",
         group="orders",
-        # After every step writing articles: one writer per goods owner even when steps run on several workers.
-        deps=("wms_articles", "wms_suppliers"),
+        deps=("wms_articles",),
         description=(
             "Sales orders in the warehouse: every 24SevenOffice order in the pull status (default Confirmed) "
             "changed since the last run, with its delivery customer, invoice address and lines. Pushed "
