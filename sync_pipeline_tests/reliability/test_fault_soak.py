@@ -78,7 +78,8 @@ def test_thousands_of_orders_through_ten_percent_faults_arrive_once(tmp_path: Pa
             while not tally.quiet and tally.after_waves < MAX_QUIET_CYCLES:
                 tally.cycle(scheduled)
                 tally.after_waves += 1
-        assert tally.quiet, f"no quiet cycle after {MAX_QUIET_CYCLES} more: {tally.last}"
+        assert tally.quiet, (f"no quiet cycle after {MAX_QUIET_CYCLES} more: {tally.last}; held: {tally.held}; "
+                             f"backing off: {backing_off(ledger)[:20]}")
         findings = check(sandboxes, ledger)
         erp_log, wms_log = sandboxes.calls("erp"), sandboxes.calls("wms")
         figures = {
@@ -115,6 +116,7 @@ class Tally:
         self.cycles = self.record_failures = self.step_failures = self.shipped = self.after_waves = 0
         self.quiet = False
         self.last: dict = {}
+        self.held: dict = {}
 
     def cycle(self, pipeline: Pipeline, overlapping: Pipeline | None = None) -> None:
         results: list[dict] = []
@@ -135,3 +137,5 @@ class Tally:
                 else:
                     self.record_failures += report.failed
         self.last = {name: (r.counts() if not isinstance(r, BaseException) else repr(r)) for name, r in mine.items()}
+        self.held = {name: {k: r.details[k] for k in ("held_by_other_run", "held_for_orders_in_flight") if r.details.get(k)}
+                     for name, r in mine.items() if not isinstance(r, BaseException)}
