@@ -79,7 +79,8 @@ def build_definitions() -> dg.Definitions:
                                             interval, merchant.key))
         if "shipped" in on and "report_shipped" in jobs:
             sensors.append(wms_shipped_sensor(jobs["report_shipped"], notifier, merchant.settings.sync_wms_sent_status,
-                                              interval, merchant.key))
+                                              merchant.settings.sync_shipped_sensor_interval_seconds or interval,
+                                              merchant.key))
         if merchant.key is None or any(p.switched_off(config) is None for p in PROCESSES):
             schedules.append(sync_schedule(jobs["sync_all"], merchant.settings.sync_interval_minutes, merchant.key))
     sensors.append(failed_records_sensor(settings.sync_sensor_interval_seconds))

@@ -15,7 +15,7 @@ import difflib
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -66,14 +66,24 @@ def _whole_number(value: Any) -> int | None:
         return None
 
 
-def _whole(low: int, high: int | None, expected: str) -> BeforeValidator:
-    """A field's constraint: a whole number from `low` to `high` (None: no bound); else "<expected>, got <value>"."""
+def _whole_check(low: int, high: int | None, expected: str) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         number = _whole_number(value)
         if number is None or number < low or (high is not None and number > high):
             raise ValueError(f"{expected}, got {value!r}")
         return number
-    return BeforeValidator(check)
+    return check
+
+
+def _whole(low: int, high: int | None, expected: str) -> BeforeValidator:
+    """A field's constraint: a whole number from `low` to `high` (None: no bound); else "<expected>, got <value>"."""
+    return BeforeValidator(_whole_check(low, high, expected))
+
+
+def _unset_or_whole(low: int, high: int | None, expected: str) -> BeforeValidator:
+    """As _whole, for a setting that may be left unset (None, or blank in the environment)."""
+    check = _whole_check(low, high, expected)
+    return BeforeValidator(lambda value: None if value is None or str(value).strip() == "" else check(value))
 
 
 def _on_off(value: Any) -> Any:
@@ -124,6 +134,9 @@ class Settings(BaseSettings):
     sync_interval_minutes: Annotated[int, _whole(1, 1440, "must be a whole number of minutes from 1 to 1440 (one day)")] = 15
     # how often the order sensors look for new and shipped orders
     sync_sensor_interval_seconds: Annotated[int, _whole(1, 3600, "must be a whole number of seconds from 1 to 3600")] = 30
+    # how often wms_shipped_orders looks (Ongoing requests, not 24SevenOffice's); None: as the sensors above
+    sync_shipped_sensor_interval_seconds: Annotated[
+        int | None, _unset_or_whole(1, 3600, "must be a whole number of seconds from 1 to 3600")] = None
     sync_order_status: OrderStatus = OrderStatus.CONFIRMED  # orders in this ERP status are pulled
     sync_report_shipped: OnOff = True
     sync_returns: OnOff = True  # read the warehouse's return orders of our orders (processes/returns.py)

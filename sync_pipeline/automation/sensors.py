@@ -7,7 +7,9 @@ The two fast-path sensors keep a cursor so that each change starts one run, not 
   again in the overlap is not counted twice. Each look is one 24SevenOffice request (GetInvoices by
   ChangedAfter; a cursor older than a few hours the long way): its rate limit counts every look.
 - wms_shipped_orders reads orders changed since its last look (less a minute for clock skew) and
-  remembers which of those were already shipped, so only newly shipped orders start a run.
+  remembers which of those were already shipped, so only newly shipped orders start a run. Its looks
+  cost Ongoing requests, none of 24SevenOffice's, so it may look more often than the ERP sensor
+  (SYNC_SHIPPED_SENSOR_INTERVAL_SECONDS).
 
 Each tick reads one system and notes whether it got through (outages.py): the first tick that cannot
 reach it alerts the outage's start, the first that reaches it again its end.
@@ -134,7 +136,7 @@ def wms_shipped_sensor(job: Job, notifier: Notifier, sent_status: int, interval_
                description=f"Starts {job.name}{_of(merchant)} when the warehouse ships an order (status number "
                            f"{sent_status} up to {LAST_SHIPPED_STATUS}: 800 Returned and 1000 Cancelled are not "
                            f"shipments); looks every {interval_seconds} s "
-                           "(SYNC_SENSOR_INTERVAL_SECONDS).")
+                           "(SYNC_SHIPPED_SENSOR_INTERVAL_SECONDS, else SYNC_SENSOR_INTERVAL_SECONDS).")
     def _sensor(context: dg.SensorEvaluationContext, merchants: dg.ResourceParam[Merchants]) -> dg.RunRequest | dg.SkipReason:
         cursor = ShippedCursor.from_json(context.cursor)
         started = _now()
