@@ -32,20 +32,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
-from sync_pipeline.erp.models import service_text
+from sync_pipeline.erp.models import InvoiceOrder, Product, service_text
 from sync_pipeline.ledger.model import Kind, LedgerEntry, State, rank
 from sync_pipeline.markdown_table import moment
 from sync_pipeline.sync.customs import HOLD_PREFIX
 from sync_pipeline.stock.diff import compare
-from sync_pipeline.stock.frames import erp_frame, wms_frame
+from sync_pipeline.stock.frames import Basis, erp_frame, wms_frame
 from sync_pipeline.stock.history import Standing
 from sync_pipeline.stock.quantity import from_units
 from sync_pipeline.sync.returns import RETURNED_STATUS, return_rows
 from sync_pipeline.sync.shipped import LAST_SHIPPED_STATUS as SHIPPED_UP_TO
+from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder
 
 LAST_SHIPPED_STATUS = 999  # WMS statuses from 1000 on are cancellations
+Ordering = Callable[[dict[str, Any]], tuple[Any, ...]]
 RETURNS_PROCESS = "returns"  # shown when this process is on (processes/returns.py), never counted
 
 CATEGORIES: dict[str, str] = {
@@ -67,12 +69,19 @@ PROCESS_OF = {
 ALL_PROCESSES = frozenset(PROCESS_OF.values()) | {RETURNS_PROCESS}
 
 
+class Note(Protocol):
+    """Notes a drifting record under its category (compare_systems' `note`)."""
+
+    def __call__(self, name: str, row: dict[str, Any], changed: datetime | None = None,
+                 written: bool = False) -> None: ...
+
+
 @dataclass(frozen=True)
 class DriftOptions:
     pull_status: str = "Confirmed"
     shipped_status: str = "OrderState_Sent"
     wms_sent_status: int = 450
-    stock_basis: str = "physical"
+    stock_basis: Basis = "physical"
     processes_on: frozenset[str] = ALL_PROCESSES  # the switched-on processes, by name
 
     def on(self, process: str) -> bool:
@@ -86,17 +95,17 @@ class DriftOptions:
 class Systems:
     """What was read from both systems and the ledger for one comparison (gather.read_systems)."""
 
-    products: list = field(default_factory=list)  # every ERP product
-    inventory: list = field(default_factory=list)  # every WMS inventory line (one per article)
-    erp_orders: Mapping[int, Any] = field(default_factory=dict)  # ERP orders by id (expected + named by the WMS)
+    products: list[Product] = field(default_factory=list)  # every ERP product
+    inventory: list[InventoryLine] = field(default_factory=list)  # every WMS inventory line (one per article)
+    erp_orders: Mapping[int, InvoiceOrder] = field(default_factory=dict)  # ERP orders by id (expected + named by the WMS)
     expected_in_wms: frozenset[int] = frozenset()  # ERP order ids the WMS should hold
-    wms_orders: Mapping[str, Any] = field(default_factory=dict)  # WMS orders by GoodsOwnerOrderNumber
+    wms_orders: Mapping[str, WmsOrder] = field(default_factory=dict)  # WMS orders by GoodsOwnerOrderNumber
     in_flight_orders: frozenset[int] = frozenset()  # ERP order ids between the systems per the ledger
     stock_changed_recently: frozenset[str] = frozenset()  # articles whose WMS stock changed within the grace
     order_errors: Mapping[str, str] = field(default_factory=dict)  # the ledger's last failure per order key
     # The ledger's entries, by (kind, key), of the records whose change is recent (products, orders).
     ledger_entries: Mapping[tuple[str, str], LedgerEntry] = field(default_factory=dict)
-    returns: list = field(default_factory=list)  # the WMS's return orders (ReturnOrder) of ERP orders
+    returns: list[ReturnOrder] = field(default_factory=list)  # the WMS's return orders (ReturnOrder) of ERP orders
 
 
 @dataclass
@@ -152,7 +161,7 @@ def compare_systems(systems: Systems, options: DriftOptions, settled_before: dat
     return drift
 
 
-def _articles(systems: Systems, note) -> None:
+def _articles(systems: Systems, note: Note) -> None:
     products = {p.No: p for p in systems.products if p.No}
     articles = {line.ArticleNumber: line for line in systems.inventory if line.ArticleNumber}
     for number in products.keys() - articles.keys():
@@ -166,7 +175,7 @@ def _articles(systems: Systems, note) -> None:
                                       "name": getattr(line, "ArticleName", None)})
 
 
-def _orders(systems: Systems, options: DriftOptions, note, drift: Drift) -> None:
+def _orders(systems: Systems, options: DriftOptions, note: Note, drift: Drift) -> None:
     shipped, categories = service_text(options.shipped_status), drift.categories
     for order_id in systems.expected_in_wms:
         order = systems.erp_orders.get(order_id)
@@ -204,7 +213,7 @@ def _returns(systems: Systems) -> list[dict[str, Any]]:
     """Each return order row of an ERP order, and each ERP order at WMS status 800 without a return order read."""
     status = {str(i): service_text(o.OrderStatus) for i, o in systems.erp_orders.items()}
     returns = [r for r in systems.returns if r.OrderNumber in status]
-    rows = return_rows(sorted(returns, key=lambda r: (len(r.OrderNumber), r.OrderNumber, r.ReturnOrderId)), status)
+    rows = return_rows(sorted(returns, key=lambda r: (len(r.OrderNumber or ""), r.OrderNumber or "", r.ReturnOrderId)), status)
     with_return = {r.OrderNumber for r in returns}
     for number, wms_order in sorted(systems.wms_orders.items(), key=lambda item: (len(item[0]), item[0])):
         if _came_back(wms_order) and number in status and number not in with_return:
@@ -214,7 +223,7 @@ def _returns(systems: Systems) -> list[dict[str, Any]]:
     return rows
 
 
-def _stock(systems: Systems, options: DriftOptions, note, drift: Drift) -> None:
+def _stock(systems: Systems, options: DriftOptions, note: Note, drift: Drift) -> None:
     products = [p for p in systems.products if p.StockControlled is not False]
     changes = compare(wms_frame(systems.inventory, options.stock_basis), erp_frame(products)).changes
     held = _held_products(systems, options)
@@ -242,7 +251,8 @@ def _held_products(systems: Systems, options: DriftOptions) -> set[int]:
     order_ids = set(systems.in_flight_orders)
     for number, wms_order in systems.wms_orders.items():
         erp_order = systems.erp_orders.get(int(number)) if (number or "").isdigit() else None
-        if erp_order is not None and _is_shipped(wms_order, options) and service_text(erp_order.OrderStatus) != shipped:
+        if erp_order is not None and erp_order.OrderId is not None and _is_shipped(wms_order, options) \
+                and service_text(erp_order.OrderStatus) != shipped:
             order_ids.add(erp_order.OrderId)
     return {row.ProductId for order_id in order_ids if (order := systems.erp_orders.get(order_id)) is not None
             for row in (order.InvoiceRows or ()) if row.ProductId}
@@ -288,12 +298,12 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
-def _is_shipped(wms_order, options: DriftOptions) -> bool:
+def _is_shipped(wms_order: WmsOrder, options: DriftOptions) -> bool:
     """As the shipped process reads them (sync/shipped.py): from the sent status up to before 800 Returned."""
     return options.wms_sent_status <= wms_order.OrderStatusNumber <= SHIPPED_UP_TO
 
 
-def _came_back(wms_order) -> bool:
+def _came_back(wms_order: WmsOrder) -> bool:
     """At 800 Returned (or a warehouse's own status after it, before the cancellations): a return."""
     return RETURNED_STATUS <= wms_order.OrderStatusNumber <= LAST_SHIPPED_STATUS
 
@@ -309,15 +319,15 @@ def _signed(units: int | None) -> str | None:
     return text if units < 0 else f"+{text}"
 
 
-def _oldest_first(column: str):
-    def key(row: dict[str, Any]) -> tuple:
+def _oldest_first(column: str) -> Ordering:
+    def key(row: dict[str, Any]) -> tuple[bool, float, str]:
         moment = row[column]  # records without a time first: nothing says they are recent
         return (moment is not None, moment.timestamp() if moment is not None else 0.0,
                 str(row.get("order", row.get("article"))))
     return key
 
 
-def _by_number(column: str):
+def _by_number(column: str) -> Ordering:
     return lambda row: (len(str(row[column])), str(row[column]))
 
 
