@@ -23,6 +23,10 @@ SLOW_PLACES = {
     "dagster/test_demo_restarts.py": "`sync-pipeline demo` started three times in a child process",
     "dagster/test_demo_merchants.py": "`sync-pipeline demo --merchants 3` in a child process, a run through its UI",
     "dagster/test_job_execute_cli.py": "the dagster command line in child processes",
+    "dagster/test_code_location_load.py::test_a_run_loads_the_code_location_without_pandas_or_celery":
+        "the code location imported in a child process",
+    "dagster/test_code_location_load.py::test_with_a_broker_the_runs_send_their_steps_to_celery":
+        "the code location imported in a child process",
     "dagster/test_daemon_alerts.py": "dagster dev (webserver and daemon) and the sandboxes in child processes",
     "dagster/test_merchants_daemon.py": "dagster dev (webserver and daemon) serving three merchants",
     "dagster/test_storage.py": "Dagster's storage on PostgreSQL",

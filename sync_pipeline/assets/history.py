@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
 from sync_pipeline.assets.merchant_scope import merchant_key_of
 from sync_pipeline.reconcile.markdown import stock_history_markdown
-from sync_pipeline.stock.snapshot import StockSnapshot
+
+if TYPE_CHECKING:
+    from sync_pipeline.stock.snapshot import StockSnapshot
 
 HISTORY_RUNS = 30  # runs shown in a history table, this one included
 LARGEST_KEPT = 5  # largest stock differences kept in each stock run's metadata

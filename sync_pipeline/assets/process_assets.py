@@ -7,7 +7,7 @@ all", --select, a job): its materialization says it is switched off.
 
 import warnings
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import dagster as dg
 
@@ -41,9 +41,10 @@ from sync_pipeline.processes.registry import PROCESSES
 from sync_pipeline.processes.selection import ByNames, Delta, Everything, Selection, Window
 from sync_pipeline.processes.stock import SNAPSHOT
 from sync_pipeline.tenants import Merchant, Merchants
-from sync_pipeline.stock.history import cycle_rows
-from sync_pipeline.stock.snapshot import StockSnapshot
 from sync_pipeline.sync.report import SyncReport
+
+if TYPE_CHECKING:
+    from sync_pipeline.stock.snapshot import StockSnapshot
 
 RESYNC_START = "2026-01-01"
 # One partition per UTC day; end_offset=1 adds today's (still running) day, so "today" can be re-run.
@@ -115,6 +116,8 @@ def report_check(check: ReportCheck, report: SyncReport, asset_key: dg.AssetKey)
 
 def stock_cycle_rows(context: dg.AssetExecutionContext, result: runner.ProcessRun) -> object:
     """The stock cycle's rows for StockHistoryIOManager, or None when the run compared nothing."""
+    from sync_pipeline.stock.history import cycle_rows  # pandas, for the stock runs only
+
     snapshot: StockSnapshot | None = result.outputs.get(SNAPSHOT)
     if snapshot is None or snapshot.frames is None:
         return None

@@ -10,14 +10,18 @@ SYNC_STOCK_HISTORY_DAYS. Loading the asset as an input gives the last cycle's ro
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import dagster as dg
-import pandas as pd
 
 from sync_pipeline.settings import Settings
 from sync_pipeline.assets.merchant_scope import merchant_key_of
-from sync_pipeline.stock.history import StockHistoryStore
 from sync_pipeline.tenants import Merchants
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sync_pipeline.stock.history import StockHistoryStore
 
 
 class StockHistoryIOManager(dg.IOManager):

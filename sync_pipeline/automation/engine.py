@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import dagster as dg
-from dagster_celery import celery_executor
 
 from sync_pipeline.settings import Settings
 
@@ -51,6 +50,8 @@ def engine_executor(settings: Settings) -> dg.ExecutorDefinition:
     """
     if settings.sync_celery_broker_url is None:
         return dg.in_process_executor
+    from dagster_celery import celery_executor  # only a deployment with a broker loads it
+
     source = {"env": BROKER_VARIABLE}
     return celery_executor.configured(
         {"broker": source, "backend": source, "config_source": celery_settings()}, name="celery"

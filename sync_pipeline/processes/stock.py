@@ -13,15 +13,16 @@ from sync_pipeline.ledger import Kind
 from sync_pipeline.processes.articles import product_ids_named
 from sync_pipeline.processes.model import AssetDeclaration, CursorPolicy, Step, SyncProcess
 from sync_pipeline.processes.selection import ByKeys, Delta, Everything, Selection, Window, ids_of
-from sync_pipeline.stock.diff import compare
 from sync_pipeline.sync.report import SyncReport
-from sync_pipeline.sync.stock import in_flight_products, sync_stock, sync_stock_changes
 
 STOCK_KINDS = frozenset({"pandas", "24sevenoffice", "ongoing"})
 SNAPSHOT = "snapshot"  # Step.outputs: the StockSnapshot of the comparison
 
 
 def run(step: Step, selection: Selection) -> SyncReport:
+    # pandas and the stock comparison: loaded by the runs that compare stock, not by every run's code load
+    from sync_pipeline.sync.stock import in_flight_products, sync_stock, sync_stock_changes
+
     held = in_flight_products(step.erp, step.gate.ledger)
     if isinstance(selection, Delta) and step.config.stock_change_feed and step.config.stock_basis == "physical":
         report, snapshot = sync_stock_changes(step.erp, step.wms, step.cursor, basis=step.config.stock_basis,
@@ -41,7 +42,7 @@ STOCK = SyncProcess(
     source=("Ongoing WMS stock (GetInventoryByQuery; on a delta with the change feed on, only the articles whose "
             "stock changed since its cursor, StockInfoChangedFrom) and 24SevenOffice products (GetProducts)"),
     target="24SevenOffice product stock (SetStockQuantity), only where the balances differ",
-    mapper=compare,
+    mapper=None,  # whole frames are compared (stock/diff.py), in run, not record by record
     run=run,
     selections=(Delta, Everything, ByKeys, Window),
     named=product_ids_named,

@@ -32,19 +32,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol
 
 from sync_pipeline.erp.models import InvoiceOrder, Product, service_text
 from sync_pipeline.ledger.model import Kind, LedgerEntry, State, rank
 from sync_pipeline.markdown_table import moment
 from sync_pipeline.sync.customs import HOLD_PREFIX
-from sync_pipeline.stock.diff import compare
-from sync_pipeline.stock.frames import Basis, erp_frame, wms_frame
-from sync_pipeline.stock.history import Standing
 from sync_pipeline.stock.quantity import from_units
 from sync_pipeline.sync.returns import RETURNED_STATUS, return_rows
 from sync_pipeline.sync.shipped import LAST_SHIPPED_STATUS as SHIPPED_UP_TO
 from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder
+
+if TYPE_CHECKING:
+    from sync_pipeline.stock.frames import Basis
+    from sync_pipeline.stock.history import Standing
 
 LAST_SHIPPED_STATUS = 999  # WMS statuses from 1000 on are cancellations
 Ordering = Callable[[dict[str, Any]], tuple[Any, ...]]
@@ -224,6 +225,9 @@ def _returns(systems: Systems) -> list[dict[str, Any]]:
 
 
 def _stock(systems: Systems, options: DriftOptions, note: Note, drift: Drift) -> None:
+    from sync_pipeline.stock.diff import compare  # pandas: loaded when drift is computed, not with the code
+    from sync_pipeline.stock.frames import erp_frame, wms_frame
+
     products = [p for p in systems.products if p.StockControlled is not False]
     changes = compare(wms_frame(systems.inventory, options.stock_basis), erp_frame(products)).changes
     held = _held_products(systems, options)

@@ -24,7 +24,6 @@ from sync_pipeline.erp.models import InvoiceOrder, OrderStatus, Product, service
 from sync_pipeline.processes.protocols import ErpReader, WmsReader
 from sync_pipeline.reconcile.drift import DriftOptions, Systems
 from sync_pipeline.sync.returns import RETURNED_STATUS
-from sync_pipeline.sync.stock import IN_FLIGHT_ORDER_STATES
 from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder
 
 ORDER_LOOKBACK = timedelta(days=7)  # WMS orders changed this long ago or more are looked up only by number
@@ -39,6 +38,8 @@ class DriftErp(ErpReader, Protocol):
 
 
 def read_systems(erp: DriftErp, wms: WmsReader, ledger: Ledger, options: DriftOptions, *, now: datetime, grace: timedelta) -> Systems:
+    from sync_pipeline.sync.stock import IN_FLIGHT_ORDER_STATES  # the stock process's module loads pandas
+
     products: list[Product] = []
     inventory: list[InventoryLine] = []
     recent_stock: frozenset[str] = frozenset()

@@ -34,8 +34,19 @@ def sandbox_environment(erp_url: str, wms_url: str) -> dict[str, str]:
     }
 
 
-# The embedded SQLite storage (no storage key), with the same one-writer pool as production.
+# The embedded SQLite storage (no storage key), with the same one-writer pool, run queue and sensor
+# threads as production (dagster.yaml).
 LOCAL_INSTANCE = """\
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    dequeue_interval_seconds: 1
+    dequeue_use_threads: true
+    dequeue_num_workers: 4
+sensors:
+  use_threads: true
+  num_workers: 4
 concurrency:
   pools:
     default_limit: 1

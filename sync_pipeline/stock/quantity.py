@@ -12,10 +12,10 @@ cannot be represented exactly is refused, never rounded.
 from __future__ import annotations
 
 from decimal import Context, Decimal, InvalidOperation
-from typing import Any, Sequence, cast
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 QUANTITY_DECIMALS = 6
 QUANTITY_SCALE: int = 10**QUANTITY_DECIMALS  # declared: a power with a variable exponent is Any to mypy
@@ -73,6 +73,9 @@ def units_array(
     converted exactly also become <NA>; their positions come back with the reason, so the caller
     can report those records instead of failing the whole batch.
     """
+    import numpy as np  # here, not at the top: from_units/to_units serve modules that load without pandas
+    import pandas as pd
+
     count = len(values)
     data = np.zeros(count, dtype=np.int64)
     mask = np.zeros(count, dtype=bool)

@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sync_pipeline.erp import ErpClient
 from sync_pipeline.ledger import Ledger
 from sync_pipeline.ledger.engine import DEFAULT_FILE_NAME, DEFAULT_SCHEMA
 from sync_pipeline.resources import erp_resource, ledger_resource, wms_resource
 from sync_pipeline.settings import Settings
-from sync_pipeline.stock.history import FILES_FOLDER, StockHistoryStore, database_of, store_for
 from sync_pipeline.wms import WmsClient
+
+if TYPE_CHECKING:
+    from sync_pipeline.stock.history import StockHistoryStore
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ class Merchant:
         return resource.ledger(home, schema=self.ledger_schema, file_name=self.ledger_file_name)
 
     def stock_history(self, home: str | Path | None = None) -> StockHistoryStore:
+        # pandas: loaded by the runs that keep stock history, not by every run's code location load
+        from sync_pipeline.stock.history import FILES_FOLDER, database_of, store_for
+
         if self.key is None:
             return store_for(database_of(self.settings), home)
         return store_for(database_of(self.settings), home, schema=self.ledger_schema,
