@@ -27,11 +27,14 @@ from copy import deepcopy
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
+from io import BytesIO
+from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 from lxml import etree
 from pydantic import AfterValidator, BaseModel
 from zeep.helpers import serialize_object
+from zeep.utils import get_media_type
 from zeep.xsd import ComplexType, Element
 from zeep.xsd.context import XmlParserContext
 from zeep.xsd.types import builtins
@@ -47,15 +50,18 @@ from sync_pipeline.soap.fast_reply import (
     INT_TYPES,
     SIMPLE_KINDS,
     TEXT,
+    Decoded,
     ReplyReader,
     Unusual,
     raw_reply,
     reads_as_text,
     repeated,
+    gc_paused,
     sequence_elements,
     simple_kind,
     skip_unknown,
 )
+from sync_pipeline.soap.transport import SoapBodyCheck
 from sync_pipeline.soap.tolerant import HOISTED, TolerantReading, type_label
 from sync_pipeline.soap.unknown import Notes
 from sync_pipeline.soap.values import as_utc, unwrap_array
@@ -70,6 +76,7 @@ KNOWN_FIELD_VALIDATORS = {"_rows_as_list"}
 ENUM, RECORD, ARRAY, IGNORED, CHECKED, EXTRA, BY_ZEEP = range(SIMPLE_KINDS, SIMPLE_KINDS + 7)
 _has_attributes = etree.XPath("boolean(descendant::*/@*)")  # namespace declarations are not attributes
 _UTC = AfterValidator(as_utc)
+INTERNED = 4096  # distinct values of one kind kept per reply and plan
 _new = object.__new__
 _set = object.__setattr__
 
@@ -87,9 +94,33 @@ class _NoPlan:
 _NO_PLAN = _NoPlan()
 
 
+V = TypeVar("V")
+
+
+class Interned(dict[str, V]):
+    """Values read from their text, each text's kept once; at most INTERNED of them, then made afresh."""
+
+    def __init__(self, make: Callable[[str], V] | None):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, text: str) -> V:
+        assert self.make is not None  # only get() and keep() for values not made from their text alone
+        value = self.make(text)
+        self.keep(text, value)
+        return value
+
+    def keep(self, text: str, value: V) -> None:
+        if len(self) < INTERNED:
+            self[text] = value
+
+
+_MADE_FROM_TEXT: dict[int, Callable[[str], Any]] = {TEXT: str, DECIMAL: Decimal}  # DATETIME: kept by hand
+
+
 class _Field:
     __slots__ = ("index", "name", "kind", "plan", "enum", "not_set", "element", "schema", "tidier", "model",
-                 "extra_name", "reads")
+                 "extra_name", "reads", "kept")
 
     def __init__(self, index: int, name: str, kind: int, element: Element, tidier: TolerantReading,
                  model: type[BaseModel], plan: _Plan = _NO_PLAN, enum: type[Enum] | None = None,
@@ -100,6 +131,9 @@ class _Field:
         self.not_set = not_set_value(read_as) if read_as is not None else None
         self.element, self.tidier, self.schema, self.model = element, tidier, tidier.schema, model
         self.extra_name, self.reads = extra_name, reads  # an extra: its key, and how its text is read
+        # Equal values of one reply are one object (records are immutable): a catalogue repeats prices,
+        # weights, stock, descriptions and change times. Emptied after each reply (RecordPlan.forget).
+        self.kept: Interned[Any] = Interned(_MADE_FROM_TEXT.get(kind))
 
     def extra(self, node: etree._Element, notes: Notes, checked: bool = False) -> Any:
         """The value an unmodelled element keeps as an extra (models.extra_value of zeep's value); None: none.
@@ -172,9 +206,18 @@ class RecordPlan:
         # model_validate keeps the model's field order and marks the fields zeep's dict had as set.
         self.template = {name: template.get(name) for name in model.model_fields}
         self.fields_set = frozenset(template)
+        # Shared by every record of this plan without extras (a set of its own is 700 bytes a record,
+        # a third of a Product): records are frozen, and pydantic copies both on model_copy.
+        self.shared_fields_set = set(template)
+        self.no_extras: dict[str, Any] | None = {} if self.keeps_extras else None
         self.array_names = [name for _, name, kind, _, _ in self.entries.values() if kind == ARRAY]
         self.required = [index for index, (_, child) in enumerate(elements) if child.min_occurs > 0]
         self.extra_order = {name: index for index, (name, _) in enumerate(elements)}
+
+    def forget(self) -> None:
+        """Let go of the values kept from the last reply."""
+        for *_, field in self.entries.values():
+            field.kept.clear()
 
     def read(self, node: etree._Element, checked: bool, notes: Notes) -> Any:
         """The model for one element without attributes (the caller checks them), or None when empty."""
@@ -215,10 +258,10 @@ class RecordPlan:
                     continue
                 text = child.text
                 if kind == TEXT:
-                    values[name] = None if text == not_set else text
+                    values[name] = None if text is None or text == not_set else field.kept[text]
                 elif kind == DECIMAL:
                     if text is not None:
-                        value = Decimal(text)  # zeep collapses whitespace first; Decimal() strips it itself
+                        value = field.kept[text]  # zeep collapses whitespace first; Decimal() strips it itself
                         if not value.is_finite():
                             raise Unusual("a decimal the model refuses")
                         values[name] = None if value == not_set else value
@@ -230,13 +273,18 @@ class RecordPlan:
                         values[name] = None if value == not_set else value
                 elif kind == DATETIME:
                     if text is not None:
-                        value = fromisoformat(text) if canonical_datetime(text) else None
-                        if value is None or value.year == 1:  # year 1: perhaps the "not set" sentinel
-                            values[name] = _datetime(text, field, child)
-                        elif value.tzinfo is None:
-                            values[name] = value.replace(tzinfo=timezone.utc)  # the service sends UTC
-                        else:
-                            values[name] = value if value.tzinfo is timezone.utc else value.astimezone(timezone.utc)
+                        value = field.kept.get(text)
+                        if value is None:
+                            value = fromisoformat(text) if canonical_datetime(text) else None
+                            if value is None or value.year == 1:  # year 1: perhaps the "not set" sentinel
+                                value = _datetime(text, field, child)
+                            else:
+                                if value.tzinfo is None:
+                                    value = value.replace(tzinfo=timezone.utc)  # the service sends UTC
+                                elif value.tzinfo is not timezone.utc:
+                                    value = value.astimezone(timezone.utc)
+                                field.kept.keep(text, value)
+                        values[name] = value
                 elif kind == BOOL:
                     if text is not None:
                         values[name] = text == "true" if text in ("true", "false") else field.zeep_value(child)
@@ -266,16 +314,17 @@ class RecordPlan:
         for name in self.array_names:
             if values[name] is None:
                 values[name] = []  # a list of its own for each record, as validation gives
-        fields_set = set(self.fields_set)
+        fields_set = self.shared_fields_set
         if extras:
             if not in_order and len(extras) > 1:
                 order = self.extra_order
                 extras = dict(sorted(extras.items(), key=lambda item: order[item[0]]))
+            fields_set = set(self.fields_set)
             fields_set.update(extras)
         record = _new(self.model)
         _set(record, "__dict__", values)
         _set(record, "__pydantic_fields_set__", fields_set)
-        _set(record, "__pydantic_extra__", (extras or {}) if self.keeps_extras else None)
+        _set(record, "__pydantic_extra__", extras if extras and self.keeps_extras else self.no_extras)
         _set(record, "__pydantic_private__", None)
         return record
 
@@ -293,20 +342,23 @@ class ArrayPlan:
         self.plan = plans.get((model, item.type)) or RecordPlan(model, item.type, item, tidier, plans)
 
     def read(self, node: etree._Element, checked: bool, notes: Notes) -> list[Any]:
-        found = []
-        tag, build, label = self.tag, self.plan.read, self.label
+        found: list[Any] = []
         for child in node:
-            if child.tag != tag:
-                skip_unknown(child, label, notes)
-                continue
-            if checked and child.attrib:
-                record = self.item.zeep_value(self.item.tidied(child, notes))
-                record = None if record is None else self.plan.model.model_validate(record)
-            else:
-                record = build(child, checked, notes)
-            if record is not None:
-                found.append(record)
+            self.read_item(child, checked, notes, found)
         return found
+
+    def read_item(self, child: etree._Element, checked: bool, notes: Notes, found: list[Any]) -> None:
+        """One child of the array: its record appended to `found`, or skipped and noted."""
+        if child.tag != self.tag:
+            skip_unknown(child, self.label, notes)
+            return
+        if checked and child.attrib:
+            record = self.item.zeep_value(self.item.tidied(child, notes))
+            record = None if record is None else self.plan.model.model_validate(record)
+        else:
+            record = self.plan.read(child, checked, notes)
+        if record is not None:
+            found.append(record)
 
 
 def _field(index: int, name: str, element: Element, info: Any, tidier: TolerantReading, model: type[BaseModel],
@@ -424,12 +476,81 @@ class ReplyDecoder(ReplyReader[M]):
             raise Unusual(f"{operation_name} does not return one array of {item}")
         # Parts of records the fast pass leaves to zeep are tidied as TolerantReading tidies them.
         assert self.tolerant is not None  # ReplyReader refuses a client without it
-        self._array = ArrayPlan(model, item_element, type_label(result.type, result), self.tolerant, {})
+        self._plans: dict[tuple[type, ComplexType], RecordPlan] = {}
+        self._array = ArrayPlan(model, item_element, type_label(result.type, result), self.tolerant, self._plans)
 
     def fast_items(self, result: etree._Element, notes: Notes) -> list[M]:
         # One pass in C tells whether any element below carries an attribute (xsi:nil, xsi:type);
         # only then is every element checked for them.
-        return self._array.read(result, _has_attributes(result), notes)
+        try:
+            return self._array.read(result, _has_attributes(result), notes)
+        finally:
+            self._forget()
+
+    def _forget(self) -> None:
+        for plan in self._plans.values():
+            plan.forget()
+
+    def read(self, response: Any) -> Decoded:
+        """An HTTP reply read as ReplyReader.read reads it, but record by record as its elements end
+        (streamed_records) when it is a plain reply that pass takes: the whole tree of a 100,000-product
+        reply is 290 MB, each record's elements a few kilobytes."""
+        client = self.client
+        if (response.status_code == 200 and response.content and not client.wsse
+                and get_media_type(response.headers.get("Content-Type", "text/xml")) != "multipart/related"
+                and all(plugin is self.tolerant or type(plugin) is SoapBodyCheck for plugin in client.plugins)):
+            records = self.streamed_records(response.content)
+            if records is not None:
+                return Decoded(records)
+        return super().read(response)
+
+    def streamed_records(self, content: bytes) -> list[M] | None:
+        """The records of a reply's bytes, each built when its element ends and its elements then freed.
+
+        The same records and notes as the whole document's fast pass. None for whatever this pass does
+        not take as it comes (a DTD, a fault, an unusual envelope, a record the fast pass leaves to zeep,
+        XML that does not parse, ...): the caller then reads the whole document as before, which ends
+        as it always ended. The skipped elements go into the client's collector when it succeeds.
+        """
+        settings = self.client.settings
+        if b"<!DOCTYPE" in content or not settings.strict:  # zeep's own parse refuses DTDs or recovers
+            return None
+        notes: Notes = {}
+        try:
+            with gc_paused():
+                records = self._stream(etree.iterparse(
+                    BytesIO(content), events=("start", "end", "pi"), remove_comments=True, resolve_entities=False,
+                    load_dtd=False, no_network=True, huge_tree=settings.xml_huge_tree), notes)
+        except Exception:  # noqa: BLE001 - any of it: the whole document's path decides how it ends
+            return None
+        finally:
+            self._forget()
+        if self.tolerant is not None:
+            self.tolerant.collector.add(self.operation.name, notes)
+        return records
+
+    def _stream(self, events: Any, notes: Notes) -> list[M]:
+        """Envelope > Body > <Op>Response > <Op>Result > item*, each level the only child of the one above,
+        without attributes (as fast_records requires); each item read and removed when it ends."""
+        path, array = self._path, self._array
+        found: list[M] = []
+        depth = items = 0
+        for event, node in events:
+            if event == "start":
+                if depth < len(path) and (node.tag != path[depth] or node.attrib or node.getprevious() is not None):
+                    raise Unusual(f"unexpected {node.tag!r} in the envelope")
+                depth += 1
+            elif event == "end":
+                depth -= 1
+                if depth == len(path):
+                    array.read_item(node, bool(node.attrib) or _has_attributes(node), notes, found)
+                    items += 1
+                    node.getparent().remove(node)
+                elif depth < len(path) - 1 and len(node) != 1 or depth == len(path) - 1 and not items:
+                    raise Unusual(f"unexpected content in {node.tag!r}, or an empty result")
+            else:
+                raise Unusual("a processing instruction")
+        return found
 
     def by_zeep_values(self, values: Any) -> list[M]:
         return validated_records(self.model, values, self.item)
