@@ -58,6 +58,8 @@ class Scale:
     pf6_catalogue: int
     pf6_cycles: int
     pf7_articles: int
+    pf5_shipped_interval: int | None = None  # the shipped-order sensor's own interval (None: pf5_interval)
+    pf6_shipped_interval: int = 30  # the shipped-order sensor's interval in the simulated day
     pf10_large: int = 5_000
     pf10_small: int = 500
     pf11_catalogue: int = 500
@@ -88,8 +90,10 @@ def measures(scale: Scale) -> dict[str, Callable[[], str]]:
         "PF2": lambda: pf2_stock_diff.run(scale.pf2_articles),
         "PF3": lambda: pf3_decode.run(scale.pf3_products),
         "PF4": lambda: pf4_orders.run(scale.pf4_orders),
-        "PF5": lambda: pf5_freshness.run(scale.pf5_orders, scale.pf5_interval, scale.pf5_window),
-        "PF6": lambda: pf6_budget.run(scale.pf6_orders, scale.pf6_changes, scale.pf6_catalogue, scale.pf6_cycles),
+        "PF5": lambda: pf5_freshness.run(scale.pf5_orders, scale.pf5_interval, scale.pf5_window,
+                                         scale.pf5_shipped_interval),
+        "PF6": lambda: pf6_budget.run(scale.pf6_orders, scale.pf6_changes, scale.pf6_catalogue, scale.pf6_cycles,
+                                      scale.pf6_shipped_interval),
         "PF7": lambda: pf7_memory.run(scale.pf7_articles),
         "PF8": lambda: pf8_merchants.run(scale.pf8_merchants, scale.pf8_ticks, scale.pf8_orders),
         "PF9": lambda: pf9_scale_out.run(scale.pf9_merchants, scale.pf9_erp_latency_ms,
@@ -105,11 +109,17 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small scale: checks that every measure runs")
     parser.add_argument("--only", help="comma-separated ids, e.g. PF3,PF4")
     parser.add_argument("--pf5-interval", type=int, help="seconds between sensor ticks (full: 30, quick: 2)")
+    parser.add_argument("--shipped-interval", type=int,
+                        help="seconds between the shipped-order sensor's ticks in PF5 and PF6 "
+                             "(SYNC_SHIPPED_SENSOR_INTERVAL_SECONDS; default: as the other sensor)")
     args = parser.parse_args()
 
     scale = QUICK if args.quick else FULL
     if args.pf5_interval:
         scale = Scale(**{**scale.__dict__, "pf5_interval": args.pf5_interval})
+    if args.shipped_interval:
+        scale = Scale(**{**scale.__dict__, "pf5_shipped_interval": args.shipped_interval,
+                         "pf6_shipped_interval": args.shipped_interval})
     chosen = measures(scale)
     if args.only:
         wanted = [name.strip().upper() for name in args.only.split(",")]
