@@ -33,7 +33,10 @@ if TYPE_CHECKING:
     PushToken = tuple[InvoiceOrder, dict[str, Any], int | None]
 
 FIRST_LOCKED_STATUS = 300  # from Released on, the warehouse refuses changes to an order
-PUSH_STAGES = (State.PENDING.value, State.ERROR.value)  # a failure at these stages retries the push
+# A failure at these stages retries the push: before the warehouse ever took the order, or an update of one
+# it holds (its run's cursor moved past it, so only the retry brings the change there). From shipped on,
+# a failure is the shipped report's (sync/shipped.py).
+PUSH_STAGES = (State.PENDING.value, State.ERROR.value, State.SENT.value)
 FIRST_BATCH = 50  # orders read before the first write: enough to keep the writes going while the rest is read
 WRITES_QUEUED = 32  # writes waiting for the WMS at most: about as many as are written while a batch is read
 ROWS_LEFT_OUT = "rows_left_out"  # report detail: order -> its rows without a product, not sent as lines

@@ -28,6 +28,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from sync_pipeline.ledger import BackoffPolicy, Ledger, sqlite_url
 from sync_pipeline.soap.client import RetryPolicy
 from sync_pipeline_tests.reliability.chaos import Chaos
@@ -49,6 +51,9 @@ IMPATIENT = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05, max_quarant
 QUICK_BACKOFF = BackoffPolicy(base=timedelta(milliseconds=20), cap=timedelta(milliseconds=200), max_attempts=25)
 
 
+# 2-4 minutes on an idle two-core machine; over five when the machine is shared (the suite's other
+# worker, daemons, benchmarks), which is no failure of the pipeline's.
+@pytest.mark.timeout(1200)
 def test_thousands_of_orders_through_ten_percent_faults_arrive_once(tmp_path: Path, request) -> None:
     rng = random.Random(SEED)
     sandboxes = Sandboxes.start()
