@@ -3,15 +3,17 @@
 `orders` confirmed orders (two rows each) wait in the ERP; one run takes them to the WMS,
 which takes one write at a time. The floor is one write per latency: 1000 / latency_ms orders a
 second, if everything else (reading, mapping, rendering and reading the messages) overlapped the
-writes. The sandboxes run in a child process, as remote services would (their work inside the
-latency, not competing with the pipeline for its interpreter lock), and on a CPU of their own
-where there are two or more; the figure without that placement is printed beside it. The ERP
-login happens before the clock starts.
+writes. The headline is issue 14's: as the assets run it, with the ledger on (SQLite, run claims)
+and no CPU placement. The sandboxes run in a child process, as remote services would (their work
+inside the latency, not competing with the pipeline for its interpreter lock). The ERP login
+happens before the clock starts. In detail: the same run without the ledger, the sandboxes on a
+CPU of their own where there are two or more (the figure this line used to lead with).
 
-For reference, the same ProcessOrder requests are then sent again as bare HTTP posts, rendered
-beforehand and sent one after another: the most one-at-a-time writes can do over HTTP here.
+After each run the same ProcessOrder requests are sent again as bare posts, prepared beforehand and
+sent one after another by the pipeline's own sender: the wire's pace here (the sandbox's HTTP work
+and the loopback beyond the latency, on this machine at this load). When the target is missed the
+line says so against that figure.
 """
-
 from __future__ import annotations
 
 import random
@@ -20,9 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-import requests
-from lxml import etree
+from typing import Any
 
 from benchmarks.common import Stack, cpu_placement, line, order_record, sandboxes_apart, seed_orders, seed_shop
 from sync_pipeline.ledger import Ledger
@@ -31,33 +31,38 @@ from sync_pipeline.processes import runner
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.orders import ORDERS
 from sync_pipeline.processes.selection import Everything
-from sync_pipeline.soap.client import build_client
-from sync_pipeline.wms import payloads
-from sync_pipeline.wms.client import WSDL_PATH
+from sync_pipeline.soap.direct import DirectPost
+from sync_pipeline.wms.write_calls import order_write
 
 PRODUCTS = 200
+TARGET = 0.97  # issue 14: of the floor, as the assets run it
 
 
 def run(orders: int, latency_ms: float = 20.0) -> str:
-    placed = measure(orders, latency_ms, separate_cpus=True)
-    shared = measure(orders, latency_ms, separate_cpus=False)
-    ledgered = measure(orders, latency_ms, separate_cpus=True, with_ledger=True)
-    throughput = orders / placed.elapsed
     floor = 1000.0 / latency_ms
+    headline = measure(orders, latency_ms, separate_cpus=False, with_ledger=True)  # as the assets run it
+    placed = measure(orders, latency_ms, separate_cpus=True)
+    throughput = orders / headline.elapsed
     ratio = throughput / floor
+    wire = orders / headline.bare / floor  # the same requests, nothing else: the most the wire allows here
     placement = cpu_placement()
     where = (f"pipeline on CPU {','.join(map(str, sorted(placement[0])))}, sandboxes on CPU "
              f"{','.join(map(str, sorted(placement[1])))}" if placement else "one CPU: no placement")
-    return line("PF4", f"order throughput, {orders:,} orders at {latency_ms:g} ms per call ({where})",
-                f"{throughput:.1f} orders/s ({placed.elapsed * 1000 / orders:.1f} ms per order)",
-                f"floor {floor:.1f} orders/s (one write per {latency_ms:g} ms)", ratio, ">= 0.90 of the floor",
-                ratio >= 0.9, f"{placed.calls:,} requests in {placed.elapsed:.2f} s, of which {orders:,} ProcessOrder; "
-                f"the same requests as bare serial posts: {orders / placed.bare:.1f}/s "
-                f"({placed.bare * 1000 / orders:.1f} ms each), of which the pipeline reaches "
-                f"{placed.bare / placed.elapsed:.2f}; with both processes on all CPUs: {orders / shared.elapsed:.1f} "
-                f"orders/s = {orders / shared.elapsed / floor:.2f} of the floor (bare posts {orders / shared.bare:.1f}/s); "
-                f"with the ledger (SQLite), as the assets run it: {orders / ledgered.elapsed:.1f} orders/s = "
-                f"{orders / ledgered.elapsed / floor:.2f} of the floor")
+    met = ratio >= TARGET
+    limit = "" if met else (
+        f"what stops it: the wire's pace here, the same requests posted bare reach {wire:.2f} of the floor "
+        f"({headline.bare * 1000 / orders:.1f} ms each), {'below' if wire < TARGET else 'above'} the target; "
+        f"the pipeline reaches {headline.bare / headline.elapsed:.2f} of them; ")
+    return line("PF4", f"order throughput, {orders:,} orders at {latency_ms:g} ms per call, as the assets run it "
+                f"(ledger on, no CPU placement)",
+                f"{throughput:.1f} orders/s ({headline.elapsed * 1000 / orders:.1f} ms per order)",
+                f"floor {floor:.1f} orders/s (one write per {latency_ms:g} ms)", ratio, f">= {TARGET} of the floor",
+                met, f"{limit}{headline.calls:,} requests in {headline.elapsed:.2f} s, of which {orders:,} ProcessOrder; "
+                f"bare posts (the same requests prepared, sent one after another by the pipeline's sender): "
+                f"{orders / headline.bare:.1f}/s = {wire:.2f} of the floor; "
+                f"without the ledger, {where}: {orders / placed.elapsed / floor:.2f} of the floor "
+                f"(bare posts {orders / placed.bare / floor:.2f}, of which the pipeline reaches "
+                f"{placed.bare / placed.elapsed:.2f})")
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,8 @@ def measure(orders: int, latency_ms: float, *, separate_cpus: bool, with_ledger:
                             run_id="pf4").report
         elapsed = time.perf_counter() - started
         calls = sum(stack.calls("erp").values()) + sum(stack.calls("wms").values())
-        bare = bare_writes(stack, [map_order(order) for order in erp.orders(range(10_000, 10_000 + orders))])
+        mapped = [map_order(order) for order in erp.orders(range(10_000, 10_000 + orders))]
+        bare = bare_writes(stack, [payload for payload in mapped if isinstance(payload, dict)])
         stack.faults()
         erp.close()
     assert report.created == orders and not report.failures, report.summary()
@@ -103,17 +109,21 @@ def seed(stack: Stack, orders: int) -> None:
                         for n in range(orders)])
 
 
-def bare_writes(stack: Stack, orders: list[dict]) -> float:
-    """Seconds to send the ProcessOrder requests for `orders`, rendered beforehand, one after another."""
-    connection = stack.settings.wms_connection()
-    client, service = build_client(WSDL_PATH, connection.service_url, timeout=60)
-    credentials = {"GoodsOwnerCode": connection.goods_owner_code, "UserName": connection.username,
-                   "Password": connection.password.get_secret_value()}
-    bodies = [etree.tostring(client.create_message(service, "ProcessOrder", co=payloads.customer_order(order),
-                                                   **credentials)) for order in orders]
-    headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"http://ongoingsystems.se/WSI/ProcessOrder"'}
-    with requests.Session() as http:
+def bare_writes(stack: Stack, orders: list[dict[str, Any]]) -> float:
+    """Seconds to send the ProcessOrder requests for `orders`, prepared beforehand, one after another.
+
+    Rendered by zeep and sent by the pipeline's own sender (DirectPost), with nothing else to do: what
+    one-at-a-time writes can reach over HTTP here, against which the pipeline's own time is seen.
+    """
+    client = stack.wms_client()
+    rendered = [client._render(order_write(order)) for order in orders]
+    sender = DirectPost(client._zeep.transport, client.connection.service_url)
+    prepared = [sender.prepare(body, headers) for body, headers in rendered]
+    try:
         started = time.perf_counter()
-        for body in bodies:
-            http.post(connection.service_url, data=body, headers=headers, timeout=60).raise_for_status()
+        for request in prepared:
+            if sender.send(request).status_code != 200:
+                raise RuntimeError("a bare post was not answered with HTTP 200")
         return time.perf_counter() - started
+    finally:
+        sender.close()

@@ -3,8 +3,11 @@
 Ongoing takes one write at a time per goods owner, so pushing a batch is a chain of round trips.
 Everything else a write needs (mapping and rendering the next message, reading the last reply,
 recording its outcome) is done by the caller while a write is on the wire. The poster thread
-holds the goods owner's write slot for each post and sends the next message the moment a reply
-is in, so the chain is the round trips themselves.
+holds the goods owner's write slot for each post and sends the next message (prepared whole by the
+caller, soap/direct.py) the moment a reply is in, so the chain is the round trips themselves. It
+tells the caller that a write ended only once the next one has left (or when there is none yet, or
+it must wait for another writer's turn): the caller's work, which holds the interpreter lock, then
+runs while a write is on the wire and not while the poster sends the next.
 
 Each message is posted once. A failure worth repeating comes back as its error, and the caller
 repeats that write through the client's ordinary path (WmsClient.repeat_write), with the retry
@@ -20,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sync_pipeline.soap.direct import DirectPost, Reply
+from sync_pipeline.soap.direct import DirectPost, Prepared, Reply
 from sync_pipeline.soap.errors import SyncError
 from sync_pipeline.wms.models import WriteResult
 from sync_pipeline.wms.write_calls import WriteCall
@@ -43,8 +46,7 @@ class Finished(Generic[T]):
 class _Posting:
     token: Any
     call: WriteCall
-    body: bytes
-    headers: dict[str, str]
+    request: Prepared
     sent: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     reply: Reply | None = None
@@ -81,8 +83,7 @@ class BackToBack(Generic[T]):
         """Render one write and queue it; waits while `window` writes are on their way."""
         while len(self._pending) >= self._window and not self._pending[0].done.is_set():
             self._pending[0].done.wait()
-        body, headers = self._render(call)
-        posting = _Posting(token, call, body, headers)
+        posting = _Posting(token, call, self._post.prepare(*self._render(call)))
         self._pending.append(posting)
         self._queue.put(posting)
 
@@ -102,6 +103,7 @@ class BackToBack(Generic[T]):
             posting.failure = posting.failure or RuntimeError("not sent: the batch stopped")
         self._queue.put(None)
         self._thread.join()
+        self._post.close()
 
     def __enter__(self) -> "BackToBack[T]":
         return self
@@ -114,21 +116,57 @@ class BackToBack(Generic[T]):
         if block:
             posting.done.wait()
         if len(self._pending) > 1:
-            # Read the reply once the next write is on the wire: the poster needs the interpreter
-            # lock to send it, and reading and recording would hold it for a while. Not longer:
-            # the next write may be waiting for another writer's turn.
+            # Read the reply once the next write is on the wire (a write submitted after the poster
+            # told this end may still be leaving): the poster needs the interpreter lock to send it,
+            # and reading and recording would hold it for a while. Not longer: the next write may be
+            # waiting for another writer's turn.
             self._pending[1].sent.wait(SEND_GRACE_SECONDS)
         self._pending.popleft()
         result, error = self._read(posting.call, posting.reply, posting.failure)
         return Finished(posting.token, posting.call, result, error)
 
     def _run(self) -> None:
-        while (posting := self._queue.get()) is not None:
+        ended: _Posting | None = None  # posted, its end not yet told: that waits for the next write to leave
+        while True:
             try:
-                with self._slot:
-                    if posting.failure is None:  # close() may have come while the slot was taken
-                        posting.reply = self._post.post(posting.body, posting.headers, posting.sent)
+                posting = self._queue.get_nowait()
+            except queue.Empty:
+                _tell(ended)  # nothing to send next: tell it now
+                ended = None
+                posting = self._queue.get()
+            if posting is None:
+                _tell(ended)
+                return
+            if not self._slot.acquire(blocking=False):
+                _tell(ended)  # another writer's turn first: the caller need not wait for it to read this end
+                self._slot.acquire()
+            try:
+                if posting.failure is None:  # close() may have come while the slot was taken
+                    posting.reply = self._post.send(posting.request, _Sent(posting, ended).set)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller with its write
                 posting.failure = exc
+            finally:
+                self._slot.release()
             posting.sent.set()
-            posting.done.set()
+            _tell(ended)
+            ended = posting
+
+
+@dataclass
+class _Sent:
+    """What happens once a write has left: the caller, told that the write before it ended, can read
+    that reply and record it while this one is on the wire. Telling it earlier would wake the caller
+    (and its mapping, rendering and recording, which hold the interpreter lock) exactly while this
+    write is being sent."""
+
+    posting: _Posting
+    ended: _Posting | None
+
+    def set(self) -> None:
+        self.posting.sent.set()
+        _tell(self.ended)
+
+
+def _tell(ended: _Posting | None) -> None:
+    if ended is not None:
+        ended.done.set()
