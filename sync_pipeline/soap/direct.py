@@ -22,6 +22,7 @@ Cookies are not sent: Ongoing, the service this is for, does not use them.
 from __future__ import annotations
 
 import http.client
+import ssl
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -209,7 +210,7 @@ def _as_requests_error(exc: HTTPError | OSError | http.client.HTTPException) -> 
         return requests.Timeout(cause)
     if isinstance(cause, DecodeError):
         return requests.exceptions.ContentDecodingError(cause)
-    if isinstance(cause, SSLError):
+    if isinstance(cause, (SSLError, ssl.SSLError)):
         return requests.exceptions.SSLError(cause)
     if isinstance(cause, (ProtocolError, http.client.IncompleteRead)):
         return requests.exceptions.ChunkedEncodingError(cause)

@@ -10,7 +10,10 @@ lean path cannot read fails as a retryable error (the write is then repeated the
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 
@@ -29,7 +32,7 @@ REPLY = b"<?xml version='1.0'?><ok/>"
 class Service:
     """Answers each POST with REPLY over HTTP/1.1 keep-alive; records (request line, client port, headers, body)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[tuple[str, int, dict[str, str], bytes]] = []
         self.close_after_reply = False  # as a server whose keep-alive ended
         self.content_encoding: str | None = None
@@ -60,8 +63,10 @@ class Service:
                 service.closed.set()
 
         self.server = Server(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.root = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.server_address[1]}"
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -75,10 +80,21 @@ def service() -> Iterator[Service]:
     running.stop()
 
 
-def sender(address: str, proxies: dict[str, str] | None = None) -> DirectPost:
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, made by openssl."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def sender(address: str, proxies: dict[str, str] | None = None, verify: str | bool = True) -> DirectPost:
     session = requests.Session()
     session.trust_env = False  # this machine's proxy settings play no part; a test sets its own
     session.proxies.update(proxies or {})
+    session.verify = verify
     return DirectPost(GuardedTransport(session=session, timeout=5, operation_timeout=5), address)
 
 
@@ -150,3 +166,23 @@ def test_a_header_with_a_line_break_is_refused(service: Service) -> None:
     with pytest.raises(ValueError, match="line break"):
         post.prepare(b"<x/>", {**HEADERS, "SOAPAction": '"a"\r\nX-Injected: 1'})
     assert service.requests == []
+
+
+def test_over_tls_the_certificate_is_checked_as_the_session_says(certificate: tuple[Path, Path]) -> None:
+    cert, key = certificate
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    service = Service(tls=context)
+    try:
+        trusting = sender(service.root + PATH, verify=str(cert))
+        replies = [trusting.send(trusting.prepare(f"<tls n='{n}'/>".encode(), HEADERS)) for n in range(2)]
+        trusting.close()
+        assert [reply.content for reply in replies] == [REPLY, REPLY]
+        assert len({port for _, port, _, _ in service.requests}) == 1
+
+        doubting = sender(service.root + PATH)  # the system's authorities: a self-signed certificate is refused
+        with pytest.raises(requests.exceptions.SSLError):
+            doubting.send(doubting.prepare(b"<refused/>", HEADERS))
+        assert len(service.requests) == 2, "a request went out over a connection whose certificate was refused"
+    finally:
+        service.stop()
