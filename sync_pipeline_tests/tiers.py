@@ -33,6 +33,7 @@ SLOW_PLACES = {
     "sandbox/test_cli.py": "`sync-pipeline sandbox` in child processes",
     "ledger/test_postgres.py": "the ledger on PostgreSQL",
     "contracts/test_corpus_erp.py": "replies drawn from the real descriptions' whole vocabulary, read on both paths",
+    "erp/test_large_read_memory.py": "a 20,000-product reply read in a child process, its peak RSS measured",
     "contracts/test_corpus_wms.py": "replies drawn from the real descriptions' whole vocabulary, read on both paths",
     "dagster/test_schedules.py::test_dagster_refuses_to_load_the_code_location_with_an_uneven_interval":
         "`dagster definitions validate` in a child process",
