@@ -12,6 +12,11 @@ Like TolerantReading (soap/tolerant.py), which tidies a reply before zeep decode
 skip and note the elements the description does not define, read known ones in whatever order they
 come, and keep the present, valued elements a model does not name as its extras (models.py).
 
+Over HTTP a reply is read as a stream (ReplyDecoder.read, PF7): each record is built when its
+element ends and its elements are then freed, so a 100,000-product reply never stands as one tree;
+what that pass does not take as it comes is read as a whole document, as below. Records share what
+is equal among them (their plan's set of fields, equal values within one reply): they are frozen.
+
 The plans only take what they know to give identically. An element carrying attributes (xsi:nil,
 xsi:type) is parsed by zeep and validated by the model. Any other surprise (a repeated element, an
 APIException where the type has none, an empty result, a value the model would refuse, a model
@@ -23,12 +28,12 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from copy import deepcopy
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
 from io import BytesIO
-from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 from lxml import etree
@@ -53,10 +58,10 @@ from sync_pipeline.soap.fast_reply import (
     Decoded,
     ReplyReader,
     Unusual,
+    gc_paused,
     raw_reply,
     reads_as_text,
     repeated,
-    gc_paused,
     sequence_elements,
     simple_kind,
     skip_unknown,
