@@ -149,7 +149,8 @@ def _write_shipments(erp: Erp, writer: RecordWriter, report: SyncReport, batch: 
     for pending in batch:
         key = str(pending.order_id)
         if writer.record(key, key, pending.payload, answers.get(pending.order_id), error,
-                         state=State.REPORTED.value, progress=pending.progress) is Outcome.WRITTEN:
+                         state=State.REPORTED.value, progress=pending.progress,
+                         counted=pending is batch[-1]) is Outcome.WRITTEN:  # one call failed, not len(batch)
             report.updated += 1
             _show(report, key, pending.plan, len(pending.write.rows))
 

@@ -90,14 +90,20 @@ class RecordWriter:
 
     def record(self, key: str, label: str, payload: Any, result: Any, error: SyncError | None, *,
                version: str | None = None, state: str | None = None,
-               wms_id: Callable[[Any], Any] | None = None, progress: Progress = NO_PROGRESS) -> Outcome:
-        """The outcome of a write that was sent: its result, or the error its send raised."""
+               wms_id: Callable[[Any], Any] | None = None, progress: Progress = NO_PROGRESS,
+               counted: bool = True) -> Outcome:
+        """The outcome of a write that was sent: its result, or the error its send raised.
+
+        counted=False: a failed send is not counted towards the failures in a row (the records of one
+        call that carried several: the call counts once, with its last record).
+        """
         if isinstance(error, AuthenticationError):
             raise error
         if error is not None:
             self.fail(key, RecordError(key=label, message=str(error), retryable=error.retryable),
                       payload=payload, version=version, progress=progress)
-            self._count_streak(error)
+            if counted:
+                self._count_streak(error)
             return Outcome.FAILED
         self._in_a_row = 0
         refused = refusal(result)

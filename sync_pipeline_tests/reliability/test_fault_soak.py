@@ -3,7 +3,7 @@
 The ERP gets SOAK_ORDERS confirmed orders (default 1000; 3000 or more by hand) in waves, as shops
 confirm them during a day, plus a few offers that must never reach the warehouse. While the chaos
 runs (chaos.py: 5xx, timeouts and garbled replies after the work was done, dropped connections,
-ERP sessions ended twice a second, a quarantine now and then) the pipeline's cycle runs again and
+ERP sessions ended every two seconds, a quarantine now and then) the pipeline's cycle runs again and
 again, each step as its asset runs it, over a ledger on SQLite; after each wave users edit some
 orders and the warehouse ships a random part of what it holds, and now and then a second run
 overlaps the scheduled one (an operator's rematerialization). Once a cycle finds nothing left to

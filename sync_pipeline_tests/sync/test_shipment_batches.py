@@ -52,3 +52,34 @@ def test_a_refused_order_fails_alone_and_the_rest_of_the_batch_is_sent(erp: ErpC
     again = report_shipped(erp, wms, first.cursor, OrderOptions())  # read again in the overlap
     assert again.updated == 0 and [f.key for f in again.failures] == ["32"]
     assert saves(erp_admin) == ["31,32,33", "32"], "the sent ones are not written again"
+
+
+class FailsAfterReading:
+    """The ERP client, with 24SevenOffice failing every call once the run has read the orders it reports."""
+
+    def __init__(self, erp: ErpClient, erp_admin: Admin) -> None:
+        self._erp, self._admin = erp, erp_admin
+
+    def orders(self, order_ids, statuses=None):
+        found = self._erp.orders(order_ids, statuses)
+        self._admin.post("faults", {"error_rate": 1.0})
+        return found
+
+    def __getattr__(self, name: str):
+        return getattr(self._erp, name)
+
+
+def test_a_failed_call_for_a_batch_fails_its_orders_once_and_does_not_stop_the_run(
+        erp: ErpClient, wms: WmsClient, erp_admin: Admin, wms_admin: Admin, pushed: None) -> None:
+    for number in (31, 32, 33):
+        wms_admin.post(f"orders/{number}/status", {"OrderStatusNumber": 450, "WayBill": f"TRACK-{number}"})
+
+    first = report_shipped(FailsAfterReading(erp, erp_admin), wms, None, OrderOptions())  # no BatchAborted
+
+    assert sorted(f.key for f in first.failures) == ["31", "32", "33"]
+    assert all(f.retryable for f in first.failures), "the call failed, not the orders: each is retried"
+    erp_admin.post("faults", {})
+    again = report_shipped(erp, wms, None, OrderOptions())
+    assert again.updated == 3 and again.failures == []
+    held = erp_orders(erp_admin)
+    assert {held[i]["OrderStatus"] for i in (31, 32, 33)} == {"OrderState_Sent"}
