@@ -22,6 +22,7 @@ import (`sync_pipeline.definitions`, the definitions built) after it. Medians of
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import subprocess
 import sys
@@ -84,7 +85,7 @@ def import_seconds(statement: str, before: str = "pass") -> float:
 def run(runs: int) -> str:
     with sandboxes() as stack, tempfile.TemporaryDirectory(prefix="pf5-launch-") as home, \
             pipeline_environment(stack, home):
-        seed_shop(stack, 10, __import__("random").Random(5))
+        seed_shop(stack, 10, random.Random(5))
         imports = [(import_seconds("import dagster"),
                     import_seconds("import sync_pipeline.definitions", before="import dagster"))
                    for _ in range(3)]
