@@ -23,10 +23,10 @@ from sync_pipeline.soap.unknown import UnknownElements
 from sync_pipeline_tests.canned_server import Canned, canned_server
 from sync_pipeline_tests.erp.test_fast_decode import (
     COMPANY_ORDER,
-    OPERATIONS,
     ORDER_ORDER,
     ROW_ORDER,
     WEIRD_TEXTS,
+    build_decoders,
     deep,
     document,
     element,
@@ -39,11 +39,7 @@ from sync_pipeline_tests.reply_mutations import ACTIONS, mutated
 
 @pytest.fixture(scope="module")
 def decoders() -> dict[str, ReplyDecoder]:
-    found = {}
-    for operation, (service, model) in OPERATIONS.items():
-        client, proxy = build_client(service.wsdl, "http://127.0.0.1:9/unused", timeout=5)
-        found[operation] = ReplyDecoder(client, proxy._binding, operation, model, model.__name__)
-    return found
+    return build_decoders()
 
 
 def streamed(decoder: ReplyDecoder, content: bytes) -> tuple[Any, dict[str, int]]:
