@@ -34,8 +34,8 @@ def sandbox_environment(erp_url: str, wms_url: str) -> dict[str, str]:
     }
 
 
-# The embedded SQLite storage (no storage key), with the same one-writer pool, run queue and sensor
-# threads as production (dagster.yaml).
+# The embedded SQLite storage (no storage key), with the same one-writer pool, run queue, one run at a
+# time per merchant and sensor threads as production (dagster.yaml).
 LOCAL_INSTANCE = """\
 run_coordinator:
   module: dagster.core.run_coordinator
@@ -48,6 +48,14 @@ sensors:
   use_threads: true
   num_workers: 4
 concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: sync_pipeline/merchant
+        value: {applyLimitPerUniqueValue: true}
+        limit: 1
+      - key: dagster/partition
+        value: {applyLimitPerUniqueValue: true}
+        limit: 1
   pools:
     default_limit: 1
 telemetry:
