@@ -11,6 +11,11 @@ The two fast-path sensors keep a cursor so that each change starts one run, not 
   cost Ongoing requests, none of 24SevenOffice's, so it may look more often than the ERP sensor
   (SYNC_SHIPPED_SENSOR_INTERVAL_SECONDS).
 
+A run erp_new_orders requests writes the changed articles before the orders only when an order names a
+product the ledger does not have as written to the warehouse (or the ledger cannot tell): otherwise it
+selects the orders asset alone, and spares 24SevenOffice the articles' GetProducts. Product changes of
+articles the warehouse has already are the schedule's sync_all's to carry.
+
 Each tick reads one system and notes whether it got through (outages.py): the first tick that cannot
 reach it alerts the outage's start, the first that reaches it again its end.
 
@@ -30,9 +35,12 @@ import dagster as dg
 from sync_pipeline.assets.merchant_scope import MERCHANT_TAG
 from sync_pipeline.automation.alerts import Notifier
 from sync_pipeline.automation.outages import ERP, WMS, watching
-from sync_pipeline.erp.models import service_text
+from sync_pipeline.erp.models import InvoiceOrder, service_text
+from sync_pipeline.ledger import Kind, LedgerEntry, LedgerError, State
 from sync_pipeline.mapping import order_key
-from sync_pipeline.tenants import Merchants
+from sync_pipeline.mapping.order import invoice_rows, is_product_row
+from sync_pipeline.processes.registry import process_named
+from sync_pipeline.tenants import Merchant, Merchants
 from sync_pipeline.sync.cursor import Cursor, CursorBuilder, unseen
 from sync_pipeline.sync.shipped import CLOCK_SKEW, LAST_SHIPPED_STATUS
 
@@ -40,6 +48,7 @@ FIRST_LOOK_BACK = timedelta(hours=1)  # how far back a sensor without a cursor l
 SHOWN_ORDERS = 20  # order numbers named in a tag; the count is always complete
 TRIGGER_TAG = "sync_pipeline/trigger"
 ORDERS_TAG = "sync_pipeline/orders"
+ORDERS_ASSET = dg.AssetKey(process_named("orders").asset.key)
 Job: TypeAlias = "dg.JobDefinition | dg.UnresolvedAssetJobDefinition"  # dagster has the second only for type checkers
 
 
@@ -100,9 +109,52 @@ def erp_order_sensor(job: Job, notifier: Notifier, pull_status: str = "Confirmed
         context.log.info(f"orders new or changed in 24SevenOffice: {', '.join(numbers[:SHOWN_ORDERS])}")
         versions = [f"{order_key(o)}@{o.DateChanged.isoformat() if o.DateChanged else ''}" for o in wanted]
         return dg.RunRequest(run_key=_run_key("erp-orders", versions), partition_key=merchant,
-                             tags={**_order_tags(name, numbers), **merchant_tags(merchant)})
+                             tags={**_order_tags(name, numbers), **merchant_tags(merchant)},
+                             asset_selection=_push_selection(context, merchants.get(merchant), wanted))
 
     return _sensor
+
+
+def _push_selection(context: dg.SensorEvaluationContext, merchant: Merchant,
+                    orders: list[InvoiceOrder]) -> list[dg.AssetKey] | None:
+    """The orders asset alone when the ledger has every product the orders name as written to the warehouse;
+    None (the job's whole selection: the changed articles first) otherwise. One ledger query, no ERP request."""
+    products = _named_products(orders)
+    if products is None:
+        context.log.info("an order has a line without a product: the run writes the changed articles first")
+        return None
+    try:
+        entries = merchant.ledger(home=context.instance.root_directory).entries(Kind.ARTICLE, products)
+    except LedgerError as exc:
+        context.log.warning(f"the ledger could not say which articles the warehouse has ({type(exc).__name__}): "
+                            "the run writes the changed articles first")
+        return None
+    missing = sorted(p for p in products if not _written(entries.get(str(p))))
+    if missing:
+        shown = ", ".join(str(p) for p in missing[:SHOWN_ORDERS])
+        context.log.info(f"products not yet written to the warehouse: {shown}: the run writes the changed "
+                         "articles first")
+        return None
+    return [ORDERS_ASSET]
+
+
+def _named_products(orders: list[InvoiceOrder]) -> set[int] | None:
+    """The ERP products the orders' lines name; None when a line to pick names none (nothing vouches for it).
+    Text, freight and fee rows are not lines: they name nothing."""
+    named: set[int] = set()
+    for order in orders:
+        for row in invoice_rows(order):
+            if not is_product_row(row):
+                continue
+            if row.ProductId is None:
+                return None
+            named.add(row.ProductId)
+    return named
+
+
+def _written(entry: LedgerEntry | None) -> bool:
+    """Whether the warehouse has the article: confirmed once (a later failed update leaves it there)."""
+    return entry is not None and entry.state is State.SENT
 
 
 # -- orders shipped in Ongoing WMS -----------------------------------------------------------------

@@ -27,8 +27,8 @@ class Ticks:
         self.seen: list[str] = []  # everything a tick showed: run keys, tags, skip messages, cursors
 
     def tick(self) -> dg.RunRequest | str:
-        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources=self.defs.resources,
-                                          sensor_name=self.sensor.name)
+        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, definitions=self.defs,
+                                          resources=self.defs.resources, sensor_name=self.sensor.name)
         result = self.sensor.evaluate_tick(context)
         self.cursor = result.cursor
         self.seen += [result.cursor or "", result.skip_message or ""]
@@ -41,9 +41,10 @@ class Ticks:
         return result.skip_message
 
     def run(self, request: dg.RunRequest) -> dg.ExecuteInProcessResult:
-        """The run the daemon would launch for the request."""
+        """The run the daemon would launch for the request: the job, narrowed to the request's assets."""
         job = self.defs.resolve_job_def(request.job_name or self.sensor.job_name)
-        return job.execute_in_process(instance=self.instance, tags=request.tags, raise_on_error=False)
+        return job.execute_in_process(instance=self.instance, tags=request.tags,
+                                      asset_selection=request.asset_selection, raise_on_error=False)
 
 
 def build_definitions() -> dg.Definitions:
