@@ -6,7 +6,10 @@ simulated seconds (30 ticks) and the shipped-order sensor every `shipped_interva
 (SYNC_SHIPPED_SENSOR_INTERVAL_SECONDS; 30 by default), and each run they request is run at once;
 orders are confirmed between the ERP sensor's ticks, and the warehouse ships each order one to four
 cycles after it arrived, spread over the shipped sensor's ticks. A push run is what the job
-push_orders runs: the articles' changes, then the orders. At the end of the cycle the schedule's
+push_orders runs with the sensor's request: the articles' changes first only when the request selects
+the articles asset (an order names a product the ledger does not have as written), then the orders.
+The sensor reads the merchant's ledger, which holds the seeded catalogue as written, as the initial
+load leaves it; the runs themselves keep no ledger (the articles stay written). At the end of the cycle the schedule's
 sync_all runs: articles, orders, shipped orders, stock. Sensors are the code location's own
 (evaluated with dg.build_sensor_context); runs are the sync functions the assets call, with their
 cursors carried as the assets carry them.
@@ -27,11 +30,17 @@ import math
 import random
 import tempfile
 from collections import Counter
+from datetime import datetime, timezone
 
 import dagster as dg
 
 from benchmarks.common import Stack, change_products, line, loaded_cursor, order_record, pipeline_environment, \
     sandboxes, seed_orders, seed_shop
+from sync_pipeline.ledger import Kind, State
+from sync_pipeline.ledger.engine import connected
+from sync_pipeline.ledger.rows import chunks, insert_missing
+from sync_pipeline.processes.registry import process_named
+from sync_pipeline.tenants import Merchants
 from sync_pipeline.sync.articles import sync_articles
 from sync_pipeline.sync.cursor import Cursor
 from sync_pipeline.sync.orders import OrderOptions, push_orders
@@ -43,6 +52,7 @@ CYCLE_SECONDS = 900
 ERP_SENSOR_SECONDS = 30  # the ERP order sensor's interval (SYNC_SENSOR_INTERVAL_SECONDS, the default)
 TICKS_PER_CYCLE = CYCLE_SECONDS // ERP_SENSOR_SECONDS
 LIMIT_PER_HOUR = 7200
+ARTICLES_ASSET = dg.AssetKey(process_named("articles").asset.key)
 TARGET_SHARE = 0.08  # issue 14 (until 2026-12-07: 25 %)
 SENSOR_LOOKS_PER_HOUR = TICKS_PER_CYCLE * 4  # the ERP order sensor: one GetInvoices a look since 2026-12-07
 # A shop's day: weight of each hour (orders and edits alike).
@@ -54,6 +64,15 @@ def spread(total: int, cycles: int, rng: random.Random) -> list[int]:
     weights = [HOURLY_WEIGHT[(cycle * 24) // CYCLES_PER_DAY] for cycle in range(cycles)]
     counts = Counter(rng.choices(range(cycles), weights=weights, k=total))
     return [counts[cycle] for cycle in range(cycles)]
+
+
+def record_initial_load(defs: dg.Definitions, instance: dg.DagsterInstance, catalogue: int) -> None:
+    """The merchant's ledger as the initial load of the catalogue leaves it: every article written."""
+    merchants: Merchants = (defs.resources or {})["merchants"]
+    ledger = merchants.get(None).ledger(home=instance.root_directory)
+    with connected(ledger.engine, transaction=True) as connection:
+        for keys in chunks([str(product_id) for product_id in range(1, catalogue + 1)]):
+            insert_missing(connection, Kind.ARTICLE, keys, datetime.now(timezone.utc), state=State.SENT)
 
 
 class Day:
@@ -69,22 +88,27 @@ class Day:
         self.sensors = {name: defs.resolve_sensor_def(name) for name in ("erp_new_orders", "wms_shipped_orders")}
         self.sensor_cursors: dict[str, str | None] = {name: None for name in self.sensors}
         self.failures = 0
+        self.pushes = self.pushes_with_articles = 0
         for name in self.sensors:
             self.tick(name, run=False)  # the daemon's first tick sets the cursor
 
     def tick(self, name: str, run: bool = True) -> None:
         sensor = self.sensors[name]
         context = dg.build_sensor_context(instance=self.instance, cursor=self.sensor_cursors[name],
-                                          resources=self.defs.resources, sensor_name=name)
+                                          definitions=self.defs, resources=self.defs.resources, sensor_name=name)
         result = sensor.evaluate_tick(context)
         self.sensor_cursors[name] = result.cursor
         if run and result.run_requests:
-            self.push() if name == "erp_new_orders" else self.report()
+            (request,) = result.run_requests
+            self.push(request) if name == "erp_new_orders" else self.report()
 
-    def push(self) -> None:
-        """The job push_orders: the articles' changes first (a new order may name a new product), then orders."""
-        self.articles()
+    def push(self, request: dg.RunRequest) -> None:
+        """The job push_orders narrowed to the request's assets: the articles' changes first when selected."""
+        if request.asset_selection is None or ARTICLES_ASSET in request.asset_selection:
+            self.articles()
+            self.pushes_with_articles += 1
         self.orders()
+        self.pushes += 1
 
     def articles(self) -> None:
         articles = sync_articles(self.erp, self.wms, self.articles_cursor)
@@ -121,7 +145,9 @@ def run(orders: int, changes: int, catalogue: int, cycles: int = CYCLES_PER_DAY,
         seed_shop(stack, catalogue, rng)
         from sync_pipeline.definitions import build_definitions  # reads the environment set above
 
-        day = Day(stack, build_definitions(), dg.DagsterInstance.ephemeral())
+        defs, instance = build_definitions(), dg.DagsterInstance.ephemeral()
+        record_initial_load(defs, instance, catalogue)
+        day = Day(stack, defs, instance)
         next_order = 30_000
         to_ship: dict[int, list[int]] = {}  # cycle -> orders the warehouse ships then
         erp_per_cycle: list[int] = []
@@ -180,4 +206,5 @@ def run(orders: int, changes: int, catalogue: int, cycles: int = CYCLES_PER_DAY,
                 f"are {floor:,} = {floor / LIMIT_PER_HOUR:.1%} of that hour before any run's own request; day total {sum(erp_per_cycle):,} ERP requests (top: {top}); WMS busiest hour "
                 f"{max(wms_hours):,} requests, of which {stock_pages} inventory page(s) per stock cycle; "
                 f"the ERP order sensor's looks are {SENSOR_LOOKS_PER_HOUR} of each hour's requests; "
+                f"{day.pushes:,} push runs, {day.pushes_with_articles:,} of them with the articles step; "
                 f"{day.failures} failed records")

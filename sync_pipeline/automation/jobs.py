@@ -44,7 +44,8 @@ def build_jobs(*settings: Settings) -> dict[str, dg.UnresolvedAssetJobDefinition
         jobs["push_orders"] = dg.define_asset_job(
             "push_orders", selection=dg.AssetSelection.assets(*fast_path),
             description="Push new or changed ERP orders to the warehouse, after any changed articles "
-                        "(started by the ERP order sensor).")
+                        "(started by the ERP order sensor, which leaves the articles out when the ledger has "
+                        "every product its orders name as written).")
     if shipped in enabled:
         jobs["report_shipped"] = dg.define_asset_job(
             "report_shipped", selection=dg.AssetSelection.assets(shipped),

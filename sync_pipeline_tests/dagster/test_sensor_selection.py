@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 import dagster as dg
 
@@ -13,15 +14,16 @@ from sync_pipeline.erp.models import InvoiceOrder, InvoiceRow, RowType
 from sync_pipeline_tests.dagster.conftest import SCHEDULED, Stack, run_job
 from sync_pipeline_tests.dagster.test_sensor_requests import erp_requests
 from sync_pipeline_tests.dagster.test_sensors import Ticks, build_definitions, wms_order_numbers
+from sync_pipeline_tests.tenants.fixtures import MerchantStack
 
 ORDERS_ONLY = [dg.AssetKey("wms_orders")]
 
 
-def confirmed_order(order_id: int, *rows: dict) -> dict:
+def confirmed_order(order_id: int, *rows: dict[str, Any]) -> dict[str, Any]:
     return {"OrderId": order_id, "OrderStatus": "Confirmed", "CustomerId": 3, "InvoiceRows": list(rows)}
 
 
-def product_row(row_id: int, product_id: int) -> dict:
+def product_row(row_id: int, product_id: int) -> dict[str, Any]:
     return {"RowId": row_id, "ProductId": product_id, "Quantity": 1, "Type": "Normal"}
 
 
@@ -84,7 +86,7 @@ def test_a_line_to_pick_without_a_product_leaves_the_ledger_nothing_to_vouch_for
     assert _named_products([InvoiceOrder(OrderId=12, InvoiceRows=[InvoiceRow(Quantity=Decimal(1))])]) is None
 
 
-def test_each_merchants_sensor_asks_that_merchants_ledger(merchants, instance: dg.DagsterInstance) -> None:
+def test_each_merchants_sensor_asks_that_merchants_ledger(merchants: dict[str, MerchantStack], instance: dg.DagsterInstance) -> None:
     from sync_pipeline.definitions import build_definitions as partitioned  # the tenants file: read late
 
     defs = partitioned()
