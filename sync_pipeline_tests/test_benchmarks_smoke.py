@@ -42,3 +42,20 @@ def test_pf7_counts_the_load_alone_not_the_parent_it_was_started_from():
     assert done.returncode == 0, done.stderr
     assert float(done.stdout) < 300, done.stdout
     del ballast
+
+
+def test_a_missed_pf5_says_what_interval_its_target_needs_from_the_run_figures():
+    from benchmarks.pf5_freshness import what_stops
+
+    # Order 1: confirmed at 100, its run created at 110, written at 116 (6 s after the run was created);
+    # order 2 the same with 4 s. Shipped order 1: its run created 1 s after, written 19 s after (18 s).
+    runs = [{"jobName": "push_orders", "creationTime": 110.0, "tags": [{"key": "sync_pipeline/orders", "value": "1"}]},
+            {"jobName": "push_orders", "creationTime": 210.0, "tags": [{"key": "sync_pipeline/orders", "value": "2"}]},
+            {"jobName": "report_shipped", "creationTime": 301.0,
+             "tags": [{"key": "sync_pipeline/orders", "value": "1"}]}]
+    said = what_stops({1: 16.0, 2: 14.0}, {1: 100.0, 2: 200.0}, {1: 19.0}, {1: 300.0}, runs)
+
+    # p95 of 6 s and 4 s is 6 s: 9 s left for the wait, looks every 9.5 s, 380 an hour (5.3 % of 7,200).
+    assert "to WMS: from run created to written 6.0 s (p95) leaves 9.0 s for the wait: looks every 9.5 s = 380 " \
+           "24SevenOffice requests an hour by the sensor alone = 5.3% of its limit" in said
+    assert "to ERP: from run created to written alone takes 18.0 s (p95" in said
