@@ -44,6 +44,7 @@ def run(articles: int) -> str:
                 f"peak RSS {peak:,.0f} MB; {seconds:,.1f} s", f"the same process before the load {before:,.0f} MB; "
                 f"write floor {floor:,.1f} s (one ProcessArticle per {LATENCY_MS:g} ms)", ratio,
                 f"<= {LIMIT_MB:,} MB peak, <= {TIME_LIMIT:.2f} x the floor", met,
-                f"peak / before {peak / before:.2f}; the catalogue's read {result['read_seconds']:,.1f} s, peak after it "
-                f"{result['read_peak_mb']:,.0f} MB; {result['created']:,} articles created, {written:,} ProcessArticle "
-                f"calls, {result['failed']} failed")
+                f"peak / before {peak / before:.2f}; the catalogue's read {result['read_seconds']:,.1f} s "
+                f"({result['read_first_byte_seconds']:,.1f} s to its reply's first byte, the rest the transfer and "
+                f"the parse), peak after it {result['read_peak_mb']:,.0f} MB; {result['created']:,} articles created, "
+                f"{written:,} ProcessArticle calls, {result['failed']} failed")
