@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from sync_pipeline_tests.ports import free_port
+from sync_pipeline_tests.ports import free_ports
 
 PROJECT = Path(__file__).resolve().parents[2]
 WORKSPACE_QUERY = """
@@ -35,7 +35,7 @@ def wait_for(url: str, seconds: float) -> None:
 
 
 def test_demo_serves_the_ui_with_the_four_process_groups(tmp_path: Path) -> None:
-    ui, erp, wms = free_port(), free_port(), free_port()
+    ui, erp, wms = free_ports(3)
     log = (tmp_path / "demo.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "sync_pipeline.cli", "demo", "--port", str(ui), "--erp-port", str(erp),

@@ -18,13 +18,13 @@ from sync_pipeline.ledger.engine import sqlite_url
 from sync_pipeline.sandbox.demo_stack import sandbox_environment
 from sync_pipeline_tests.dagster.test_demo_command import PROJECT, wait_for
 from sync_pipeline_tests.dagster.test_demo_stops import gone_within, kill_session
-from sync_pipeline_tests.ports import free_port
+from sync_pipeline_tests.ports import free_ports
 
 
 @contextmanager
 def demo(home: Path, log: Path, *options: str) -> Iterator[tuple[str, str]]:
     """The demo running (its UI up), as (ERP url, WMS url); stopped with SIGTERM, as a service manager stops it."""
-    ui, erp, wms = free_port(), free_port(), free_port()
+    ui, erp, wms = free_ports(3)
     with log.open("a") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "sync_pipeline.cli", "demo", "--port", str(ui), "--erp-port", str(erp),

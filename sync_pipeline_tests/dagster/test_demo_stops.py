@@ -11,7 +11,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from sync_pipeline_tests.dagster.test_demo_command import PROJECT, wait_for
-from sync_pipeline_tests.ports import free_port
+from sync_pipeline_tests.ports import free_ports
 
 
 def session_members(session: int) -> dict[int, str]:
@@ -46,7 +46,7 @@ def kill_session(session: int) -> None:
 
 
 def test_sigterm_to_the_demo_stops_the_webserver_the_daemon_and_everything_else(tmp_path: Path) -> None:
-    ui, erp, wms = free_port(), free_port(), free_port()
+    ui, erp, wms = free_ports(3)
     with (tmp_path / "demo.log").open("w") as log:
         demo = subprocess.Popen(
             [sys.executable, "-m", "sync_pipeline.cli", "demo", "--port", str(ui), "--erp-port", str(erp),

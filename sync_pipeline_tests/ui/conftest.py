@@ -16,7 +16,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
-from sync_pipeline_tests.ports import free_port
+from sync_pipeline_tests.ports import free_ports
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT / "test-artifacts" / "ui"
@@ -103,7 +103,7 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture
 def demo_ui(tmp_path: Path) -> Iterator[DemoUi]:
     """`sync-pipeline demo` on free ports with its own DAGSTER_HOME, its log kept as a test artifact."""
-    ui, erp, wms = free_port(), free_port(), free_port()
+    ui, erp, wms = free_ports(3)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     env = {name: value for name, value in os.environ.items() if not name.startswith("SYNC_")}
     # The schedule fires once a day (00:00 UTC), so no scheduled run overlaps the one the test launches.
