@@ -259,9 +259,8 @@ def postgres_database() -> Iterator[str]:
         admin.close()
 
 
-def launch_sandbox(key: str, folder: Path) -> Merchant:
-    """`sync-pipeline sandbox --seed-demo` on free ports (wait_for_sandbox tells when it answers)."""
-    erp_port, wms_port = free_ports(2)
+def launch_sandbox(key: str, folder: Path, erp_port: int, wms_port: int) -> Merchant:
+    """`sync-pipeline sandbox --seed-demo` on these free ports (wait_for_sandbox tells when it answers)."""
     process = Process(f"sandbox-{key}", [str(BIN / "sync-pipeline"), "sandbox", "--seed-demo",
                                          "--erp-port", str(erp_port), "--wms-port", str(wms_port)],
                       os.environ, folder / f"sandbox-{key}.log")
@@ -319,8 +318,10 @@ def cluster(folder: Path, merchants: list[str], *, workers: list[str], redeliver
         broker = stack.enter_context(redis_server(folder, password))
         # Everything that can start at once does: the sandboxes, the workers and the webserver's load.
         boxes: dict[str, Merchant] = {}
+        # All picked at once: picked one merchant at a time, two could get the same port (PF9 saw it).
+        ports = iter(free_ports(2 * len(merchants)))
         for key in merchants:
-            boxes[key] = launch_sandbox(key, folder)
+            boxes[key] = launch_sandbox(key, folder, next(ports), next(ports))
             stack.callback(boxes[key].process.stop)
         env = {**clean_environment(), **postgres_environment()}
         env.update({"DAGSTER_HOME": str(home), "DAGSTER_PG_DB": database, BROKER_VARIABLE: broker,
