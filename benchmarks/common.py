@@ -110,11 +110,14 @@ class Stack:
         return Counter(self.admin(system, "GET", "calls")["counts"])
 
 
+UNLIMITED_REQUESTS = 10**9  # an hour: the client's request budget, lifted
+
+
 def _stack(erp: ErpSandbox | None, wms: WmsSandbox | None, erp_url: str, wms_url: str) -> Stack:
     environment = sandbox_environment(erp_url, wms_url)
     # Like the sandboxes' limit, the client's request budget is lifted: a day's requests come in minutes here.
     settings = load_settings(None, **{name.lower(): value for name, value in environment.items()},
-                             sync_erp_requests_per_hour=10**9)
+                             sync_erp_requests_per_hour=UNLIMITED_REQUESTS)
     return Stack(erp, wms, erp_url, wms_url, settings)
 
 
@@ -193,8 +196,11 @@ def stop_child(pipe: Any, child: Any) -> None:
 @contextmanager
 def pipeline_environment(stack: Stack, home: str) -> Iterator[None]:
     """The environment the code location reads its settings from, pointing at the sandboxes."""
-    # The pipeline's defaults, whatever the caller's environment switches on or off.
-    with environment({**sandbox_environment(stack.erp_url, stack.wms_url), "DAGSTER_HOME": home}, cleared=("SYNC_",)):
+    # The pipeline's defaults, whatever the caller's environment switches on or off; but the request
+    # budget lifted, as the stack's clients have it: PF6's simulated day spends its hours in minutes,
+    # and a sliding real hour of 7,200 requests stopped its sensors (it counts per simulated hour itself).
+    with environment({**sandbox_environment(stack.erp_url, stack.wms_url), "DAGSTER_HOME": home,
+                      "SYNC_ERP_REQUESTS_PER_HOUR": str(UNLIMITED_REQUESTS)}, cleared=("SYNC_",)):
         yield
 
 
