@@ -21,7 +21,6 @@ import math
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from benchmarks.pf6_budget import LIMIT_PER_HOUR, TARGET_SHARE
 from benchmarks.common import ROOT, Stack, line, order_record, pipeline_environment, sandboxes, seed_orders, \
     seed_shop
 from sync_pipeline.sandbox.demo_stack import LOCAL_INSTANCE
+from sync_pipeline_tests.ports import free_ports
 
 VENDOR_POLL_SECONDS = 900.0
 TARGET_SECONDS = 15.0  # p95 each way (issue 14; until 2026-12-07: 60 s)
@@ -257,7 +257,7 @@ def dagster_dev(home: Path, interval: int, shipped_interval: int | None = None) 
     """`dagster dev` on a free port with this DAGSTER_HOME; yields a GraphQL caller and the code
     location's name once the location has loaded. Its output is shown only if it fails to start."""
     (home / "dagster.yaml").write_text(LOCAL_INSTANCE)
-    port = _free_port()
+    (port,) = free_ports(1)  # below the ephemeral range, as the tests pick theirs
     url = f"http://127.0.0.1:{port}/graphql"
     env = {**os.environ, "SYNC_SENSOR_INTERVAL_SECONDS": str(interval), "SYNC_UI_BASE_URL": f"http://127.0.0.1:{port}",
            "SYNC_SHIPPED_SENSOR_INTERVAL_SECONDS": str(shipped_interval or interval)}
@@ -319,12 +319,6 @@ def tick_times(graphql: GraphQL, location: str) -> dict[str, list[float]]:
             raise RuntimeError(f"sensor {sensor}: {answer}")
         found[sensor] = sorted(float(t["timestamp"]) for t in answer["sensorState"]["ticks"])
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _unsent(stack: Stack, events: Events) -> bool:
