@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 WRITES_QUEUED = 32  # article writes waiting for the WMS at most (as orders: sync/orders.py)
 FIRST_BATCH = 50  # products whose articles are read and written first: the first write leaves early
 BATCH = 1000  # then the warehouse's articles are read this many at a time (one inventory page)
+CLAIMED_AT_ONCE = BATCH  # products claimed in the ledger at a time (see _admitted_batches)
 
 
 def sync_articles(erp: Erp, wms: Wms, cursor: Cursor | None, *, gate: Gate | None = None, with_suppliers: bool = False,
@@ -80,8 +81,7 @@ def _push_products(erp: Erp, wms: Wms, products: list[Product], gate: Gate, repo
         products = catalogue.with_variants_of_changed(products)
     pusher = _ArticlePusher(wms, RecordWriter(gate, report), progress)
     with wms.back_to_back(window=WRITES_QUEUED) as writes:
-        for batch in _batches(products, FIRST_BATCH):
-            batch = admit_records(gate, batch, lambda p: str(p.Id), report, progress)
+        for batch in _admitted_batches(gate, products, report, progress):
             suppliers = _suppliers_by_id(erp, batch, extra) if with_suppliers else {}
             existing = held_articles(wms, batch)
             for product in batch:
@@ -96,11 +96,26 @@ def _push_products(erp: Erp, wms: Wms, products: list[Product], gate: Gate, repo
     return progress.build()
 
 
-def _batches(products: list[Product], first: int) -> Iterator[list[Product]]:
-    """A small batch first, so the first write leaves soon; then up to BATCH each."""
+def _admitted_batches(gate: Gate, products: list[Product], report: SyncReport,
+                      progress: CursorBuilder) -> Iterator[list[Product]]:
+    """The products this run may write, in batches: FIRST_BATCH first, so the first write leaves soon; then up
+    to BATCH each.
+
+    They are claimed CLAIMED_AT_ONCE at a time, not per batch: a claim costs the ledger three transactions
+    whatever its size, and claiming a whole initial load before its first write would leave the write slot
+    idle meanwhile (100,000 articles take 10-30 s to claim). Each later claim is taken while the writes
+    before it are on the wire.
+    """
+    for start in range(0, len(products), CLAIMED_AT_ONCE):
+        admitted = admit_records(gate, products[start:start + CLAIMED_AT_ONCE], lambda p: str(p.Id), report, progress)
+        first = FIRST_BATCH if start == 0 else BATCH
+        yield from (admitted[i:i + size] for i, size in _spans(len(admitted), first))
+
+
+def _spans(length: int, first: int) -> Iterator[tuple[int, int]]:
     start, size = 0, first
-    while start < len(products):
-        yield products[start:start + size]
+    while start < length:
+        yield start, size
         start, size = start + size, BATCH
 
 

@@ -1,9 +1,9 @@
 """Each record written costs at most one ledger transaction (PF12): its outcome, state and stage times together.
 
 Counted as the database sees them: SQLAlchemy's begin events on the ledger's engine, while the real
-processes push articles and orders and report shipments over both sandboxes (real HTTP). A batch pays
-a few transactions of its own (claims, reading the entries and due retries); what each further record
-adds is the figure: a batch of four against a batch of one.
+processes push articles and orders and report shipments over both sandboxes (real HTTP). A run pays
+a few transactions of its own (claims, reading the entries and due retries), once however many batches
+it reads and writes in; what each further record adds is the figure: a run of four against a run of one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import event
 
 from sync_pipeline.erp import ErpClient
 from sync_pipeline.ledger import Kind, Ledger, Stage, State, sqlite_url
+from sync_pipeline.sync import articles
 from sync_pipeline.sync.articles import sync_articles
 from sync_pipeline.sync.gate import Gate
 from sync_pipeline.sync.orders import OrderOptions, push_orders
@@ -76,6 +77,19 @@ def per_record(small: tuple[int, SyncReport], large: tuple[int, SyncReport], wri
 
 def test_an_article_written_costs_one_transaction(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
                                                   ledger: Ledger) -> None:
+    erp_admin.post("products", [product(1)])
+    small = transactions(ledger, Kind.ARTICLE, "articles-1", lambda gate: sync_articles(erp, wms, None, gate=gate))
+    erp_admin.post("products", [product(i) for i in range(2, 2 + LARGE)])
+    large = transactions(ledger, Kind.ARTICLE, "articles-2",
+                         lambda gate: sync_articles(erp, wms, small[1].cursor, gate=gate))
+
+    assert per_record(small, large, lambda r: r.created) == 1
+
+
+def test_an_article_run_in_several_batches_claims_its_records_once(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
+                                                                   ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run's batches share one claim: the second batch's articles cost no more than the first's."""
+    monkeypatch.setattr(articles, "FIRST_BATCH", 2)  # LARGE articles are then read and written in two batches
     erp_admin.post("products", [product(1)])
     small = transactions(ledger, Kind.ARTICLE, "articles-1", lambda gate: sync_articles(erp, wms, None, gate=gate))
     erp_admin.post("products", [product(i) for i in range(2, 2 + LARGE)])
