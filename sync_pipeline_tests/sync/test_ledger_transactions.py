@@ -75,28 +75,27 @@ def per_record(small: tuple[int, SyncReport], large: tuple[int, SyncReport], wri
     return (many - few) / (LARGE - SMALL)
 
 
-def test_an_article_written_costs_one_transaction(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
-                                                  ledger: Ledger) -> None:
+def article_cost(erp: ErpClient, wms: WmsClient, erp_admin: Admin, ledger: Ledger) -> float:
+    """What each further article written costs: a run of LARGE new products against a run of SMALL."""
     erp_admin.post("products", [product(1)])
     small = transactions(ledger, Kind.ARTICLE, "articles-1", lambda gate: sync_articles(erp, wms, None, gate=gate))
     erp_admin.post("products", [product(i) for i in range(2, 2 + LARGE)])
     large = transactions(ledger, Kind.ARTICLE, "articles-2",
                          lambda gate: sync_articles(erp, wms, small[1].cursor, gate=gate))
+    return per_record(small, large, lambda r: r.created)
 
-    assert per_record(small, large, lambda r: r.created) == 1
+
+def test_an_article_written_costs_one_transaction(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
+                                                  ledger: Ledger) -> None:
+    assert article_cost(erp, wms, erp_admin, ledger) == 1
 
 
 def test_an_article_run_in_several_batches_claims_its_records_once(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
                                                                    ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
     """A run's batches share one claim: the second batch's articles cost no more than the first's."""
     monkeypatch.setattr(articles, "FIRST_BATCH", 2)  # LARGE articles are then read and written in two batches
-    erp_admin.post("products", [product(1)])
-    small = transactions(ledger, Kind.ARTICLE, "articles-1", lambda gate: sync_articles(erp, wms, None, gate=gate))
-    erp_admin.post("products", [product(i) for i in range(2, 2 + LARGE)])
-    large = transactions(ledger, Kind.ARTICLE, "articles-2",
-                         lambda gate: sync_articles(erp, wms, small[1].cursor, gate=gate))
 
-    assert per_record(small, large, lambda r: r.created) == 1
+    assert article_cost(erp, wms, erp_admin, ledger) == 1
 
 
 def test_an_order_pushed_costs_one_transaction_with_its_stage_times(erp: ErpClient, wms: WmsClient, erp_admin: Admin,
