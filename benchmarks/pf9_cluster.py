@@ -334,6 +334,10 @@ def cluster(folder: Path, merchants: list[str], *, workers: list[str], redeliver
             env.update(passwords)
             env["SYNC_TENANTS_FILE"] = str(path)
         env.update(extra_env or {})
+        # Dagster's tables first, by one process: the webserver and the workers starting on an empty
+        # database would each create them, and the second CREATE TABLE fails ("type jobs already exists").
+        subprocess.run([str(BIN / "dagster"), "instance", "migrate"], env=env, check=True, capture_output=True,
+                       timeout=300)
         (port,) = free_ports(1)
         webserver = Process("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port),
                                           "-w", str(ROOT / "workspace.yaml")], env, folder / "webserver.log")
