@@ -9,6 +9,12 @@ tells the caller that a write ended only once the next one has left (or when the
 it must wait for another writer's turn): the caller's work, which holds the interpreter lock, then
 runs while a write is on the wire and not while the poster sends the next.
 
+While a chain runs, the objects older than it are left out of the garbage collector's full
+collections (gc.freeze): a full collection walks every object the process holds (the code
+location's imports are most of them), 70-80 ms here with the interpreter lock held, and a reply
+that comes in meanwhile waits for it, with the write slot idle. The objects the chain makes are
+collected as ever; the older ones go back to the collector when the last chain ends.
+
 Each message is posted once. A failure worth repeating comes back as its error, and the caller
 repeats that write through the client's ordinary path (WmsClient.repeat_write), with the retry
 policy's remaining attempts; the other writes go on meanwhile.
@@ -16,6 +22,7 @@ policy's remaining attempts; the other writes go on meanwhile.
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 from collections import deque
@@ -77,6 +84,8 @@ class BackToBack(Generic[T]):
         self._pending: deque[_Posting] = deque()
         self._queue: queue.Queue[_Posting | None] = queue.Queue()  # None: stop
         self._thread = threading.Thread(target=self._run, name="wms-writes", daemon=True)
+        _freeze_older_objects()
+        self._frozen = True
         self._thread.start()
 
     def submit(self, token: T, call: WriteCall) -> None:
@@ -101,9 +110,14 @@ class BackToBack(Generic[T]):
         """Stop the poster after its current post; writes not taken are left (they were idempotent)."""
         for posting in self._pending:
             posting.failure = posting.failure or RuntimeError("not sent: the batch stopped")
-        self._queue.put(None)
-        self._thread.join()
-        self._post.close()
+        try:
+            self._queue.put(None)
+            self._thread.join()
+            self._post.close()
+        finally:
+            if self._frozen:
+                self._frozen = False
+                _unfreeze_older_objects()
 
     def __enter__(self) -> "BackToBack[T]":
         return self
@@ -150,6 +164,25 @@ class BackToBack(Generic[T]):
             posting.sent.set()
             _tell(ended)
             ended = posting
+
+
+_chains = 0  # chains running in this process (threads may each run one)
+_chains_lock = threading.Lock()
+
+
+def _freeze_older_objects() -> None:
+    global _chains
+    with _chains_lock:
+        _chains += 1
+        gc.freeze()  # again for a second chain: what the first has made since is old to this one
+
+
+def _unfreeze_older_objects() -> None:
+    global _chains
+    with _chains_lock:
+        _chains -= 1
+        if _chains == 0:
+            gc.unfreeze()
 
 
 @dataclass

@@ -22,7 +22,7 @@ import requests
 
 from sync_pipeline.soap.direct import DirectPost
 from sync_pipeline.soap.errors import classify
-from sync_pipeline.soap.transport import GuardedTransport
+from sync_pipeline.soap.transport import GuardedTransport, ReplyTooLarge
 
 PATH = "/warehouse/service.asmx"
 HEADERS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"http://ongoingsystems.se/WSI/ProcessOrder"'}
@@ -186,3 +186,98 @@ def test_over_tls_the_certificate_is_checked_as_the_session_says(certificate: tu
         assert len(service.requests) == 2, "a request went out over a connection whose certificate was refused"
     finally:
         service.stop()
+
+
+class RawService:
+    """Answers each request with the next canned reply as raw bytes (sent in the pieces given), then closes
+    the connection if the reply says so: replies the standard library's server never writes."""
+
+    def __init__(self) -> None:
+        self.replies: list[tuple[list[bytes], bool]] = []
+        self.connections = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.root = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        with connection, connection.makefile("rb") as incoming:
+            while self.replies:
+                head = b"".join(iter(incoming.readline, b"\r\n"))
+                if not head:
+                    return
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                incoming.read(length)
+                pieces, close = self.replies.pop(0)
+                for piece in pieces:
+                    connection.sendall(piece)
+                if close:
+                    return
+
+    def stop(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture
+def raw_service() -> Iterator[RawService]:
+    running = RawService()
+    yield running
+    running.stop()
+
+
+def test_replies_in_every_framing_http_allows_are_read_whole(raw_service: RawService) -> None:
+    chunked = [b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n",
+               b"5\r\n<?xml\r\n", b"6\r\n versi\r\n", b"D\r\non='1.0'?><ok\r\n2\r\n/>\r\n0\r\n\r\n"]
+    interim = [b"HTTP/1.1 100 Continue\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 26\r\n\r\n" + REPLY]
+    until_closed = [b"HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n", REPLY[:10], REPLY[10:]]
+    raw_service.replies = [(chunked, False), (interim, False), (until_closed, True), (interim, False)]
+    post = sender(raw_service.root + PATH)
+    replies = [post.send(post.prepare(f"<n{n}/>".encode(), HEADERS)) for n in range(4)]
+    post.close()
+
+    assert [(reply.status_code, reply.content) for reply in replies] == [(200, REPLY)] * 4
+    assert replies[0].headers["transfer-encoding"] == "chunked"
+    assert raw_service.connections == 2, "the reply ended by closing the connection was not followed by a new one"
+
+
+@pytest.mark.parametrize("pieces", [
+    [b"<html>not HTTP at all</html>\r\n\r\n"],
+    [b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n<?xml version='1.0'?>"],  # closed before the body's end
+    [b"HTTP/1.1 200 OK\r\nContent-Len"],  # closed within the head
+    [],  # closed without a reply
+], ids=["not HTTP", "body cut short", "head cut short", "no reply"])
+def test_a_reply_that_is_not_whole_http_is_a_retryable_failure_and_the_next_write_works(
+        raw_service: RawService, pieces: list[bytes]) -> None:
+    whole = [b"HTTP/1.1 200 OK\r\nContent-Length: 26\r\n\r\n" + REPLY]
+    raw_service.replies = [(pieces, True), (whole, False)]
+    post = sender(raw_service.root + PATH)
+    with pytest.raises(requests.RequestException) as failed:
+        post.send(post.prepare(b"<broken/>", HEADERS))
+    assert classify(failed.value, "ProcessOrder").retryable
+
+    assert post.send(post.prepare(b"<next/>", HEADERS)).content == REPLY
+    post.close()
+
+
+def test_a_reply_above_the_size_limit_is_refused_while_it_is_read(raw_service: RawService) -> None:
+    declared = [b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + b"x" * 5000]
+    chunk = b"800\r\n" + b"x" * 2048 + b"\r\n"  # no length declared: 6,144 bytes in three chunks
+    chunked = [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", chunk, chunk, chunk + b"0\r\n\r\n"]
+    raw_service.replies = [(declared, True), (chunked, True)]
+    session = requests.Session()
+    session.trust_env = False
+    post = DirectPost(GuardedTransport(session=session, timeout=5, operation_timeout=5, max_reply_bytes=4096),
+                      raw_service.root + PATH)
+    with pytest.raises(ReplyTooLarge, match="declares 5000 bytes"):
+        post.send(post.prepare(b"<big/>", HEADERS))
+    with pytest.raises(ReplyTooLarge, match="larger than the limit"):
+        post.send(post.prepare(b"<bigger/>", HEADERS))
+    post.close()
