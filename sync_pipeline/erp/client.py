@@ -160,7 +160,7 @@ class ErpClient:
                 search["OrderStates"] = {"OrderSlipStateType": states}
             return self._get_invoices(search)
 
-        return map(get_invoices, _chunks(order_ids, first))
+        return map(get_invoices, id_chunks(order_ids, first))
 
     def _get_invoices(self, search: dict[str, Any]) -> list[InvoiceOrder]:
         return self.session.call(
@@ -385,11 +385,11 @@ def _unique(ids: Iterable[int]) -> list[int]:
 
 def _in_chunks(ids: Sequence[int], fetch: Callable[[list[int]], list[M]]) -> list[M]:
     """fetch(chunk) for every chunk of at most MAX_IDS_PER_CALL distinct ids, the results joined."""
-    return [record for chunk in _chunks(ids) for record in fetch(chunk)]
+    return [record for chunk in id_chunks(ids) for record in fetch(chunk)]
 
 
-def _chunks(ids: Sequence[int], first: int = MAX_IDS_PER_CALL) -> Iterator[list[int]]:
-    """The distinct ids in chunks: `first` of them, then at most MAX_IDS_PER_CALL each."""
+def id_chunks(ids: Sequence[int], first: int = MAX_IDS_PER_CALL) -> Iterator[list[int]]:
+    """The distinct ids in chunks as the reads by id ask for them: `first` of them, then at most MAX_IDS_PER_CALL each."""
     unique = _unique(ids)
     start, size = 0, max(1, min(first, MAX_IDS_PER_CALL))
     while start < len(unique):
