@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from sync_pipeline.erp import ErpClient
+from sync_pipeline.soap.direct import DirectPost
 from sync_pipeline.settings import load_settings
 from sync_pipeline.sync.articles import sync_articles
 from sync_pipeline.wms import WmsClient
@@ -70,12 +71,26 @@ def main(timeout: float) -> None:
         return products
 
     erp.products_changed_since = timed_read  # type: ignore[method-assign]  # measuring, not changing, the read
+    exchanges: list[float] = []
+    send = DirectPost.send
+
+    def timed_send(post: DirectPost, *args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return send(post, *args, **kwargs)
+        finally:
+            exchanges.append(time.perf_counter() - began)
+
+    DirectPost.send = timed_send  # type: ignore[method-assign,assignment]  # measuring, not changing, the writes
     before = current_rss_mb()
     started = time.perf_counter()
     report = sync_articles(erp, wms, None)
     seconds = time.perf_counter() - started
+    exchanges.sort()
+    writes = {"write_median_ms": 1000 * exchanges[len(exchanges) // 2] if exchanges else 0.0,
+              "write_mean_ms": 1000 * sum(exchanges) / len(exchanges) if exchanges else 0.0}
     print(json.dumps({"before_mb": before, "peak_mb": peak_rss_mb(), "seconds": seconds, "created": report.created,
-                      "failed": report.failed, **read}))
+                      "failed": report.failed, **read, **writes}))
 
 
 if __name__ == "__main__":

@@ -1,26 +1,24 @@
 """PF7 initial load of `articles` articles: peak RSS, and time against the serialized write floor.
 
-The sandboxes (and the catalogue they hold) stay in this process, answering every call `LATENCY_MS`
-after it arrived (their own work inside it, as a remote service's answer time; the seeded catalogue
-is frozen out of this process's full garbage collections, which would otherwise hold a reply for as
-long as walking it takes); the child is the
+Each sandbox runs in a child process of its own (`sandboxes_apart`, as PF4's: two remote services
+share no interpreter lock, with each other or with the benchmark), answering every call `LATENCY_MS`
+after it arrived (their own work inside it, as a remote service's answer time). Another child is the
 pipeline alone: it builds its clients from the same settings the code location uses, notes its
 current RSS, runs the article sync from an empty cursor (every product read in one GetProducts
 reply, every article written to the WMS) and reports its peak RSS (VmHWM: the peak of that process
-alone) and how long the load took. Baselines: the child's RSS just before the load; the write floor,
+alone), how long the load took and how long its writes' exchanges took (median and mean). Baselines: the child's RSS just before the load; the write floor,
 one ProcessArticle per latency (Ongoing takes one write at a time per goods owner).
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import random
 import subprocess
 import sys
 
-from benchmarks.common import BIG_REPLY_TIMEOUT, ROOT, line, sandboxes, seed_products
+from benchmarks.common import BIG_REPLY_TIMEOUT, ROOT, Stack, line, sandboxes_apart, seed_products
 from sync_pipeline.sandbox.demo_stack import sandbox_environment
 
 LIMIT_MB = 256
@@ -29,16 +27,11 @@ TIME_LIMIT = 1.05  # x the write floor
 
 
 def run(articles: int) -> str:
-    with sandboxes() as stack:
-        seed_products(stack, range(1, articles + 1), random.Random(7))
+    with sandboxes_apart(seed_catalogue, articles) as stack:
         stack.faults(latency_ms=LATENCY_MS)
         environment = {**os.environ, **sandbox_environment(stack.erp_url, stack.wms_url)}
-        gc.freeze()  # the catalogue is the services' data: not walked again by every full collection here
-        try:
-            done = subprocess.run([sys.executable, "-m", "benchmarks.pf7_child", str(BIG_REPLY_TIMEOUT)],
-                                  cwd=ROOT, env=environment, capture_output=True, text=True)
-        finally:
-            gc.unfreeze()
+        done = subprocess.run([sys.executable, "-m", "benchmarks.pf7_child", str(BIG_REPLY_TIMEOUT)],
+                              cwd=ROOT, env=environment, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"the initial load failed:\n{done.stderr[-3000:]}")
         written = stack.calls("wms")["ProcessArticle"]
@@ -53,5 +46,11 @@ def run(articles: int) -> str:
                 f"<= {LIMIT_MB:,} MB peak, <= {TIME_LIMIT:.2f} x the floor", met,
                 f"peak / before {peak / before:.2f}; the catalogue's read {result['read_seconds']:,.1f} s "
                 f"({result['read_first_byte_seconds']:,.1f} s to its reply's first byte, the rest the transfer and "
-                f"the parse), peak after it {result['read_peak_mb']:,.0f} MB; {result['created']:,} articles created, "
+                f"the parse), peak after it {result['read_peak_mb']:,.0f} MB; a write's exchange {result['write_median_ms']:.2f} ms "
+                f"(median; mean {result['write_mean_ms']:.2f} ms); {result['created']:,} articles created, "
                 f"{written:,} ProcessArticle calls, {result['failed']} failed")
+
+
+def seed_catalogue(stack: Stack, articles: int) -> None:
+    """The ERP's catalogue of `articles` products (the warehouse starts empty)."""
+    seed_products(stack, range(1, articles + 1), random.Random(7))
