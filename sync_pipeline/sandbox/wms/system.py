@@ -172,7 +172,7 @@ class WmsSandbox:
         self.credentials.check(values)
         with self.store.lock:  # one consistent snapshot
             articles, stock, suppliers = self.articles.view(), self.inventory.view(), self.suppliers.view()
-        selected = select_inventory(articles.sorted_by("SystemId"), stock, values.get("GetInventoryQuery") or {},
+        selected = select_inventory(articles, stock, values.get("GetInventoryQuery") or {},
                                     self.now())
         lines = [replies.inventory_line(article, line_stock, suppliers.get(article.get("MainSupplierNumber", "")))
                  for article, line_stock in selected]
