@@ -146,12 +146,9 @@ class ErpClient:
         """Orders by id (at most 1000 per GetInvoices call), optionally only those in `statuses`."""
         return [order for batch in self.order_batches(order_ids, statuses) for order in batch]
 
-    def order_batches(self, order_ids: Sequence[int], statuses: Iterable[OrderStatus | str] | None = None, *,
-                      first: int = MAX_IDS_PER_CALL) -> Iterator[list[InvoiceOrder]]:
-        """Orders by id, one GetInvoices call at a time: `first` ids in the first, up to 1000 in the others.
-
-        A small first batch lets a caller start on it while the rest is read.
-        """
+    def order_batches(self, order_ids: Sequence[int], statuses: Iterable[OrderStatus | str] | None = None,
+                      ) -> Iterator[list[InvoiceOrder]]:
+        """Orders by id, one GetInvoices call (up to 1000 ids) at a time."""
         states = [OrderStatus.parse(s).value for s in statuses] if statuses is not None else None
 
         def get_invoices(chunk: list[int]) -> list[InvoiceOrder]:
@@ -160,7 +157,7 @@ class ErpClient:
                 search["OrderStates"] = {"OrderSlipStateType": states}
             return self._get_invoices(search)
 
-        return map(get_invoices, id_chunks(order_ids, first))
+        return map(get_invoices, id_chunks(order_ids))
 
     def _get_invoices(self, search: dict[str, Any]) -> list[InvoiceOrder]:
         return self.session.call(

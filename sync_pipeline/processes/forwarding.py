@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
 from sync_pipeline.processes.protocols import Erp
@@ -33,8 +32,8 @@ class ForwardingErp:
         return self._erp.orders(order_ids, statuses)
 
     def order_batches(self, order_ids: Sequence[int], statuses: Iterable[OrderStatus | str] | None = None,
-                      **options: Any) -> Iterator[list[InvoiceOrder]]:
-        return self._erp.order_batches(order_ids, statuses, **options)
+                      ) -> Iterator[list[InvoiceOrder]]:
+        return self._erp.order_batches(order_ids, statuses)
 
     def orders_in_one_read(self, since: datetime | None,
                            statuses: Iterable[OrderStatus | str] | None = None) -> list[InvoiceOrder] | None:
