@@ -211,8 +211,12 @@ class RawService:
     def _serve(self, connection: socket.socket) -> None:
         with connection, connection.makefile("rb") as incoming:
             while self.replies:
-                head = b"".join(iter(incoming.readline, b"\r\n"))
-                if not head:
+                head = b""
+                for header in iter(incoming.readline, b""):  # until the blank line, or the client closing
+                    if header == b"\r\n":
+                        break
+                    head += header
+                else:
                     return
                 length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
                 incoming.read(length)
