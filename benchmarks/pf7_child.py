@@ -3,9 +3,11 @@
     python -m benchmarks.pf7_child <timeout seconds>   (settings from the environment)
 
 Prints {"before_mb", "peak_mb", "seconds", "created", "failed", "read_seconds", "read_first_byte_seconds",
-"read_peak_mb"} as JSON: the current RSS before the load, the process's peak RSS after it, the load's
-elapsed time, and how long the catalogue's read (GetProducts) took, how much of it passed before its
-reply's first byte arrived, and the peak RSS right after it (the rest is the writes).
+"read_peak_mb", "pages", "pages_seconds", "write_median_ms", "write_mean_ms"} as JSON: the current RSS
+before the load, the process's peak RSS after it, the load's elapsed time; how long the catalogue's
+listing (GetProducts of Id and DateChanged) took, how much of it passed before its reply's first byte
+arrived, and the peak RSS right after it; how many pages of products were then read by id and the
+time spent reading them (while earlier writes were on the wire); a write's exchange (median, mean).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import os
 import resource
 import sys
 import time
-from typing import Any
+from typing import Any, Iterator
 
 from sync_pipeline.erp import ErpClient
+from sync_pipeline.erp.models import Product, ProductPages
 from sync_pipeline.soap.direct import DirectPost
 from sync_pipeline.settings import load_settings
 from sync_pipeline.sync.articles import sync_articles
@@ -51,26 +54,36 @@ def main(timeout: float) -> None:
     erp = ErpClient(settings.erp_connection(timeout=timeout))
     wms = WmsClient(settings.wms_connection(timeout=timeout))
     erp.session.login()  # as in a running code location: the session is there before the load
-    read: dict[str, float] = {}
-    products_changed_since = erp.products_changed_since
+    read: dict[str, float] = {"pages_seconds": 0.0, "pages": 0}
+    product_pages = erp.product_pages
 
-    def timed_read(since: Any) -> Any:
+    def timed_pages(since: Any) -> ProductPages:
         began = time.perf_counter()
         replied: list[float] = []
         hooks = erp.session.http.hooks["response"]
         hooks.append(note_reply := lambda response, **_: replied.append(time.perf_counter()))
         try:
-            products = products_changed_since(since)
+            listed = product_pages(since)
         finally:
             hooks.remove(note_reply)
-        read["read_seconds"] = read.get("read_seconds", 0.0) + time.perf_counter() - began
+        read["read_seconds"] = time.perf_counter() - began
         # requests calls response hooks once the headers are in, before it reads the body; the sandbox
         # sends a reply in one write, so this is the time the server took to build it (with its latency).
-        read["read_first_byte_seconds"] = read.get("read_first_byte_seconds", 0.0) + replied[-1] - began
+        read["read_first_byte_seconds"] = replied[-1] - began
         read["read_peak_mb"] = peak_rss_mb()
-        return products
+        return ProductPages(timed(listed.pages), listed.listed_up_to)
 
-    erp.products_changed_since = timed_read  # type: ignore[method-assign]  # measuring, not changing, the read
+    def timed(pages: Iterator[list[Product]]) -> Iterator[list[Product]]:
+        while True:
+            began = time.perf_counter()
+            page = next(pages, None)
+            read["pages_seconds"] += time.perf_counter() - began
+            if page is None:
+                return
+            read["pages"] += 1
+            yield page
+
+    erp.product_pages = timed_pages  # type: ignore[method-assign]  # measuring, not changing, the read
     exchanges: list[float] = []
     send = DirectPost.send
 

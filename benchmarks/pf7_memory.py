@@ -4,8 +4,8 @@ Each sandbox runs in a child process of its own (`sandboxes_apart`, as PF4's: tw
 share no interpreter lock, with each other or with the benchmark), answering every call `LATENCY_MS`
 after it arrived (their own work inside it, as a remote service's answer time). Another child is the
 pipeline alone: it builds its clients from the same settings the code location uses, notes its
-current RSS, runs the article sync from an empty cursor (every product read in one GetProducts
-reply, every article written to the WMS) and reports its peak RSS (VmHWM: the peak of that process
+current RSS, runs the article sync from an empty cursor (the catalogue listed, then read by id a
+page of 1,000 at a time while the writes before go; every article written to the WMS) and reports its peak RSS (VmHWM: the peak of that process
 alone), how long the load took and how long its writes' exchanges took (median and mean). Baselines: the child's RSS just before the load; the write floor,
 one ProcessArticle per latency (Ongoing takes one write at a time per goods owner).
 """
@@ -44,9 +44,10 @@ def run(articles: int) -> str:
                 f"peak RSS {peak:,.0f} MB; {seconds:,.1f} s", f"the same process before the load {before:,.0f} MB; "
                 f"write floor {floor:,.1f} s (one ProcessArticle per {LATENCY_MS:g} ms)", ratio,
                 f"<= {LIMIT_MB:,} MB peak, <= {TIME_LIMIT:.2f} x the floor", met,
-                f"peak / before {peak / before:.2f}; the catalogue's read {result['read_seconds']:,.1f} s "
+                f"peak / before {peak / before:.2f}; the catalogue's listing {result['read_seconds']:,.1f} s "
                 f"({result['read_first_byte_seconds']:,.1f} s to its reply's first byte, the rest the transfer and "
-                f"the parse), peak after it {result['read_peak_mb']:,.0f} MB; a write's exchange {result['write_median_ms']:.2f} ms "
+                f"the parse), peak after it {result['read_peak_mb']:,.0f} MB; then {result['pages']:,} pages by id in "
+                f"{result['pages_seconds']:,.1f} s, beside the writes; a write's exchange {result['write_median_ms']:.2f} ms "
                 f"(median; mean {result['write_mean_ms']:.2f} ms); {result['created']:,} articles created, "
                 f"{written:,} ProcessArticle calls, {result['failed']} failed")
 

@@ -34,6 +34,7 @@ from sync_pipeline.erp.models import (
     OrderShipment,
     OrderStatus,
     Product,
+    ProductPages,
 )
 from sync_pipeline.erp.sentinels import require_set
 from sync_pipeline.erp.services import ErpService
@@ -57,6 +58,8 @@ PRODUCT_RETURN_PROPERTIES = _mapped_fields(Product)
 INVOICE_RETURN_PROPERTIES = _mapped_fields(InvoiceOrder)
 ROW_RETURN_PROPERTIES = _mapped_fields(InvoiceRow)
 COMPANY_RETURN_PROPERTIES = _mapped_fields(Company)
+# What a listing of the whole catalogue asks for: which products there are, and how new each is.
+PRODUCT_LISTING_PROPERTIES = ("Id", "DateChanged")
 
 MAX_IDS_PER_CALL = 1000  # GetInvoices answers at most 1000 orders; the same bound keeps other id lists small
 FAR_PAST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # "everything": the services need some search parameter
@@ -111,6 +114,23 @@ class ErpClient:
 
     def products(self, ids: Sequence[int]) -> list[Product]:
         return _in_chunks(ids, lambda chunk: self._get_products({"ProductIds": {"int": chunk}}))
+
+    def product_pages(self, since: datetime | None) -> ProductPages:
+        """products_changed_since(since), a page at a time as the caller takes them.
+
+        A delta is one read, one page. The whole catalogue (since None) is listed first, Id and
+        DateChanged only, and then read by id, MAX_IDS_PER_CALL a request: its first records are
+        written while the rest are still to be read, and no reply holds all of it (one of 100,000
+        products took the sandbox 26 s to build, and the client 228 MB to hold).
+        """
+        if since is not None:
+            return ProductPages(iter([self.products_changed_since(since)]), listed_up_to=None)
+        listing = self._search(self._products_reader, {"DateChanged": changed_after(None)}, PRODUCT_LISTING_PROPERTIES)
+        ids = [p.Id for p in listing if p.Id is not None]
+        newest = max((p.DateChanged for p in listing if p.DateChanged is not None), default=None)
+        del listing
+        return ProductPages(map(lambda chunk: self._get_products({"ProductIds": {"int": chunk}}), id_chunks(ids)),
+                            listed_up_to=newest)
 
     def set_stock_quantity(self, product_id: int, quantity: Decimal | int) -> RecordError | None:
         """Set the product's stock to `quantity` (absolute, not a delta)."""

@@ -12,7 +12,8 @@ alike): any element of the real record can be the source of an extra field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -148,6 +149,17 @@ class Product(ErpModel):
     Price: Decimal | None = None
     InPrice: Decimal | None = None
     APIException: ApiException | None = None
+
+
+@dataclass(frozen=True)
+class ProductPages:
+    """Products read a page at a time. listed_up_to: the newest change the listing of them saw, or None
+    when they are one read. A page read after the listing may hold a product changed since (newer
+    than that), while a product added meanwhile is in no page: a cursor must not move past
+    listed_up_to, so that the next delta reads what the listing could not see."""
+
+    pages: Iterator[list[Product]]
+    listed_up_to: datetime | None
 
 
 class Address(ErpModel):

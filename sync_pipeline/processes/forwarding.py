@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
+from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product, ProductPages
 from sync_pipeline.processes.protocols import Erp
 from sync_pipeline.soap.errors import RecordError
 
@@ -23,6 +23,9 @@ class ForwardingErp:
 
     def products(self, ids: Sequence[int]) -> list[Product]:
         return self._erp.products(ids)
+
+    def product_pages(self, since: datetime | None) -> ProductPages:
+        return self._erp.product_pages(since)
 
     def order_ids_changed_since(self, since: datetime | None) -> list[int]:
         return self._erp.order_ids_changed_since(since)

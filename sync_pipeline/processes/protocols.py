@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping, Protocol, runtime_checkable
 
-from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product
+from sync_pipeline.erp.models import Company, InvoiceOrder, OrderShipment, OrderStatus, Product, ProductPages
 from sync_pipeline.soap.errors import RecordError, SyncError
 from sync_pipeline.wms.back_to_back import Finished
 from sync_pipeline.wms.models import InventoryLine, ReturnOrder, WmsOrder, WriteResult
@@ -22,6 +22,8 @@ class ErpReader(Protocol):
     def products_changed_since(self, since: datetime | None) -> list[Product]: ...
 
     def products(self, ids: Sequence[int]) -> list[Product]: ...
+
+    def product_pages(self, since: datetime | None) -> ProductPages: ...
 
     def order_ids_changed_since(self, since: datetime | None) -> list[int]: ...
 

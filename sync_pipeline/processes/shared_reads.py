@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from sync_pipeline.erp.client import changed_after
-from sync_pipeline.erp.models import Product
+from sync_pipeline.erp.models import Product, ProductPages
 from sync_pipeline.processes.config import ProcessConfig
 from sync_pipeline.processes.forwarding import ForwardingErp
 from sync_pipeline.processes.protocols import Erp
@@ -112,6 +112,12 @@ class CatalogueOnce(ForwardingErp):
         if everything is None:
             return self._erp.products_changed_since(since)
         return changed_at_or_after(everything, since)
+
+    def product_pages(self, since: datetime | None) -> ProductPages:
+        """The whole catalogue in pages (ErpClient.product_pages) unless the run reads or has read it anyway."""
+        if since is None and not self._wanted and self._catalogue.held() is None:
+            return self._erp.product_pages(None)
+        return ProductPages(iter([self.products_changed_since(since)]), listed_up_to=None)
 
     def set_stock_quantity(self, product_id: int, quantity: Decimal | int) -> RecordError | None:
         self._catalogue.drop()  # before the write: a read after it must see it, whatever its reply

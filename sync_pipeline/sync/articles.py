@@ -43,17 +43,31 @@ def sync_articles(erp: Erp, wms: Wms, cursor: Cursor | None, *, gate: Gate | Non
     only inside an article), looked up once per batch from the products' SupplierId.
     With `variants` (SYNC_VARIATIONS on), variants are named under their base (mapping/variants.py),
     and the variants of a changed base are sent again. window: only the products changed in it (the
-    cursor then only says where to start reading).
+    cursor then only says where to start reading). An empty cursor reads the catalogue in pages
+    (Erp.product_pages): writing starts after the first, and the cursor stops where the listing did.
     """
     gate = gate or no_gate(Kind.ARTICLE)
     cursor = cursor or Cursor()
     report = SyncReport("articles")
-    products, report.unchanged = unseen(in_window(erp.products_changed_since(cursor.moment), window), cursor,
-                                        article_key)
-    products += fetch_due_retries(gate, products, lambda p: str(p.Id), erp.products)
-    report.cursor = _push_products(erp, wms, products, gate, report, CursorBuilder(cursor), with_suppliers,
-                                   extra, variants)
+    progress = CursorBuilder(cursor)
+    read = erp.product_pages(cursor.moment)
+    progress.held(read.listed_up_to)
+    pages = _fresh_pages(read.pages, cursor, window, report, gate, erp)
+    report.cursor = _push_products(erp, wms, pages, gate, report, progress, with_suppliers, extra, variants)
     return report
+
+
+def _fresh_pages(pages: Iterable[list[Product]], cursor: Cursor, window: Window | None, report: SyncReport,
+                 gate: Gate, erp: Erp) -> Iterator[list[Product]]:
+    """The pages' products the cursor has not handled (in the window, if any), then those due a retry
+    that are not among them."""
+    taken: list[str] = []
+    for page in pages:
+        fresh, unchanged = unseen(in_window(page, window), cursor, article_key)
+        report.unchanged += unchanged
+        taken.extend(str(p.Id) for p in fresh)
+        yield fresh
+    yield fetch_due_retries(gate, taken, str, erp.products)
 
 
 def sync_articles_by_id(erp: Erp, wms: Wms, ids: Sequence[int], *, gate: Gate | None = None, with_suppliers: bool = False,
@@ -68,20 +82,24 @@ def sync_articles_by_id(erp: Erp, wms: Wms, ids: Sequence[int], *, gate: Gate | 
     found = {p.Id for p in products}
     for missing in (i for i in ids if i not in found):
         report.fail(RecordError(key=f"Product Id {missing}", message="not found in 24SevenOffice"))
-    _push_products(erp, wms, products, gate, report, CursorBuilder(None), with_suppliers, extra, variants)
+    _push_products(erp, wms, [products], gate, report, CursorBuilder(None), with_suppliers, extra, variants)
     return report
 
 
-def _push_products(erp: Erp, wms: Wms, products: list[Product], gate: Gate, report: SyncReport, progress: CursorBuilder,
-                   with_suppliers: bool, extra: Sequence[ExtraField], variants: VariantRule | None) -> Cursor:
+def _push_products(erp: Erp, wms: Wms, pages: Iterable[list[Product]], gate: Gate, report: SyncReport,
+                   progress: CursorBuilder, with_suppliers: bool, extra: Sequence[ExtraField],
+                   variants: VariantRule | None) -> Cursor:
     """Write the products' articles back to back, as orders go (wms/back_to_back.py): each end is recorded,
-    and the next batch's suppliers and warehouse articles read, while the writes before are on the wire."""
-    catalogue = variants.catalogue(erp.products_changed_since(None)) if variants and products else None
-    if catalogue is not None:
-        products = catalogue.with_variants_of_changed(products)
+    and the next page's products, the next batch's suppliers and warehouse articles read, while the
+    writes before are on the wire."""
+    catalogue = None
+    if variants:  # variants are named from the whole catalogue, and a changed base sends its variants again
+        products = [product for page in pages for product in page]
+        catalogue = variants.catalogue(erp.products_changed_since(None)) if products else None
+        pages = [catalogue.with_variants_of_changed(products) if catalogue else products]
     pusher = _ArticlePusher(wms, RecordWriter(gate, report), progress)
     with wms.back_to_back(window=WRITES_QUEUED) as writes:
-        for batch in _admitted_batches(gate, products, report, progress):
+        for batch in _admitted_batches(gate, pages, report, progress):
             suppliers = _suppliers_by_id(erp, batch, extra) if with_suppliers else {}
             existing = held_articles(wms, batch)
             for product in batch:
@@ -96,7 +114,7 @@ def _push_products(erp: Erp, wms: Wms, products: list[Product], gate: Gate, repo
     return progress.build()
 
 
-def _admitted_batches(gate: Gate, products: list[Product], report: SyncReport,
+def _admitted_batches(gate: Gate, pages: Iterable[list[Product]], report: SyncReport,
                       progress: CursorBuilder) -> Iterator[list[Product]]:
     """The products this run may write, in batches: FIRST_BATCH first, so the first write leaves soon; then up
     to BATCH each.
@@ -106,10 +124,13 @@ def _admitted_batches(gate: Gate, products: list[Product], report: SyncReport,
     idle meanwhile (100,000 articles take 10-30 s to claim). Each later claim is taken while the writes
     before it are on the wire.
     """
-    for start in range(0, len(products), CLAIMED_AT_ONCE):
-        admitted = admit_records(gate, products[start:start + CLAIMED_AT_ONCE], lambda p: str(p.Id), report, progress)
-        first = FIRST_BATCH if start == 0 else BATCH
-        yield from (admitted[i:i + size] for i, size in _spans(len(admitted), first))
+    first = FIRST_BATCH
+    for products in pages:
+        for start in range(0, len(products), CLAIMED_AT_ONCE):
+            admitted = admit_records(gate, products[start:start + CLAIMED_AT_ONCE], lambda p: str(p.Id), report,
+                                     progress)
+            yield from (admitted[i:i + size] for i, size in _spans(len(admitted), first))
+            first = BATCH
 
 
 def _spans(length: int, first: int) -> Iterator[tuple[int, int]]:

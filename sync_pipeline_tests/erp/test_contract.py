@@ -18,6 +18,7 @@ def test_every_operation_the_client_uses_validates_against_the_real_wsdl(erp_cli
     erp_client.products_changed_since(since)
     erp_client.products_changed_since(None)
     erp_client.products([1])
+    assert [p.Id for page in erp_client.product_pages(None).pages for p in page] == [1]
     assert erp_client.set_stock_quantity(1, Decimal("2.5")) is None
     erp_client.orders_changed_since(since)
     erp_client.orders([1], statuses=None)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from sync_pipeline.erp import PRODUCT_RETURN_PROPERTIES, ErpClient
+from sync_pipeline.erp.client import MAX_IDS_PER_CALL, PRODUCT_LISTING_PROPERTIES
 
 from sync_pipeline_tests.erp.conftest import Sent, texts
 
@@ -96,3 +97,37 @@ def test_large_stock_quantities_are_sent_in_plain_notation(erp_server, erp_admin
     (body,) = sent.of("SetStockQuantity")
     assert texts(body, "stockQuantity") == ["1000"]
     assert [p["Stock"] for p in erp_admin.get("products")] == ["1000"]
+
+
+def test_the_whole_catalogue_is_listed_and_then_read_a_page_at_a_time(erp_server, erp_admin, erp_connection):
+    count = 2 * MAX_IDS_PER_CALL + 150
+    erp_admin.post("products", [{"Id": i, "No": f"SKU-{i}", "Name": f"Vare {i}", "Price": f"{i}.50"}
+                                for i in range(1, count + 1)])
+    sent = Sent()
+    with ErpClient(erp_connection, plugins=[sent]) as client:
+        read = client.product_pages(None)
+        (listing,) = sent.of("GetProducts")
+        assert texts(listing, "string") == list(PRODUCT_LISTING_PROPERTIES), "the listing asks for Id and DateChanged"
+
+        pages = list(read.pages)
+        whole = client.products_changed_since(None)
+
+    assert [len(page) for page in pages] == [MAX_IDS_PER_CALL, MAX_IDS_PER_CALL, 150]
+    assert sorted((p.model_dump() for page in pages for p in page), key=lambda p: p["Id"]) == \
+        [p.model_dump() for p in sorted(whole, key=lambda p: p.Id)]
+    assert read.listed_up_to == max(p.DateChanged for p in whole)
+    by_id = sent.of("GetProducts")[1:4]
+    assert all(texts(body, "string") == list(PRODUCT_RETURN_PROPERTIES) for body in by_id)
+    assert [len(texts(body, "int")) for body in by_id] == [MAX_IDS_PER_CALL, MAX_IDS_PER_CALL, 150]
+
+
+def test_a_delta_of_the_catalogue_is_one_read_and_one_page(erp_server, erp_admin, erp_connection):
+    erp_admin.post("products", [{"Id": 1, "No": "SKU-1"}, {"Id": 2, "No": "SKU-2"}])
+    sent = Sent()
+    with ErpClient(erp_connection, plugins=[sent]) as client:
+        since = client.products([2])[0].DateChanged
+        read = client.product_pages(since)
+        pages = list(read.pages)
+    assert len(pages) == 1 and {p.No for p in pages[0]} >= {"SKU-2"}
+    assert read.listed_up_to is None
+    assert len(sent.of("GetProducts")) == 2  # the one by id above, and the delta
