@@ -5,7 +5,7 @@
 Prints {"before_mb", "peak_mb", "seconds", "created", "failed", "read_seconds", "read_first_byte_seconds",
 "read_peak_mb", "pages", "pages_seconds", "write_median_ms", "write_mean_ms"} as JSON: the current RSS
 before the load, the process's peak RSS after it, the load's elapsed time; how long the catalogue's
-listing (GetProducts of Id and DateChanged) took, how much of it passed before its reply's first byte
+listing (GetProducts of Id, No and DateChanged) took, how much of it passed before its reply's first byte
 arrived, and the peak RSS right after it; how many pages of products were then read by id and the
 time spent reading them (while earlier writes were on the wire); a write's exchange (median, mean).
 """

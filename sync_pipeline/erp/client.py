@@ -15,6 +15,7 @@ set absolute values, so repeating one after a timeout is harmless.
 from __future__ import annotations
 
 import logging
+from itertools import chain
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -58,8 +59,9 @@ PRODUCT_RETURN_PROPERTIES = _mapped_fields(Product)
 INVOICE_RETURN_PROPERTIES = _mapped_fields(InvoiceOrder)
 ROW_RETURN_PROPERTIES = _mapped_fields(InvoiceRow)
 COMPANY_RETURN_PROPERTIES = _mapped_fields(Company)
-# What a listing of the whole catalogue asks for: which products there are, and how new each is.
-PRODUCT_LISTING_PROPERTIES = ("Id", "DateChanged")
+# What a listing of the whole catalogue asks for: which products there are, how new each is, and the
+# number that names a product without an Id (it cannot be read by id, and fails as listed).
+PRODUCT_LISTING_PROPERTIES = ("Id", "No", "DateChanged")
 
 MAX_IDS_PER_CALL = 1000  # GetInvoices answers at most 1000 orders; the same bound keeps other id lists small
 FAR_PAST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # "everything": the services need some search parameter
@@ -118,8 +120,9 @@ class ErpClient:
     def product_pages(self, since: datetime | None) -> ProductPages:
         """products_changed_since(since), a page at a time as the caller takes them.
 
-        A delta is one read, one page. The whole catalogue (since None) is listed first, Id and
-        DateChanged only, and then read by id, MAX_IDS_PER_CALL a request: its first records are
+        A delta is one read, one page. The whole catalogue (since None) is listed first (Id, No and
+        DateChanged only: a product without an Id comes as listed, to be refused by its mapping) and
+        then read by id, MAX_IDS_PER_CALL a request: its first records are
         written while the rest are still to be read, and no reply holds all of it (one of 100,000
         products took the sandbox 26 s to build, and the client 228 MB to hold).
         """
@@ -127,10 +130,11 @@ class ErpClient:
             return ProductPages(iter([self.products_changed_since(since)]), listed_up_to=None)
         listing = self._search(self._products_reader, {"DateChanged": changed_after(None)}, PRODUCT_LISTING_PROPERTIES)
         ids = [p.Id for p in listing if p.Id is not None]
+        without_id = [p for p in listing if p.Id is None]  # no read by id finds them: they go as listed
         newest = max((p.DateChanged for p in listing if p.DateChanged is not None), default=None)
         del listing
-        return ProductPages(map(lambda chunk: self._get_products({"ProductIds": {"int": chunk}}), id_chunks(ids)),
-                            listed_up_to=newest)
+        by_id = map(lambda chunk: self._get_products({"ProductIds": {"int": chunk}}), id_chunks(ids))
+        return ProductPages(chain([without_id], by_id) if without_id else by_id, listed_up_to=newest)
 
     def set_stock_quantity(self, product_id: int, quantity: Decimal | int) -> RecordError | None:
         """Set the product's stock to `quantity` (absolute, not a delta)."""

@@ -107,7 +107,7 @@ def test_the_whole_catalogue_is_listed_and_then_read_a_page_at_a_time(erp_server
     with ErpClient(erp_connection, plugins=[sent]) as client:
         read = client.product_pages(None)
         (listing,) = sent.of("GetProducts")
-        assert texts(listing, "string") == list(PRODUCT_LISTING_PROPERTIES), "the listing asks for Id and DateChanged"
+        assert texts(listing, "string") == ["Id", "No", "DateChanged"] == list(PRODUCT_LISTING_PROPERTIES)
 
         pages = list(read.pages)
         whole = client.products_changed_since(None)
