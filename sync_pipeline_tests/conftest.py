@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterator
 
 import pytest
 import requests
 
 from sync_pipeline.sandbox.server import SandboxServer
+from sync_pipeline.sandbox.soap import CHECK_RENDER
 from sync_pipeline.sandbox.store import Store
 from sync_pipeline_tests.tiers import mark_slow_tests
 
@@ -15,6 +17,11 @@ from sync_pipeline_tests.tiers import mark_slow_tests
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     mark_slow_tests(items)
+
+
+# Every sandbox reply of the suite (in this process and the processes it starts) is rendered both
+# ways and compared (sandbox/soap.py _envelope).
+os.environ[CHECK_RENDER] = "1"
 
 
 class Admin:
