@@ -15,10 +15,10 @@ set absolute values, so repeating one after a timeout is harmless.
 from __future__ import annotations
 
 import logging
-from itertools import chain
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from itertools import chain
 from typing import Any, TypeVar
 
 import zeep

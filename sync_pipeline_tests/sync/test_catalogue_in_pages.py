@@ -31,9 +31,11 @@ def test_the_first_articles_are_written_before_the_catalogue_is_read_whole(erp: 
 
     assert (report.created, report.failures) == (count, [])
     assert len(wms_articles(wms_admin)) == count
-    reads = [entry["time"] for entry in erp_admin.get("calls")["log"] if entry["operation"] == "GetProducts"]
+    reads = [datetime.fromisoformat(entry["time"]) for entry in erp_admin.get("calls")["log"]
+             if entry["operation"] == "GetProducts"]
     assert len(reads) == 1 + 3, "a listing, then three pages by id"
-    first_write = next(entry["time"] for entry in wms_admin.get("calls")["log"] if entry["operation"] == "ProcessArticle")
+    first_write = next(datetime.fromisoformat(entry["time"]) for entry in wms_admin.get("calls")["log"]
+                       if entry["operation"] == "ProcessArticle")
     assert first_write < reads[-1], "the first article was written before the last page was read"
 
 
