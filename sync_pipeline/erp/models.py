@@ -161,6 +161,10 @@ class ProductPages:
     pages: Iterator[list[Product]]
     listed_up_to: datetime | None
 
+    @classmethod
+    def one_read(cls, products: list[Product]) -> ProductPages:
+        return cls(iter([products]), listed_up_to=None)
+
 
 class Address(ErpModel):
     Street: str | None = None

@@ -117,7 +117,7 @@ class CatalogueOnce(ForwardingErp):
         """The whole catalogue in pages (ErpClient.product_pages) unless the run reads or has read it anyway."""
         if since is None and not self._wanted and self._catalogue.held() is None:
             return self._erp.product_pages(None)
-        return ProductPages(iter([self.products_changed_since(since)]), listed_up_to=None)
+        return ProductPages.one_read(self.products_changed_since(since))
 
     def set_stock_quantity(self, product_id: int, quantity: Decimal | int) -> RecordError | None:
         self._catalogue.drop()  # before the write: a read after it must see it, whatever its reply

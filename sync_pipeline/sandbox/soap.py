@@ -146,6 +146,9 @@ class SoapService:
             return _as_references(_envelope(element, _marked(values), records))
 
 
+CHECK_RENDER = "SANDBOX_CHECK_RENDER"  # "1": every reply rendered both ways and compared (see _envelope)
+
+
 def _envelope(element: Any, values: Mapping[str, Any], records: frozenset[str]) -> bytes:
     """The reply's envelope, rendered by zeep from the handler's plain values.
 
@@ -160,9 +163,6 @@ def _envelope(element: Any, values: Mapping[str, Any], records: frozenset[str]) 
         if built != rendered:
             raise AssertionError(f"{element.qname}: rendered from plain values, the reply differs from zeep's own")
     return rendered
-
-
-CHECK_RENDER = "SANDBOX_CHECK_RENDER"
 
 
 def _rendered(render: Callable[[etree._Element], None], records: frozenset[str]) -> bytes:
